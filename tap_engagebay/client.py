@@ -1,0 +1,517 @@
+"""The base stream: URL, auth, headers, form bodies, paging and the error taxonomy."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import typing as t
+from dataclasses import dataclass
+from functools import cached_property
+from http import HTTPStatus
+from urllib.parse import urlparse
+
+import backoff
+import requests
+from singer_sdk import RESTStream
+from singer_sdk.authenticators import APIKeyAuthenticator
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+from tap_engagebay.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ErrorInBodyError,
+    NotFoundError,
+    QuotaExhaustedError,
+    RateLimitedError,
+    UnexpectedBodyError,
+)
+from tap_engagebay.pagination import LastRecordCursorPaginator
+from tap_engagebay.transform import conform_record
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Generator, Iterable, Iterator
+
+    from singer_sdk.helpers.types import Context
+
+API_PREFIX = "/dev/api/panel"
+QUOTA_MARKERS = ("limit reached", "api call limit")
+_BODY_SNIPPET = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing."""
+
+    records: list[dict[str, t.Any]]
+    next_cursor: str | None
+    server_time: int | None
+
+
+def payload_of(response: requests.Response) -> t.Any:  # noqa: ANN401
+    """The decoded JSON body that ``validate_response`` stored on a response.
+
+    Args:
+        response: A validated response.
+
+    Returns:
+        The decoded body.
+    """
+    return getattr(response, "eb_payload", None)
+
+
+def server_time_of(response: requests.Response) -> int | None:
+    """Read the server's clock from the ``Date`` header, in epoch seconds.
+
+    Args:
+        response: Any response.
+
+    Returns:
+        The server time, or None when the header is missing or unreadable.
+    """
+    header = response.headers.get("Date")
+    if not header:
+        return None
+    try:
+        return int(email.utils.parsedate_to_datetime(header).timestamp())
+    except (TypeError, ValueError):
+        return None
+
+
+class EngageBayStream(RESTStream[str | None]):
+    """Base for every EngageBay stream.
+
+    Subclasses are declarative: ``name``, ``path``, ``schema`` and, for lists, ``paged``.
+    """
+
+    http_method = "POST"
+    payload_as_json = False
+    primary_keys: t.ClassVar[list[str]] = ["id"]
+    #: True for the cursor-paged list endpoints.
+    paged: bool = False
+    #: Where the paging parameters go: "form" (POST body) or "query" (GET).
+    paging_in: str = "form"
+    #: Top-level keys holding epoch seconds / epoch milliseconds.
+    epoch_seconds_fields: tuple[str, ...] = ("created_time", "updated_time")
+    epoch_ms_fields: tuple[str, ...] = ()
+
+    # ---- request building -------------------------------------------------------------
+
+    @property
+    def url_base(self) -> str:
+        """The API root, ``{api_url}/dev/api/panel``."""
+        return str(self.config["api_url"]).rstrip("/") + API_PREFIX
+
+    @property
+    def http_headers(self) -> dict[str, str]:
+        """Headers on every request (the key is added by the authenticator)."""
+        return {"Accept": "application/json", "User-Agent": self.user_agent}
+
+    @cached_property
+    def authenticator(self) -> APIKeyAuthenticator:
+        """The raw key in the ``Authorization`` header, no scheme."""
+        return APIKeyAuthenticator(
+            key="Authorization",
+            value=str(self.config["api_key"]),
+            location="header",
+        )
+
+    @property
+    def timeout(self) -> int:
+        """Seconds to wait for one answer before retrying."""
+        return int(self.config.get("request_timeout", 60))
+
+    @property
+    def page_size(self) -> int:
+        """Records asked for per page (the API's maximum is 100)."""
+        return int(self.config.get("page_size", 100))
+
+    def get_new_paginator(self) -> LastRecordCursorPaginator:
+        """A paginator following the last record's cursor."""
+        return LastRecordCursorPaginator()
+
+    def list_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
+        """Parameters every page of this listing carries (besides paging).
+
+        Args:
+            context: The partition or parent context.
+
+        Returns:
+            Extra parameters, none by default.
+        """
+        return {}
+
+    def build_request(
+        self,
+        context: Context | None,
+        *,
+        sort_key: str | None = None,
+        cursor: str | None = None,
+    ) -> requests.PreparedRequest:
+        """Build one request of this stream, fresh for every call.
+
+        Args:
+            context: The partition or parent context.
+            sort_key: For paged lists, the sort order.
+            cursor: For paged lists, the cursor of the page wanted.
+
+        Returns:
+            The prepared request.
+        """
+        params: dict[str, t.Any] = dict(self.list_params(context))
+        if self.paged:
+            params["page_size"] = self.page_size
+            if sort_key:
+                params["sort_key"] = sort_key
+            if cursor:
+                params["cursor"] = cursor
+        in_body = self.paged and self.paging_in == "form" and self.http_method == "POST"
+        return self.build_prepared_request(
+            method=self.http_method,
+            url=self.get_url(context),
+            params=None if in_body else params,
+            data=params if in_body else None,
+            headers=self.http_headers,
+        )
+
+    # ---- sending, retrying, validating -----------------------------------------------
+
+    def send(self, request: requests.PreparedRequest, context: Context | None) -> requests.Response:
+        """Send a request with retries; the answer is validated and decoded.
+
+        Args:
+            request: The prepared request.
+            context: The partition or parent context (for metrics).
+
+        Returns:
+            The response, its decoded body in ``eb_payload``.
+        """
+        response: requests.Response = self.request_decorator(self._request)(request, context)
+        return response
+
+    def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
+        """Retry transient failures with backoff, honouring Retry-After, within a time cap.
+
+        Args:
+            func: The function sending one request.
+
+        Returns:
+            The decorated function.
+        """
+        return backoff.on_exception(
+            self.backoff_wait_generator,
+            (
+                ConnectionResetError,
+                RetriableAPIError,
+                requests.exceptions.Timeout,
+                requests.exceptions.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ),
+            max_tries=self.backoff_max_tries,
+            max_time=float(self.config.get("max_retry_seconds", 900)),
+            on_backoff=self.backoff_handler,
+            jitter=self.backoff_jitter,
+            logger=None,
+        )(func)
+
+    def backoff_max_tries(self) -> int:
+        """Attempts per request, including the first."""
+        return int(self.config.get("max_retries", 8)) + 1
+
+    def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
+        """Exponential waits; a Retry-After header, when sent, sets the wait.
+
+        Yields:
+            Seconds to wait before the next attempt.
+        """
+        base = float(self.config.get("retry_wait_base", 2.0))
+        cap = float(self.config.get("retry_wait_max", 120.0))
+        exception = yield 0.0
+        attempt = 0
+        while True:
+            wait = min(cap, base * (2**attempt))
+            response = getattr(exception, "response", None)
+            retry_after = _retry_after_seconds(response) if response is not None else None
+            if retry_after is not None:
+                wait = min(cap, retry_after)
+            attempt += 1
+            exception = yield wait
+
+    def backoff_jitter(self, value: float) -> float:
+        """No random jitter below a Retry-After; a little above exponential waits.
+
+        Args:
+            value: The planned wait.
+
+        Returns:
+            The wait to use.
+        """
+        return float(backoff.random_jitter(value)) if value >= 1 else value
+
+    def backoff_handler(self, details: t.Mapping[str, t.Any]) -> None:
+        """Log one line per retry, never the request itself.
+
+        Args:
+            details: What backoff knows of the retry.
+        """
+        exc = details.get("exception")
+        self.logger.warning(
+            "Retrying %s %s in %.2f s (attempt %d failed: %s)",
+            self.http_method,
+            self.path,
+            details.get("wait", 0.0),
+            details.get("tries", 0),
+            self.redact(str(exc) if exc else "unknown error"),
+        )
+
+    def redact(self, text: str) -> str:
+        """Remove the API key from a text.
+
+        Args:
+            text: Any text bound for a log or an error.
+
+        Returns:
+            The text with the key replaced.
+        """
+        key = str(self.config.get("api_key") or "")
+        return text.replace(key, "[REDACTED]") if len(key) >= 4 else text  # noqa: PLR2004
+
+    def validate_response(self, response: requests.Response) -> None:
+        """Sort an answer into data, retry, clean stop or failure, and decode it once.
+
+        Args:
+            response: The answer.
+
+        Raises:
+            QuotaExhaustedError: The daily quota is used up.
+            AuthenticationError: 401/403.
+            BadRequestError: 400.
+            NotFoundError: 404.
+            RateLimitedError: 429 without the quota text.
+            RetriableAPIError: 5xx.
+            FatalAPIError: Any other 4xx.
+            UnexpectedBodyError: A 2xx that is not JSON, or is cut off.
+            ErrorInBodyError: A 2xx whose JSON is an error.
+        """
+        status = response.status_code
+        where = f"{response.request.method} {urlparse(response.url).path}"
+        body = self.redact(response.text[:_BODY_SNIPPET].strip())
+        if any(marker in response.text[:2000].lower() for marker in QUOTA_MARKERS):
+            msg = (
+                f"EngageBay's daily API call limit is reached ({where} answered {status}: "
+                f"{body}). The sync stopped after saving its state; the next run resumes."
+            )
+            raise QuotaExhaustedError(msg)
+        if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
+            msg = (
+                f"EngageBay refused the API key ({status} for {where}: {body}). Check the "
+                "`api_key` setting (EngageBay: Account Settings -> API -> REST API Key); the "
+                "REST API is only available on paid (Pro) plans."
+            )
+            raise AuthenticationError(msg)
+        if status == HTTPStatus.BAD_REQUEST:
+            msg = f"EngageBay answered 400 Bad Request for {where}: {body}"
+            raise BadRequestError(msg)
+        if status == HTTPStatus.NOT_FOUND:
+            msg = f"EngageBay answered 404 Not Found for {where}: {body}"
+            raise NotFoundError(msg)
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            msg = f"EngageBay is rate limiting (429 for {where})"
+            raise RateLimitedError(msg, response)
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            msg = f"EngageBay server error {status} for {where}: {body}"
+            raise RetriableAPIError(msg, response)
+        if status >= HTTPStatus.BAD_REQUEST:
+            msg = f"EngageBay answered {status} for {where}: {body}"
+            raise FatalAPIError(msg)
+        response.eb_payload = self._decode(response, where, body)  # type: ignore[attr-defined]
+
+    def _decode(self, response: requests.Response, where: str, body: str) -> t.Any:  # noqa: ANN401
+        text = response.text
+        head = text.lstrip()[:100].lower()
+        if head.startswith("<"):
+            kind = "HTML" if "<html" in head or "<!doctype html" in head else "XML"
+            msg = (
+                f"EngageBay answered {kind} instead of JSON for {where} "
+                f"(Content-Type {response.headers.get('Content-Type', 'none')})"
+            )
+            raise UnexpectedBodyError(msg, response)
+        try:
+            payload = json.loads(text)
+        except ValueError as exc:
+            msg = (
+                f"EngageBay answered invalid or truncated JSON for {where} "
+                f"({len(text)} characters: {exc})"
+            )
+            raise UnexpectedBodyError(msg, response) from exc
+        if isinstance(payload, dict) and _is_error_body(payload):
+            if "unauthenticated" in json.dumps(payload).lower():
+                msg = f"EngageBay refused the API key (error in a 200 answer to {where}: {body})"
+                raise AuthenticationError(msg)
+            msg = (
+                f"EngageBay reported an error inside a {response.status_code} answer "
+                f"for {where}: {body}"
+            )
+            raise ErrorInBodyError(msg, response)
+        return payload
+
+    # ---- reading ------------------------------------------------------------------
+
+    def fetch(
+        self,
+        context: Context | None,
+        *,
+        sort_key: str | None = None,
+        cursor: str | None = None,
+    ) -> tuple[t.Any, int | None]:
+        """Send one request of this stream.
+
+        Args:
+            context: The partition or parent context.
+            sort_key: For paged lists, the sort order.
+            cursor: For paged lists, the cursor.
+
+        Returns:
+            The decoded JSON body and the server time of the answer.
+        """
+        request = self.build_request(context, sort_key=sort_key, cursor=cursor)
+        response = self.send(request, context)
+        return payload_of(response), server_time_of(response)
+
+    def records_of(self, payload: t.Any, where: str) -> list[dict[str, t.Any]]:  # noqa: ANN401
+        """Check that a list answer is a JSON array of objects.
+
+        Args:
+            payload: The decoded body.
+            where: The endpoint, for messages.
+
+        Returns:
+            The records.
+
+        Raises:
+            UnexpectedBodyError: When the body is not an array.
+        """
+        if payload is None:
+            return []
+        if not isinstance(payload, list):
+            keys = sorted(payload)[:8] if isinstance(payload, dict) else type(payload).__name__
+            msg = (
+                f"EngageBay answered a JSON {type(payload).__name__} for {where}, "
+                f"expected an array ({keys})"
+            )
+            raise UnexpectedBodyError(msg)
+        records: list[dict[str, t.Any]] = []
+        for item in payload:
+            if isinstance(item, dict):
+                records.append(item)
+            else:
+                # A scalar where a record belongs: keep it rather than drop it.
+                records.append({"value": item})
+        return records
+
+    def iter_pages(
+        self,
+        context: Context | None,
+        *,
+        sort_key: str,
+        cursor: str | None = None,
+    ) -> Iterator[Page]:
+        """Walk a cursor-paged listing page by page.
+
+        Args:
+            context: The partition or parent context.
+            sort_key: The sort order.
+            cursor: A saved cursor to resume from.
+
+        Yields:
+            Each page, with the cursor of the next one.
+        """
+        current = cursor
+        paginator = LastRecordCursorPaginator(cursor)
+        while not paginator.finished:
+            payload, server_time = self.fetch(context, sort_key=sort_key, cursor=current)
+            records = self.records_of(payload, self.path)
+            paginator.remember_page(records)
+            next_cursor = paginator.get_next(None)  # type: ignore[arg-type]
+            yield Page(records=records, next_cursor=next_cursor, server_time=server_time)
+            if next_cursor is None:
+                break
+            current = next_cursor
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Read an unpaged endpoint (lists override this).
+
+        Args:
+            context: The partition or parent context.
+
+        Yields:
+            Each record.
+        """
+        payload, _ = self.fetch(context)
+        yield from self.records_of(payload, self.path)
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        """Records of a response already validated (kept for the SDK's own callers).
+
+        Args:
+            response: The answer.
+
+        Returns:
+            The records.
+        """
+        return self.records_of(payload_of(response), self.path)
+
+    def post_process(
+        self,
+        row: dict[str, t.Any],
+        context: Context | None = None,  # noqa: ARG002
+    ) -> dict[str, t.Any] | None:
+        """Make a raw API record fit the schema without losing anything.
+
+        Args:
+            row: The record as the API sent it.
+            context: The partition or parent context.
+
+        Returns:
+            The conformed record.
+        """
+        return conform_record(
+            row,
+            self.schema,
+            seconds_fields=self.epoch_fields,
+            ms_fields=self.epoch_ms_fields,
+            counter=self.value_problems,
+            stream=self.name,
+        )
+
+    @property
+    def epoch_fields(self) -> tuple[str, ...]:
+        """Top-level keys holding epoch seconds."""
+        return self.epoch_seconds_fields
+
+    @cached_property
+    def value_problems(self) -> dict[str, int]:
+        """Values that did not fit their column (kept raw), counted for a warning."""
+        return {}
+
+
+def _retry_after_seconds(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        date_now = server_time_of(response)
+        return max(0.0, when.timestamp() - date_now) if date_now else None
+
+
+def _is_error_body(payload: dict[str, t.Any]) -> bool:
+    if "error" in payload or "errorMessage" in payload:
+        return True
+    status = str(payload.get("status", "")).lower()
+    return status in {"error", "failed", "failure"} or (status.isdigit() and int(status) >= 400)  # noqa: PLR2004

@@ -1,0 +1,365 @@
+"""EngageBay ``properties`` arrays as typed columns.
+
+A record with properties carries ``[{name, value, field_type, type: SYSTEM|CUSTOM, subtype}]``,
+every value a string. Each becomes a column:
+
+Column names (stable, collision-free, valid identifiers of at most 63 bytes):
+- a SYSTEM property keeps its API name (``last_name``, ``phone``); if a record key of the
+  stream already has that name, the column is ``<name>_property`` (contacts: ``name_property``);
+- a CUSTOM field becomes ``cf_`` + its field name folded to ASCII snake case
+  (``"Deal Size"`` -> ``cf_deal_size``, ``"Café ☕"`` -> ``cf_cafe``); a name that folds to
+  nothing becomes ``cf_field_<hash>``;
+- when two custom fields fold to the same name, the one created first (by ``created_time``,
+  then ``id``) keeps it and the others get ``_<6 hex of the SHA-1 of their exact name>``;
+- a name longer than 63 bytes is cut to 54 characters plus ``_<8 hex>`` of its exact name.
+When a property occurs more than once (``email`` with subtypes primary and secondary), the
+column holds the first occurrence; all of them stay in the raw ``properties`` column.
+
+Types by field_type: NUMBER, CURRENCY -> number; CHECKBOX -> boolean; MULTICHECKBOX -> array of
+strings (split on commas); DATE -> date, read in the account's date format (``date_format``
+setting) or as epoch seconds/milliseconds; FILE -> array (the JSON inside the string); the
+SYSTEM ``address`` -> object (the JSON inside the string; plain text becomes
+``{"address": text}``); TEXT, TEXTAREA, URL, PHONE, LIST and any other type -> string.
+
+A value that does not parse (``"n/a"`` in a NUMBER) leaves its column null, is counted for a
+warning, and keeps its raw value in ``properties``. A property no definition describes (a
+field deleted since, or one created after discovery) is counted, and kept in ``properties``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import typing as t
+import unicodedata
+from dataclasses import dataclass
+
+MAX_IDENTIFIER_BYTES = 63
+RAW_PROPERTIES = "properties"
+
+# Digits with optional thousands commas, a decimal part and an exponent: "1,234.50", "-3e2".
+_NUMBER_RE = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?")
+_NUMERIC = {"NUMBER", "CURRENCY", "DECIMAL", "FORMULA"}
+_JSON_TEXT_SYSTEM = {"address"}
+
+#: The SYSTEM properties each entity documents (name -> field_type used for typing).
+SYSTEM_FIELDS: dict[str, dict[str, str]] = {
+    "CONTACT": {
+        "name": "TEXT",
+        "last_name": "TEXT",
+        "email": "TEXT",
+        "role": "TEXT",
+        "phone": "PHONE",
+        "website": "URL",
+        "address": "JSON",
+        "country": "TEXT",
+    },
+    "COMPANY": {
+        "name": "TEXT",
+        "url": "URL",
+        "email": "TEXT",
+        "phone": "PHONE",
+        "website": "URL",
+        "address": "JSON",
+    },
+    "DEAL": {},
+    "TICKET": {},
+}
+
+
+def _hash(text: str, length: int) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]  # noqa: S324 - a name, not a secret
+
+
+def fold(name: str) -> str:
+    """Fold a field name to ASCII snake case.
+
+    Args:
+        name: The name as EngageBay shows it.
+
+    Returns:
+        Lower-case letters, digits and single underscores, possibly empty.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+
+
+def fit_identifier(column: str, exact: str) -> str:
+    """Cut a column name to 63 bytes, keeping it unique with a hash of the exact name.
+
+    Args:
+        column: The folded column name.
+        exact: The exact field name it came from.
+
+    Returns:
+        A name of at most 63 bytes.
+    """
+    if len(column.encode("utf-8")) <= MAX_IDENTIFIER_BYTES:
+        return column
+    return f"{column[:54].rstrip('_')}_{_hash(exact, 8)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One property as a column."""
+
+    column: str
+    name: str
+    kind: str  # SYSTEM or CUSTOM
+    field_type: str
+
+    @property
+    def json_schema(self) -> dict[str, t.Any]:  # noqa: PLR0911
+        """The column's JSON schema."""
+        ftype = self.field_type.upper()
+        if ftype in _NUMERIC:
+            return {"type": ["number", "null"]}
+        if ftype == "CHECKBOX":
+            return {"type": ["boolean", "null"]}
+        if ftype == "MULTICHECKBOX":
+            return {"type": ["array", "null"], "items": {"type": "string"}}
+        if ftype == "DATE":
+            return {"type": ["string", "null"], "format": "date"}
+        if ftype == "FILE":
+            return {"type": ["array", "null"], "items": {}}
+        if ftype == "JSON":
+            return {"type": ["object", "null"], "additionalProperties": True}
+        return {"type": ["string", "null"]}
+
+
+class PropertyParseError(ValueError):
+    """A property value that does not fit its field type."""
+
+
+class DateReader:
+    """Read DATE values in the account's format (EngageBay: Preferences -> Date format)."""
+
+    _TOKENS = (("YYYY", "%Y"), ("yyyy", "%Y"), ("DD", "%d"), ("dd", "%d"), ("MM", "%m"))
+
+    def __init__(self, account_format: str) -> None:
+        """Prepare the format.
+
+        Args:
+            account_format: Like ``DD/MM/YYYY``, ``MM/DD/YYYY`` or ``yyyy-MM-dd``.
+        """
+        pattern = account_format.strip()
+        for token, directive in self._TOKENS:
+            pattern = pattern.replace(token, directive)
+        self.pattern = pattern
+
+    def read(self, value: str) -> str:
+        """Parse a DATE value.
+
+        Args:
+            value: The property value: a date in the account format, optionally followed by a
+                time, an ISO date, or epoch seconds/milliseconds.
+
+        Returns:
+            The date as ``YYYY-MM-DD``.
+
+        Raises:
+            PropertyParseError: When the value is none of those.
+        """
+        text = value.strip()
+        if text.isdigit():
+            number = int(text)
+            seconds = number / 1000 if number > 100_000_000_000 else number  # noqa: PLR2004
+            try:
+                return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date().isoformat()
+            except (OverflowError, OSError, ValueError) as exc:
+                raise PropertyParseError(value) from exc
+        head = re.split(r"[ T]", text, maxsplit=1)[0]
+        for pattern in (self.pattern, "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(head, pattern).date().isoformat()  # noqa: DTZ007
+            except ValueError:
+                continue
+        raise PropertyParseError(value)
+
+
+class PropertyMap:
+    """The columns of one entity's properties, and how to fill them from a record."""
+
+    def __init__(
+        self,
+        entity: str,
+        *,
+        record_keys: t.Iterable[str],
+        custom_definitions: t.Iterable[t.Mapping[str, t.Any]],
+        date_format: str = "DD/MM/YYYY",
+    ) -> None:
+        """Build the map from the documented SYSTEM fields and the account's custom fields.
+
+        Args:
+            entity: CONTACT, COMPANY, DEAL or TICKET.
+            record_keys: Top-level keys of the stream's records (collisions are avoided).
+            custom_definitions: What ``/customfields/list/{entity}`` returned.
+            date_format: The account's date format.
+        """
+        taken = set(record_keys) | {RAW_PROPERTIES}
+        self.dates = DateReader(date_format)
+        self.system: dict[str, Field] = {}
+        for name, ftype in SYSTEM_FIELDS.get(entity, {}).items():
+            column = name if name not in taken else f"{name}_property"
+            self.system[name] = Field(column, name, "SYSTEM", ftype)
+        taken |= {f.column for f in self.system.values()}
+        self.custom: dict[str, Field] = {}
+        self._custom_folded: dict[str, Field] = {}
+        ordered = sorted(
+            (d for d in custom_definitions if isinstance(d, t.Mapping)),
+            key=lambda d: (_int_or_zero(d.get("created_time")), _int_or_zero(d.get("id"))),
+        )
+        for definition in ordered:
+            names = [
+                str(definition[k])
+                for k in ("field_name", "field_label", "field_label_case_sensitive")
+                if definition.get(k)
+            ]
+            if not names:
+                continue
+            exact = names[0]
+            base = fold(exact)
+            column = fit_identifier(f"cf_{base}" if base else f"cf_field_{_hash(exact, 8)}", exact)
+            if column in taken:
+                column = fit_identifier(f"{column}_{_hash(exact, 6)}", exact)
+            taken.add(column)
+            field = Field(column, exact, "CUSTOM", str(definition.get("field_type") or "TEXT"))
+            for name in names:
+                self.custom.setdefault(name, field)
+                self._custom_folded.setdefault(fold(name), field)
+
+    @property
+    def fields(self) -> list[Field]:
+        """Every column, SYSTEM first, each once."""
+        seen: dict[str, Field] = {}
+        for field in [*self.system.values(), *self.custom.values()]:
+            seen.setdefault(field.column, field)
+        return list(seen.values())
+
+    def schema_properties(self) -> dict[str, dict[str, t.Any]]:
+        """JSON schema of the property columns."""
+        return {field.column: field.json_schema for field in self.fields}
+
+    def lookup(self, prop: t.Mapping[str, t.Any]) -> Field | None:
+        """Find the column of one property.
+
+        Args:
+            prop: One item of a ``properties`` array.
+
+        Returns:
+            Its field, or None when no definition describes it.
+        """
+        name = str(prop.get("name") or "")
+        kind = str(prop.get("type") or "").upper()
+        if kind != "CUSTOM" and name in self.system:
+            return self.system[name]
+        if kind != "SYSTEM":
+            return self.custom.get(name) or self._custom_folded.get(fold(name))
+        return None
+
+    def parse(self, field: Field, value: t.Any) -> t.Any:  # noqa: ANN401, C901, PLR0911, PLR0912
+        """Turn a property's string value into its column's type.
+
+        Args:
+            field: The column.
+            value: The raw value (a string, by the API's contract).
+
+        Returns:
+            The typed value, or None for an empty value.
+
+        Raises:
+            PropertyParseError: When the value does not parse.
+        """
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        ftype = field.field_type.upper()
+        if not isinstance(value, str):
+            value = json.dumps(value) if isinstance(value, dict | list) else str(value)
+        text = value.strip()
+        if ftype in _NUMERIC:
+            if not _NUMBER_RE.fullmatch(text) or not any(c.isdigit() for c in text):
+                raise PropertyParseError(value)
+            plain = text.replace(",", "")
+            return int(plain) if re.fullmatch(r"-?\d+", plain) else float(plain)
+        if ftype == "CHECKBOX":
+            lowered = text.lower()
+            if lowered in {"true", "yes", "on", "1"}:
+                return True
+            if lowered in {"false", "no", "off", "0"}:
+                return False
+            raise PropertyParseError(value)
+        if ftype == "MULTICHECKBOX":
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if ftype == "DATE":
+            return self.dates.read(text)
+        if ftype == "FILE":
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                return [text]
+            return parsed if isinstance(parsed, list) else [parsed]
+        if ftype == "JSON" or field.name in _JSON_TEXT_SYSTEM:
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                return {"address": value}
+            if isinstance(parsed, dict):
+                return parsed
+            raise PropertyParseError(value)
+        return value
+
+    def flatten(
+        self,
+        properties: t.Any,  # noqa: ANN401
+        *,
+        counter: dict[str, int] | None = None,
+        stream: str = "",
+    ) -> tuple[dict[str, t.Any], list[t.Any]]:
+        """Spread a properties array into typed columns.
+
+        Args:
+            properties: The record's ``properties`` value.
+            counter: Where to count unknown properties and values that did not parse.
+            stream: The stream name, for the counter keys.
+
+        Returns:
+            The typed columns, and the properties that did not land cleanly in a column.
+        """
+        columns: dict[str, t.Any] = {}
+        leftovers: list[t.Any] = []
+        if not isinstance(properties, list):
+            return columns, ([] if properties in (None, "") else [properties])
+        for prop in properties:
+            if not isinstance(prop, t.Mapping):
+                leftovers.append(prop)
+                _count(counter, f"{stream}.properties[unreadable]")
+                continue
+            field = self.lookup(prop)
+            if field is None:
+                leftovers.append(prop)
+                _count(counter, f"{stream}.properties[unknown:{prop.get('name')}]")
+                continue
+            if field.column in columns:
+                leftovers.append(prop)  # a second email/phone/website: kept raw
+                continue
+            try:
+                columns[field.column] = self.parse(field, prop.get("value"))
+            except PropertyParseError:
+                columns[field.column] = None
+                leftovers.append(prop)
+                _count(counter, f"{stream}.{field.column}[{field.field_type}]")
+        return columns, leftovers
+
+
+def _count(counter: dict[str, int] | None, key: str) -> None:
+    if counter is not None:
+        counter[key] = counter.get(key, 0) + 1
+
+
+def _int_or_zero(value: t.Any) -> int:  # noqa: ANN401
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,797 @@
+"""One class per EngageBay resource."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import typing as t
+from functools import cached_property
+
+from singer_sdk import typing as th
+
+from tap_engagebay.client import EngageBayStream, payload_of
+from tap_engagebay.errors import NotFoundError
+from tap_engagebay.properties import RAW_PROPERTIES, PropertyMap
+from tap_engagebay.schemas_base import (
+    BOOL,
+    ID,
+    NUMBER,
+    TEXT,
+    TIME,
+    columns,
+    json_array,
+    json_object,
+    schema,
+)
+from tap_engagebay.transform import epoch_to_iso
+
+if t.TYPE_CHECKING:
+    from collections.abc import Generator, Iterable, Iterator
+
+    from singer_sdk.helpers.types import Context
+
+MODIFIED = "modified_time"
+_EARLIEST_EVENT = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+
+
+def _epoch(value: t.Any) -> int:  # noqa: ANN401
+    """Epoch seconds of a raw time value; 0 for never, missing or unreadable."""
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _iso(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).isoformat(timespec="seconds")
+
+
+def _seconds(iso: str) -> float:
+    when = dt.datetime.fromisoformat(iso)
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def start_date_seconds(config: t.Mapping[str, t.Any]) -> float | None:
+    """The ``start_date`` setting in epoch seconds (UTC when no zone is given), if set.
+
+    Args:
+        config: The tap's settings.
+
+    Returns:
+        Seconds since 1970, or None.
+    """
+    start = config.get("start_date")
+    return _seconds(str(start)) if start else None
+
+
+# ---- incremental lists ----------------------------------------------------------------------
+
+
+class ListStream(EngageBayStream):
+    """A cursor-paged list, read incrementally.
+
+    The first sync reads the whole list oldest-first (``sort_key=created_time``) and saves the
+    cursor of each finished page in the state, so an interrupted first sync resumes where it
+    stopped. Later syncs read newest-first twice, by ``-updated_time`` and by
+    ``-created_time``, and stop at the first page that reaches back past the bookmark less the
+    lookback window: records updated AND records created but never updated (``updated_time``
+    0) are both found, at a cost of about one page each when nothing changed.
+
+    The bookmark is ``modified_time`` (the later of created and updated time), but never later
+    than the server time at which the sync started reading: a record changed while a sync runs
+    is read again by the next one.
+    """
+
+    paged = True
+    replication_key = MODIFIED
+    is_sorted = False
+    STATE_MSG_FREQUENCY = 500
+
+    @property
+    def lookback(self) -> int:
+        """Seconds re-read before the bookmark."""
+        return int(self.config.get("lookback_window", 600))
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Read the changes since the bookmark, or everything on a first sync.
+
+        Args:
+            context: The partition (deal track) or None.
+
+        Yields:
+            Raw records.
+        """
+        state = self.get_context_state(context)
+        bookmark = state.get("replication_key_value")
+        if self.config.get("full_refresh_lists") or not bookmark:
+            started = yield from self._read_all(context, state)
+        else:
+            started = yield from self._read_changes(context, _seconds(str(bookmark)))
+        state["replication_key_signpost"] = _iso(started)
+        self.log_value_problems()
+
+    def _read_all(
+        self, context: Context | None, state: dict[str, t.Any]
+    ) -> Generator[dict[str, t.Any], None, float]:
+        resume = state.get("resume") if isinstance(state.get("resume"), dict) else None
+        started: float | None = resume.get("started_at") if resume else None
+        cursor: str | None = resume.get("cursor") if resume else None
+        floor = start_date_seconds(self.config)
+        if cursor:
+            self.logger.info("Resuming the first sync of %s from a saved cursor", self.name)
+        for page in self.iter_pages(context, sort_key="created_time", cursor=cursor):
+            if started is None:
+                started = page.server_time or time.time()
+            for record in page.records:
+                modified = max(
+                    _epoch(record.get("created_time")), _epoch(record.get("updated_time"))
+                )
+                if floor is None or modified >= floor:
+                    yield record
+            if page.next_cursor:
+                state["resume"] = {"cursor": page.next_cursor, "started_at": started}
+        state.pop("resume", None)
+        return started if started is not None else time.time()
+
+    def _read_changes(
+        self, context: Context | None, bookmark: float
+    ) -> Generator[dict[str, t.Any], None, float]:
+        threshold = bookmark - self.lookback
+        started: float | None = None
+        seen: set[str] = set()
+        for sort_key, time_key in (
+            ("-updated_time", "updated_time"),
+            ("-created_time", "created_time"),
+        ):
+            for page in self.iter_pages(context, sort_key=sort_key):
+                if started is None:
+                    started = page.server_time or time.time()
+                reached_back = False
+                for record in page.records:
+                    if _epoch(record.get(time_key)) < threshold:
+                        reached_back = True
+                        continue
+                    key = str(record.get("id"))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    yield record
+                if reached_back:
+                    break
+        return started if started is not None else time.time()
+
+    def post_process(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Add ``modified_time``, then fit the record to the schema.
+
+        Args:
+            row: The raw record.
+            context: The partition.
+
+        Returns:
+            The record.
+        """
+        modified = max(_epoch(row.get("created_time")), _epoch(row.get("updated_time")))
+        row = {**row, MODIFIED: modified}
+        return super().post_process(row, context)
+
+    @property
+    def epoch_fields(self) -> tuple[str, ...]:
+        """Epoch-seconds keys, including the derived bookmark."""
+        return (*self.epoch_seconds_fields, MODIFIED)
+
+    def log_value_problems(self) -> None:
+        """Warn once per batch of values that did not fit their columns."""
+        counters = self.value_problems
+        if counters:
+            summary = ", ".join(f"{k} x{v}" for k, v in sorted(counters.items())[:20])
+            self.logger.warning(
+                "%s: %d values did not fit their column and were kept raw "
+                "(in extra_fields or properties): %s",
+                self.name,
+                sum(counters.values()),
+                summary,
+            )
+            counters.clear()
+
+
+class PropertiesMixin(ListStream):
+    """Streams whose records carry a ``properties`` array, spread into typed columns."""
+
+    entity: str = ""
+    base_columns: t.ClassVar[list[th.Property[t.Any]]] = []
+
+    @cached_property
+    def property_map(self) -> PropertyMap:
+        """Columns for this entity's SYSTEM and CUSTOM properties (fetched once)."""
+        keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
+        return PropertyMap(
+            self.entity,
+            record_keys=keys,
+            custom_definitions=self._tap.custom_field_definitions(self.entity),  # type: ignore[attr-defined]
+            date_format=str(self.config.get("date_format", "DD/MM/YYYY")),
+        )
+
+    @cached_property
+    def schema(self) -> dict[str, t.Any]:
+        """Record columns, then one typed column per property."""
+        base = schema(
+            self.base_columns,
+            th.Property(MODIFIED, TIME),
+            th.Property(RAW_PROPERTIES, json_array()),
+        )
+        base["properties"].update(self.property_map.schema_properties())
+        return base
+
+    def post_process(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Spread the properties into their columns.
+
+        Args:
+            row: The raw record.
+            context: The partition.
+
+        Returns:
+            The record.
+        """
+        typed, leftovers = self.property_map.flatten(
+            row.get(RAW_PROPERTIES), counter=self.value_problems, stream=self.name
+        )
+        keep_all = self.config.get("keep_raw_properties", True)
+        raw = row.get(RAW_PROPERTIES) if keep_all else (leftovers or None)
+        record = super().post_process({**row, RAW_PROPERTIES: raw}, context)
+        if record is None:
+            return None
+        record.update(typed)
+        return record
+
+
+# ---- the shared record columns --------------------------------------------------------------
+
+_OWNER = [th.Property("owner_id", ID), th.Property("owner", json_object())]
+_TIMES = columns("created_time", "updated_time", kind=TIME)
+
+
+class ContactsStream(PropertiesMixin):
+    """Contacts (``POST /subscribers``)."""
+
+    name = "contacts"
+    path = "/subscribers"
+    entity = "CONTACT"
+    base_columns: t.ClassVar[list[th.Property[t.Any]]] = [
+        th.Property("id", ID),
+        *_OWNER,
+        *columns("name", "firstname", "lastname", "fullname", "name_sort", "email", kind=TEXT),
+        *columns("status", "entiy_group_name", kind=TEXT),
+        th.Property("score", ID),
+        th.Property("star_value", ID),
+        *_TIMES,
+        *columns(
+            "companyIds",
+            "contactIds",
+            "listIds",
+            "tags",
+            "sources",
+            "broadcastIds",
+            "openedLinks",
+            "emailProperties",
+            "unsubscribeList",
+            "emailBounceStatus",
+            kind=json_array(),
+        ),
+        *columns("importedEntity", "forceCreate", "forceUpdate", kind=BOOL),
+    ]
+
+    def generate_child_contexts(
+        self,
+        record: dict[str, t.Any],
+        context: Context | None,  # noqa: ARG002
+    ) -> Iterable[Context | None]:
+        """Notes and call logs are read per contact.
+
+        Args:
+            record: A contact.
+            context: Unused.
+
+        Yields:
+            The contact's id.
+        """
+        if record.get("id") is not None:
+            yield {"contact_id": record["id"]}
+
+
+class CompaniesStream(PropertiesMixin):
+    """Companies (``POST /companies``)."""
+
+    name = "companies"
+    path = "/companies"
+    entity = "COMPANY"
+    base_columns: t.ClassVar[list[th.Property[t.Any]]] = [
+        th.Property("id", ID),
+        *_OWNER,
+        *columns("name", "name_sort", "url", "entiy_group_name", kind=TEXT),
+        th.Property("score", ID),
+        *_TIMES,
+        *columns("tags", "contactIds", "companyIds", kind=json_array()),
+        *columns("importedEntity", "forceCreate", kind=BOOL),
+    ]
+
+
+class DealsStream(PropertiesMixin):
+    """Deals of every track (``POST /deals`` with ``track_id``, one partition per track)."""
+
+    name = "deals"
+    path = "/deals"
+    entity = "DEAL"
+    epoch_seconds_fields = ("created_time", "updated_time", "closed_date")
+    base_columns: t.ClassVar[list[th.Property[t.Any]]] = [
+        th.Property("id", ID),
+        *_OWNER,
+        *columns("name", "name_sort", "description", "milestoneLabelName", kind=TEXT),
+        *columns("milestoneActualName", "currency_type", "entiy_group_name", kind=TEXT),
+        th.Property("track_id", ID),
+        th.Property("unique_id", ID),
+        *columns("amount", "probability", kind=NUMBER),
+        th.Property("closed_date", TIME),
+        *_TIMES,
+        *columns(
+            "contact_ids",
+            "company_ids",
+            "deal_ids",
+            "tags",
+            "subscribers",
+            "companies",
+            kind=json_array(),
+        ),
+    ]
+
+    @property
+    def partitions(self) -> list[dict[str, t.Any]] | None:
+        """One partition per deal track (``GET /tracks``): without one, only the default."""
+        tracks = self._tap.tracks()  # type: ignore[attr-defined]
+        return [{"track_id": track_id} for track_id in tracks]
+
+    def list_params(self, context: Context | None) -> dict[str, t.Any]:
+        """The track of the partition.
+
+        Args:
+            context: The partition.
+
+        Returns:
+            ``track_id``.
+        """
+        return {"track_id": context["track_id"]} if context else {}
+
+    def post_process(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Keep the deal's own track id; the partition key is not a column.
+
+        Args:
+            row: The raw record.
+            context: The partition.
+
+        Returns:
+            The record.
+        """
+        if row.get("track_id") in (None, "") and context:
+            row = {**row, "track_id": context["track_id"]}
+        return super().post_process(row, context)
+
+
+class TasksStream(ListStream):
+    """Tasks (``POST /tasks``)."""
+
+    name = "tasks"
+    path = "/tasks"
+    epoch_seconds_fields = ("created_time", "updated_time", "closed_date")
+    schema = schema(
+        th.Property("id", ID),
+        *_OWNER,
+        *columns("name", "description", "name_sort", "type", "task_milestone", kind=TEXT),
+        th.Property("entiy_group_name", TEXT),
+        th.Property("is_due", BOOL),
+        th.Property("queue_id", ID),
+        th.Property("closed_date", TIME),
+        *_TIMES,
+        th.Property(MODIFIED, TIME),
+        *columns(
+            "contact_ids",
+            "company_ids",
+            "deal_ids",
+            "task_ids",
+            "subscribers",
+            "companies",
+            "deals",
+            kind=json_array(),
+        ),
+    )
+
+
+class TicketsStream(PropertiesMixin):
+    """Tickets (``POST /tickets``)."""
+
+    name = "tickets"
+    path = "/tickets"
+    entity = "TICKET"
+    base_columns: t.ClassVar[list[th.Property[t.Any]]] = [
+        th.Property("id", ID),
+        *columns("requester_name", "requester_email", "subject", "source", kind=TEXT),
+        *columns("created_by", "assigned_to", "html_body", kind=TEXT),
+        *columns("subscriber_id", "group_id", "assignee_id", "last_note_id", kind=ID),
+        *columns("status", "priority", "type", "public_notes_count", kind=ID),
+        *columns("private_notes_count", "reopens_count", kind=ID),
+        th.Property("is_spam", BOOL),
+        th.Property("forceUpdate", BOOL),
+        *_TIMES,
+        th.Property("subscriber", json_object()),
+        *columns("tags", "automationStatus", "references", kind=json_array()),
+    ]
+
+
+class ProductsStream(ListStream):
+    """Products (``POST /products``)."""
+
+    name = "products"
+    path = "/products"
+    schema = schema(
+        th.Property("id", ID),
+        th.Property("owner_id", ID),
+        *columns("name", "description", "image_url", "discount_type", "currency", kind=TEXT),
+        *columns("price", "discount", kind=NUMBER),
+        *_TIMES,
+        th.Property(MODIFIED, TIME),
+        th.Property("properties", json_array()),
+    )
+
+
+# ---- children of contacts -------------------------------------------------------------------
+
+
+class ContactChildStream(EngageBayStream):
+    """A per-contact list, read in full for each contact the contacts stream emits.
+
+    On an incremental run that means the contacts created or changed since the last run; a
+    full run (the nightly job) reads every contact's.
+    """
+
+    parent_stream_type = ContactsStream
+    state_partitioning_keys: t.ClassVar[list[str]] = []
+    http_method = "GET"
+    paged = True
+    paging_in = "query"
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """All records of one contact.
+
+        Args:
+            context: ``{"contact_id": ...}``.
+
+        Yields:
+            Raw records.
+        """
+        try:
+            for page in self.iter_pages(context, sort_key="created_time"):
+                yield from page.records
+        except NotFoundError:
+            contact = context.get("contact_id") if context else None
+            self.logger.warning("Contact %s disappeared while reading its %s", contact, self.name)
+
+
+class NotesStream(ContactChildStream):
+    """Notes of each contact (``GET /notes``)."""
+
+    name = "notes"
+    path = "/notes"
+    schema = schema(
+        th.Property("id", ID),
+        th.Property("contact_id", ID),
+        th.Property("parentId", ID),
+        th.Property("owner_id", ID),
+        *columns("subject", "content", "type", "source", kind=TEXT),
+        *columns("force", "createFollowUpTask", kind=BOOL),
+        th.Property("syncIds", json_array()),
+        *_TIMES,
+    )
+
+    def list_params(self, context: Context | None) -> dict[str, t.Any]:
+        """The contact whose notes are listed.
+
+        Args:
+            context: The parent contact.
+
+        Returns:
+            ``parentId`` (and ``contact_id``, as the call-log endpoint names it).
+        """
+        if not context:
+            return {}
+        return {"parentId": context["contact_id"], "contact_id": context["contact_id"]}
+
+
+class CallLogsStream(ContactChildStream):
+    """Call logs of each contact (``GET /call-logs?contact_id=``)."""
+
+    name = "call_logs"
+    path = "/call-logs"
+    epoch_seconds_fields = ("created_time", "updated_time", "started_at")
+    schema = schema(
+        th.Property("id", ID),
+        th.Property("contact_id", ID),
+        th.Property("owner_id", ID),
+        *columns("call_id", "status", "status_legacy", "to_number", "from_number", kind=TEXT),
+        *columns("account_id", "caller_type", "recording_url", "callType", kind=TEXT),
+        th.Property("duration", ID),
+        th.Property("call_cost", NUMBER),
+        th.Property("started_at", TIME),
+        *columns(
+            "isManualEntry",
+            "addNote",
+            "forceUpdate",
+            "isVoicemail",
+            "reflectStatus",
+            "inActive",
+            kind=BOOL,
+        ),
+        *columns("notes", "sendNotificationsTo", kind=json_array()),
+        th.Property("note", json_object()),
+        *_TIMES,
+    )
+
+    def list_params(self, context: Context | None) -> dict[str, t.Any]:
+        """The contact whose call logs are listed.
+
+        Args:
+            context: The parent contact.
+
+        Returns:
+            ``contact_id``.
+        """
+        return {"contact_id": context["contact_id"]} if context else {}
+
+
+# ---- calendar events ------------------------------------------------------------------------
+
+
+class EventsStream(EngageBayStream):
+    """Calendar events (``GET /calendar/event/list``), walked in millisecond windows.
+
+    A first sync walks from ``start_date`` (or 2015-01-01) to ``events_lookahead_days`` ahead;
+    later syncs start ``events_lookback_days`` before the bookmark, so events added or moved
+    within that span are read again. Events edited further back need a full sync.
+    """
+
+    name = "events"
+    path = "/calendar/event/list"
+    http_method = "GET"
+    replication_key = "start_time"
+    is_sorted = False
+    epoch_seconds_fields = ("created_time", "updated_time")
+    epoch_ms_fields = ("start_time", "end_time")
+    schema = schema(
+        th.Property("id", ID),
+        *_OWNER,
+        *columns("name", "color", "user_data", "user_time_zone", "source_type", kind=TEXT),
+        th.Property("entiy_group_name", TEXT),
+        th.Property("subscriber_id", ID),
+        *columns("start_time", "end_time", kind=TIME),
+        *_TIMES,
+        *columns(
+            "contact_ids",
+            "company_ids",
+            "deal_ids",
+            "event_ids",
+            "subscribers",
+            "companies",
+            "deals",
+            kind=json_array(),
+        ),
+    )
+
+    def windows(self, bookmark: str | None, now: float) -> Iterator[tuple[int, int]]:
+        """The millisecond windows to read.
+
+        Args:
+            bookmark: The last bookmark, if any.
+            now: The current time in epoch seconds.
+
+        Yields:
+            ``(start_ms, end_ms)`` pairs, inclusive, covering the span without gaps.
+        """
+        days = 86_400
+        if bookmark:
+            start = _seconds(bookmark) - int(self.config.get("events_lookback_days", 30)) * days
+        else:
+            start = start_date_seconds(self.config) or _EARLIEST_EVENT.timestamp()
+        end = now + int(self.config.get("events_lookahead_days", 90)) * days
+        step = int(self.config.get("events_window_days", 30)) * days
+        lo = int(start)
+        while lo <= end:
+            hi = min(lo + step, int(end) + 1)
+            yield lo * 1000, hi * 1000 - 1
+            lo = hi
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Every event in every window.
+
+        Args:
+            context: Unused.
+
+        Yields:
+            Raw events, each window's sorted by start time.
+        """
+        state = self.get_context_state(context)
+        now = time.time()
+        for start_ms, end_ms in self.windows(state.get("replication_key_value"), now):
+            request = self.build_prepared_request(
+                method="GET",
+                url=self.get_url(context),
+                params={"start_time": start_ms, "end_time": end_ms, "source_type": "API"},
+                headers=self.http_headers,
+            )
+            response = self.send(request, context)
+            records = self.records_of(payload_of(response), self.path)
+            yield from sorted(records, key=lambda r: _epoch(r.get("start_time")))
+        state["replication_key_signpost"] = epoch_to_iso(int(now * 1000), milliseconds=True)
+
+
+# ---- small unpaged lists --------------------------------------------------------------------
+
+
+class UnpagedStream(EngageBayStream):
+    """A GET returning the whole list at once."""
+
+    http_method = "GET"
+
+
+class TracksStream(UnpagedStream):
+    """Deal tracks (pipelines) with their milestones (stages)."""
+
+    name = "tracks"
+    path = "/tracks"
+    schema = schema(
+        th.Property("id", ID),
+        th.Property("name", TEXT),
+        th.Property("isDefault", BOOL),
+        th.Property("milestones", json_array()),
+        *_TIMES,
+    )
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:  # noqa: ARG002
+        """The tracks, shared with the deals stream's partitions (one request).
+
+        Args:
+            context: Unused.
+
+        Returns:
+            The tracks.
+        """
+        return list(self._tap.track_records())  # type: ignore[attr-defined]
+
+
+class OwnersStream(UnpagedStream):
+    """Users of the account (``GET /users``), the owners of records."""
+
+    name = "owners"
+    path = "/users"
+    epoch_seconds_fields = ("created_time", "updated_time", "loggedin_time")
+    #: Never copied: a password has no place in a warehouse.
+    secret_keys = frozenset({"password", "password_decrypted"})
+    schema = schema(
+        *columns("id", "domain_id", "domainId", "time_zone_offset", kind=ID),
+        *columns("email", "name", "job_title", "role", "phone_number", "language", kind=TEXT),
+        *columns(
+            "time_zone", "misc_info", "profile_img_url", "category", "signupSource", kind=TEXT
+        ),
+        *columns("is_admin", "is_verified", "is_owner", "is_signup_process_completed", kind=BOOL),
+        th.Property("loggedin_time", TIME),
+        *_TIMES,
+    )
+
+    def post_process(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Drop password fields, then fit the record.
+
+        Args:
+            row: The raw user.
+            context: Unused.
+
+        Returns:
+            The record.
+        """
+        return super().post_process(
+            {k: v for k, v in row.items() if k not in self.secret_keys}, context
+        )
+
+
+class CustomFieldsStream(UnpagedStream):
+    """Custom field definitions of the four entity types (``/customfields/list/{scope}``)."""
+
+    name = "custom_fields"
+    path = "/customfields/list/{scope}"
+    schema = schema(
+        th.Property("id", ID),
+        *columns("scope", "field_type", "field_name", "field_label", kind=TEXT),
+        *columns("field_label_case_sensitive", "field_description", "field_data", kind=TEXT),
+        th.Property("version", TEXT),
+        *columns("is_required", "is_searchable", "showInFilter", "saveSilent", kind=BOOL),
+        th.Property("position", ID),
+        *_TIMES,
+    )
+
+    @property
+    def partitions(self) -> list[dict[str, t.Any]]:
+        """One partition per entity type."""
+        return [{"scope": scope} for scope in ("CONTACT", "DEAL", "COMPANY", "TICKET")]
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """The definitions of one scope, shared with the schema discovery (one request).
+
+        Args:
+            context: ``{"scope": ...}``.
+
+        Yields:
+            The definitions, each with its scope.
+        """
+        scope = context["scope"] if context else "CONTACT"
+        for definition in self._tap.custom_field_definitions(scope):  # type: ignore[attr-defined]
+            yield {**definition, "scope": definition.get("scope") or scope}
+
+
+class TagsStream(UnpagedStream):
+    """Tags of the account (``GET /tags``)."""
+
+    name = "tags"
+    path = "/tags"
+    primary_keys: t.ClassVar[list[str]] = ["tag"]
+    schema = schema(th.Property("tag", TEXT), th.Property("created_time", TIME))
+
+
+class ContactListsStream(UnpagedStream):
+    """Contact lists (``GET /contactlist``)."""
+
+    name = "contact_lists"
+    path = "/contactlist"
+    schema = schema(
+        th.Property("id", ID),
+        *_OWNER,
+        th.Property("name", TEXT),
+        *_TIMES,
+    )
+
+
+class FormsStream(UnpagedStream):
+    """Forms (``GET /forms``)."""
+
+    name = "forms"
+    path = "/forms"
+    schema = schema(
+        th.Property("id", ID),
+        th.Property("owner_id", ID),
+        *columns("name", "alias_name", "formHtml", "form_attributes", "form_style", kind=TEXT),
+        *columns("version", "thumbnail", kind=TEXT),
+        th.Property("enable_whitelabel", BOOL),
+        *columns("incentiveEmail", "formStats", kind=json_object()),
+        *_TIMES,
+    )
+
+
+STREAM_TYPES: tuple[type[EngageBayStream], ...] = (
+    ContactsStream,
+    CompaniesStream,
+    DealsStream,
+    TasksStream,
+    TicketsStream,
+    ProductsStream,
+    NotesStream,
+    CallLogsStream,
+    EventsStream,
+    TracksStream,
+    OwnersStream,
+    CustomFieldsStream,
+    TagsStream,
+    ContactListsStream,
+    FormsStream,
+)

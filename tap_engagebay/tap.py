@@ -1,0 +1,283 @@
+"""The EngageBay tap: settings, the stream list, and what streams share."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import sys
+import typing as t
+from urllib.parse import urlparse
+
+from singer_sdk import Tap
+from singer_sdk import typing as th
+from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
+
+from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
+from tap_engagebay.streams import STREAM_TYPES, UnpagedStream
+
+if t.TYPE_CHECKING:
+    from tap_engagebay.client import EngageBayStream
+
+DEFAULT_API_URL = "https://app.engagebay.com"
+EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
+LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
+
+
+def check_api_url(url: str) -> str:
+    """Allow HTTPS anywhere and plain HTTP only to this machine (the simulator).
+
+    Args:
+        url: The ``api_url`` setting.
+
+    Returns:
+        The URL without a trailing slash.
+
+    Raises:
+        UnsafeURLError: For any other scheme or a remote plain-HTTP host.
+    """
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    if parsed.scheme == "https" and host:
+        return url.rstrip("/")
+    if parsed.scheme == "http" and _is_loopback(host):
+        return url.rstrip("/")
+    msg = (
+        f"api_url must be an https:// URL (plain http:// only to a loopback host such as the "
+        f"simulator); got scheme {parsed.scheme or 'none'!r} and host {host or 'none'!r}"
+    )
+    raise UnsafeURLError(msg)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class RedactingFilter(logging.Filter):
+    """Replace the API key in every log line, whatever logger wrote it."""
+
+    def __init__(self, secret: str) -> None:
+        """Remember the secret.
+
+        Args:
+            secret: The API key.
+        """
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact one record.
+
+        Args:
+            record: The log record.
+
+        Returns:
+            Always True: the record is kept, redacted.
+        """
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg = message.replace(self.secret, "[REDACTED]")
+            record.args = None
+        if record.exc_info and record.exc_info[1] and self.secret in str(record.exc_info[1]):
+            record.exc_info = None
+            record.exc_text = None
+            record.msg = f"{record.msg} (traceback withheld: it contained a secret)"
+        return True
+
+
+class TapEngageBay(Tap):
+    """Singer tap for EngageBay CRM."""
+
+    name = "tap-engagebay"
+
+    config_jsonschema = th.PropertiesList(
+        th.Property(
+            "api_key",
+            th.StringType(min_length=1),
+            required=True,
+            secret=True,
+            title="API key",
+            description="EngageBay REST API key (Account Settings -> API -> REST API Key). "
+            "Sent raw in the Authorization header. Paid (Pro) plans only.",
+        ),
+        th.Property(
+            "api_url",
+            th.StringType,
+            default=DEFAULT_API_URL,
+            title="API URL",
+            description="Root of the API; the tap calls {api_url}/dev/api/panel/... "
+            "HTTPS only (plain HTTP is accepted for loopback hosts, i.e. the simulator).",
+        ),
+        th.Property(
+            "start_date",
+            th.DateTimeType,
+            description="Skip records last modified before this time on the first sync; "
+            "calendar events are read from here (default 2015-01-01).",
+        ),
+        th.Property(
+            "page_size",
+            th.IntegerType(minimum=1, maximum=100),
+            default=100,
+            description="Records per page (the API allows at most 100).",
+        ),
+        th.Property("user_agent", th.StringType, description="User-Agent header to send."),
+        th.Property(
+            "date_format",
+            th.StringType,
+            default="DD/MM/YYYY",
+            description="The account's date format (EngageBay: Preferences -> Date format), "
+            "used to read DATE custom fields, e.g. DD/MM/YYYY, MM/DD/YYYY, YYYY-MM-DD.",
+        ),
+        th.Property(
+            "keep_raw_properties",
+            th.BooleanType,
+            default=True,
+            description="Keep each record's raw properties array in a `properties` column. "
+            "When false, only properties that did not fit a typed column are kept there.",
+        ),
+        th.Property(
+            "lookback_window",
+            th.IntegerType(minimum=0),
+            default=600,
+            description="Seconds before the bookmark that incremental syncs read again.",
+        ),
+        th.Property(
+            "full_refresh_lists",
+            th.BooleanType,
+            default=False,
+            description="Read every list in full, ignoring bookmarks (the nightly job: also "
+            "reads every contact's notes and call logs).",
+        ),
+        th.Property(
+            "events_window_days",
+            th.IntegerType(minimum=1),
+            default=30,
+            description="Days per calendar-events request window.",
+        ),
+        th.Property(
+            "events_lookback_days",
+            th.IntegerType(minimum=0),
+            default=30,
+            description="Days of calendar events re-read before the bookmark.",
+        ),
+        th.Property(
+            "events_lookahead_days",
+            th.IntegerType(minimum=0),
+            default=90,
+            description="Days of upcoming calendar events read past now.",
+        ),
+        th.Property(
+            "request_timeout",
+            th.IntegerType(minimum=1),
+            default=60,
+            description="Seconds to wait for one answer before retrying.",
+        ),
+        th.Property(
+            "max_retries",
+            th.IntegerType(minimum=0),
+            default=8,
+            description="Retries of one request after a 429, 5xx, timeout or unreadable answer.",
+        ),
+        th.Property(
+            "max_retry_seconds",
+            th.NumberType(minimum=0),
+            default=900,
+            description="Cap on the total time spent retrying one request.",
+        ),
+        th.Property(
+            "retry_wait_base",
+            th.NumberType(minimum=0),
+            default=2.0,
+            description="First retry wait in seconds; doubles each retry. A Retry-After "
+            "header, when sent, sets the wait instead.",
+        ),
+        th.Property(
+            "retry_wait_max",
+            th.NumberType(minimum=0),
+            default=120.0,
+            description="Longest single wait between retries, in seconds.",
+        ),
+    ).to_dict()
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Validate the URL and hide the key from every log handler.
+
+        Args:
+            args: As for the SDK's Tap.
+            kwargs: As for the SDK's Tap.
+
+        Raises:
+            ConfigValidationError: When ``api_url`` is not safe.
+        """
+        self._lookups: dict[str, t.Any] = {}
+        super().__init__(*args, **kwargs)
+        key = str(self.config.get("api_key") or "")
+        if len(key) >= 4:  # noqa: PLR2004
+            redactor = RedactingFilter(key)
+            for handler in logging.getLogger().handlers:
+                handler.addFilter(redactor)
+            for handler in self.logger.handlers:
+                handler.addFilter(redactor)
+        try:
+            check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
+        except UnsafeURLError as exc:
+            raise ConfigValidationError(str(exc), errors=[str(exc)]) from exc
+
+    def discover_streams(self) -> list[EngageBayStream]:
+        """Every stream; nothing is fetched until a schema or a record is needed.
+
+        Returns:
+            The streams.
+        """
+        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    # ---- lookups shared between streams (one request each per run) -------------------------
+
+    def _lookup(self, key: str, path: str) -> list[dict[str, t.Any]]:
+        if key not in self._lookups:
+            reader = UnpagedStream(tap=self, name=f"lookup:{key}", schema=LOOKUP_SCHEMA, path=path)
+            payload, _ = reader.fetch(None)
+            self._lookups[key] = reader.records_of(payload, path)
+        records: list[dict[str, t.Any]] = self._lookups[key]
+        return records
+
+    def track_records(self) -> list[dict[str, t.Any]]:
+        """The deal tracks (``GET /tracks``), fetched once."""
+        return self._lookup("tracks", "/tracks")
+
+    def tracks(self) -> list[int]:
+        """Ids of every deal track."""
+        ids = []
+        for track in self.track_records():
+            try:
+                ids.append(int(track["id"]))
+            except (KeyError, TypeError, ValueError):
+                self.logger.warning("Ignoring a deal track without a usable id: %r", track)
+        return ids
+
+    def custom_field_definitions(self, scope: str) -> list[dict[str, t.Any]]:
+        """Custom field definitions of CONTACT, DEAL, COMPANY or TICKET, fetched once.
+
+        Args:
+            scope: The entity type.
+
+        Returns:
+            The definitions.
+        """
+        return self._lookup(f"customfields:{scope}", f"/customfields/list/{scope}")
+
+
+def main() -> None:
+    """Run the tap's command line, ending cleanly on a quota or a refused key."""
+    try:
+        TapEngageBay.cli()
+    except QuotaExhaustedError as exc:
+        sys.stderr.write(f"tap-engagebay: {exc}\n")
+        sys.exit(EXIT_QUOTA)
+    except FatalAPIError as exc:
+        sys.stderr.write(f"tap-engagebay: {exc}\n")
+        sys.exit(1)
