@@ -64,10 +64,10 @@ def epoch_to_iso(value: t.Any, *, milliseconds: bool = False) -> str | None:  # 
     Raises:
         InvalidValueError: When the value is not an epoch time.
     """
+    if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+        raise InvalidValueError(value)
     if value is None or value in {"", 0, "0"}:
         return None
-    if isinstance(value, bool):
-        raise InvalidValueError(value)
     if isinstance(value, str):
         if not _NUM_RE.match(value):
             raise InvalidValueError(value)

@@ -60,7 +60,8 @@ def test_column_names_are_stable_valid_and_collision_free():
     assert names["Café ☕ été"] == "cf_cafe_ete"
     assert names["日本語"].startswith("cf_field_")
     assert names["id"] == "cf_id"
-    assert names["x" * 80].startswith("cf_xxxx") and len(names["x" * 80]) <= 63
+    assert names["x" * 80].startswith("cf_xxxx")
+    assert len(names["x" * 80]) <= 63
     # Same definitions, same names: a rediscovery renames nothing.
     assert columns == [f.column for f in make().fields]
 
