@@ -94,6 +94,11 @@ class EngageBayStream(RESTStream[str | None]):
     epoch_seconds_fields: tuple[str, ...] = ("created_time", "updated_time")
     epoch_ms_fields: tuple[str, ...] = ()
 
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """ACTIVATE_VERSION only on the full pass, where a missing record means deleted."""
+        return bool(self.config.get("reconcile", False))
+
     # ---- request building -------------------------------------------------------------
 
     @property

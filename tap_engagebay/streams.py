@@ -102,12 +102,15 @@ class ListStream(EngageBayStream):
             Raw records.
         """
         state = self.get_context_state(context)
-        bookmark = state.get("replication_key_value")
-        if self.config.get("full_refresh_lists") or not bookmark:
-            started = yield from self._read_all(context, state)
+        if self.replication_method == "FULL_TABLE":
+            yield from self._read_all(context, {})
         else:
-            started = yield from self._read_changes(context, _seconds(str(bookmark)))
-        state["replication_key_signpost"] = _iso(started)
+            bookmark = state.get("replication_key_value")
+            if bookmark:
+                started = yield from self._read_changes(context, _seconds(str(bookmark)))
+            else:
+                started = yield from self._read_all(context, state)
+            state["replication_key_signpost"] = _iso(started)
         self.log_value_problems()
 
     def _read_all(

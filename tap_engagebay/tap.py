@@ -146,11 +146,12 @@ class TapEngageBay(Tap):
             description="Seconds before the bookmark that incremental syncs read again.",
         ),
         th.Property(
-            "full_refresh_lists",
+            "reconcile",
             th.BooleanType,
             default=False,
-            description="Read every list in full, ignoring bookmarks (the nightly job: also "
-            "reads every contact's notes and call logs).",
+            description="Full pass (the nightly job): read every list in full, and every "
+            "contact's notes and call logs, as FULL_TABLE with ACTIVATE_VERSION, so the loader "
+            "marks records deleted in EngageBay (_sdc_deleted_at). Costs a full read.",
         ),
         th.Property(
             "events_window_days",
@@ -233,7 +234,11 @@ class TapEngageBay(Tap):
         Returns:
             The streams.
         """
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        if self.config.get("reconcile"):
+            for stream in streams:
+                stream.forced_replication_method = "FULL_TABLE"
+        return streams
 
     # ---- lookups shared between streams (one request each per run) -------------------------
 
