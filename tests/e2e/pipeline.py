@@ -33,7 +33,7 @@ class Run:
         return self.states[-1] if self.states else None
 
 
-def run_pipeline(
+def run_pipeline(  # noqa: PLR0913
     workdir: Path,
     api_url: str,
     *,

@@ -73,7 +73,7 @@ def test_deals_of_every_track_arrive(full_run, account):
     }
     assert tracks == {int(i) for i in account.ids("tracks")}
     assert len(tracks) == 3
-    deal_requests = [r for r in account.requests("/dev/api/panel/deals")]
+    deal_requests = account.requests("/dev/api/panel/deals")
     assert {str(r["form"].get("track_id")) for r in deal_requests} == {str(i) for i in tracks}
 
 
