@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import threading
 import typing as t
 from dataclasses import dataclass
 from functools import cached_property
@@ -93,6 +94,16 @@ class EngageBayStream(RESTStream[str | None]):
     #: Top-level keys holding epoch seconds / epoch milliseconds.
     epoch_seconds_fields: tuple[str, ...] = ("created_time", "updated_time")
     epoch_ms_fields: tuple[str, ...] = ()
+
+    @property
+    def requests_session(self) -> requests.Session:
+        """One HTTP session per thread: children of contacts are fetched concurrently."""
+        local = self.__dict__.setdefault("_sessions", threading.local())
+        session: requests.Session | None = getattr(local, "session", None)
+        if session is None:
+            session = requests.Session()
+            local.session = session
+        return session
 
     @property
     def emit_activate_version_messages(self) -> bool:

@@ -27,6 +27,7 @@ from tap_engagebay.transform import epoch_to_iso
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Iterator
+    from concurrent.futures import Future
 
     from singer_sdk.helpers.types import Context
 
@@ -149,19 +150,21 @@ class ListStream(EngageBayStream):
             for page in self.iter_pages(context, sort_key=sort_key):
                 if started is None:
                     started = page.server_time or time.time()
-                reached_back = False
-                for record in page.records:
-                    if _epoch(record.get(time_key)) < threshold:
-                        reached_back = True
-                        continue
-                    key = str(record.get("id"))
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    yield record
-                if reached_back:
+                fresh = [r for r in page.records if _epoch(r.get(time_key)) >= threshold]
+                new = [r for r in fresh if str(r.get("id")) not in seen]
+                seen.update(str(r.get("id")) for r in new)
+                self.before_page(new)
+                yield from new
+                if len(fresh) < len(page.records):
                     break
         return started if started is not None else time.time()
+
+    def before_page(self, records: list[dict[str, t.Any]]) -> None:
+        """Called with each page's records before they are emitted (a hook for prefetching).
+
+        Args:
+            records: The records about to be emitted.
+        """
 
     def post_process(
         self, row: dict[str, t.Any], context: Context | None = None
@@ -286,6 +289,16 @@ class ContactsStream(PropertiesMixin):
         ),
         *columns("importedEntity", "forceCreate", "forceUpdate", kind=BOOL),
     ]
+
+    def before_page(self, records: list[dict[str, t.Any]]) -> None:
+        """Start fetching the page's notes and call logs while the page is emitted.
+
+        Args:
+            records: The contacts of the page.
+        """
+        for child in self.child_streams:
+            if isinstance(child, ContactChildStream) and child.selected:
+                child.prefetch([r.get("id") for r in records if r.get("id") is not None])
 
     def generate_child_contexts(
         self,
@@ -466,21 +479,55 @@ class ContactChildStream(EngageBayStream):
     paged = True
     paging_in = "query"
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+    @cached_property
+    def _prefetched(self) -> dict[str, Future[list[dict[str, t.Any]]]]:
+        return {}
+
+    def prefetch(self, contact_ids: list[t.Any]) -> None:
+        """Fetch these contacts' records in the background (``max_concurrent_requests``).
+
+        Args:
+            contact_ids: Contacts about to be emitted.
+        """
+        pool = self._tap.pool  # type: ignore[attr-defined]
+        if pool is None:
+            return
+        for contact_id in contact_ids:
+            key = str(contact_id)
+            if key not in self._prefetched:
+                context = {"contact_id": contact_id}
+                self._prefetched[key] = pool.submit(self.read_contact, context)
+
+    def read_contact(self, context: Context | None) -> list[dict[str, t.Any]]:
         """All records of one contact.
 
         Args:
             context: ``{"contact_id": ...}``.
 
-        Yields:
-            Raw records.
+        Returns:
+            Raw records; none when the contact disappeared meanwhile.
         """
+        records: list[dict[str, t.Any]] = []
         try:
             for page in self.iter_pages(context, sort_key="created_time"):
-                yield from page.records
+                records.extend(page.records)
         except NotFoundError:
             contact = context.get("contact_id") if context else None
             self.logger.warning("Contact %s disappeared while reading its %s", contact, self.name)
+        return records
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """All records of one contact, prefetched when possible.
+
+        Args:
+            context: ``{"contact_id": ...}``.
+
+        Returns:
+            Raw records.
+        """
+        key = str(context.get("contact_id")) if context else ""
+        future = self._prefetched.pop(key, None)
+        return future.result() if future is not None else self.read_contact(context)
 
 
 class NotesStream(ContactChildStream):

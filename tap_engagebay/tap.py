@@ -6,6 +6,8 @@ import ipaddress
 import logging
 import sys
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
 from urllib.parse import urlparse
 
 from singer_sdk import Tap
@@ -172,6 +174,13 @@ class TapEngageBay(Tap):
             description="Days of upcoming calendar events read past now.",
         ),
         th.Property(
+            "max_concurrent_requests",
+            th.IntegerType(minimum=1, maximum=16),
+            default=4,
+            description="Requests in flight at once for independent reads (each contact's "
+            "notes and call logs). 1 reads strictly one request after another.",
+        ),
+        th.Property(
             "request_timeout",
             th.IntegerType(minimum=1),
             default=60,
@@ -227,6 +236,14 @@ class TapEngageBay(Tap):
             check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
         except UnsafeURLError as exc:
             raise ConfigValidationError(str(exc), errors=[str(exc)]) from exc
+
+    @cached_property
+    def pool(self) -> ThreadPoolExecutor | None:
+        """Threads for concurrent independent requests; None when limited to one."""
+        workers = int(self.config.get("max_concurrent_requests", 4))
+        if workers <= 1:
+            return None
+        return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engagebay")
 
     def discover_streams(self) -> list[EngageBayStream]:
         """Every stream; nothing is fetched until a schema or a record is needed.
