@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import sys
 import typing as t
@@ -13,6 +14,7 @@ from urllib.parse import urlparse
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
+from singer_sdk.singerlib import StateMessage
 
 from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
 from tap_engagebay.streams import STREAM_TYPES, UnpagedStream
@@ -236,6 +238,50 @@ class TapEngageBay(Tap):
             check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
         except UnsafeURLError as exc:
             raise ConfigValidationError(str(exc), errors=[str(exc)]) from exc
+
+    @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: t.Any = None,  # noqa: ANN401 - the SDK's private _ConfigInput
+        state: t.IO[str] | None = None,
+        catalog: t.IO[str] | None = None,
+    ) -> None:
+        """Run a sync as the SDK does; on an exhausted quota, save the state first.
+
+        Args:
+            about: Display package metadata and settings.
+            about_format: Output style for ``--about``.
+            config: Configuration inputs.
+            state: A state file.
+            catalog: A catalog file.
+
+        Raises:
+            QuotaExhaustedError: After writing the state reached so far.
+        """
+        if about or config is None:
+            super().invoke(
+                about=about, about_format=about_format, config=config, state=state, catalog=catalog
+            )
+            return
+        super(Tap, cls).invoke(about=about, about_format=about_format)  # --about, version
+        cls.print_version(print_fn=cls.logger.info)
+        tap = cls(
+            config=config.config,
+            state=None if state is None else json.loads(state.read()),
+            catalog=None if catalog is None else json.loads(catalog.read()),
+            parse_env_config=config.parse_env,
+            validate_config=True,
+        )
+        try:
+            tap.sync_all()
+        except QuotaExhaustedError:
+            # Records already written are matched by the state reached with them: the
+            # initial sync's resume cursor, or the untouched bookmarks of an incremental one.
+            tap.write_message(StateMessage(value=tap.state))
+            raise
 
     @cached_property
     def pool(self) -> ThreadPoolExecutor | None:

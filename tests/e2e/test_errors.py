@@ -1,0 +1,107 @@
+"""Each class of error: the exit code, the message, and whether the tap retried."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engagebay_sim import SimConfig, Simulator
+from tests.e2e.pipeline import run_pipeline, table_ids
+
+TAP = str(Path(sys.executable).parent / "tap-engagebay")
+SMALL = {
+    "seed": 3,
+    "contacts": 30,
+    "companies": 5,
+    "tracks": 2,
+    "deals_per_track": 5,
+    "tasks": 5,
+    "tickets": 5,
+    "products": 5,
+    "events": 5,
+}
+ONLY_CONTACTS = {"stream_maps": {"__else__": None}}
+
+
+@pytest.fixture
+def sim():
+    with Simulator(SimConfig(**SMALL)) as simulator:
+        yield simulator
+
+
+def run_tap(tmp_path, sim, *, key=None, extra=None, timeout=120):
+    config = {
+        "api_key": key or sim.config.api_key,
+        "api_url": sim.url,
+        "retry_wait_base": 0.01,
+        "max_retries": 3,
+        **(extra or {}),
+    }
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    return subprocess.run(
+        [TAP, "--config", str(path)], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def api_requests(sim):
+    return [r for r in sim.requests() if r["path"].startswith("/dev/api/panel")]
+
+
+def test_a_wrong_key_stops_at_once_with_a_clear_message(tmp_path, sim):
+    result = run_tap(tmp_path, sim, key="wrong-key-123456")
+    assert result.returncode == 1
+    assert "refused the API key" in result.stderr
+    assert "Pro" in result.stderr
+    assert "wrong-key-123456" not in result.stderr + result.stdout
+    assert len(api_requests(sim)) == 1  # no retry
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["500", "502", "503", "429", "429_retry_after", "truncated", "error_200", "html", "timeout"],
+)
+def test_transient_faults_are_retried_and_nothing_is_lost(tmp_path, sim, kind):
+    sim.set_faults([{"kind": kind, "nth": [2, 3], "timeout_s": 2}])
+    extra = {"request_timeout": 1} if kind == "timeout" else {}
+    run = run_pipeline(
+        tmp_path, sim.url, api_key=sim.config.api_key, tap_config={**extra, "max_retries": 3}
+    )
+    assert run.tap_rc == 0, run.tap_stderr[-2000:]
+    assert run.target_rc == 0, run.target_stderr[-2000:]
+    faulted = [r for r in sim.requests() if r.get("fault")]
+    assert len(faulted) == 2
+    assert "Retrying" in run.tap_stderr
+    rows, ids = table_ids(run.database, "contacts")
+    assert rows == len(ids) == sim.count("contacts")
+
+
+def test_retries_give_up_with_the_endpoint_in_the_message(tmp_path, sim):
+    sim.set_faults([{"kind": "503", "rate": 1.0}])
+    result = run_tap(tmp_path, sim, extra={"max_retries": 2})
+    assert result.returncode != 0
+    assert "503" in result.stderr
+    assert len(api_requests(sim)) == 3  # one try and two retries
+
+
+def test_xml_instead_of_json_is_reported_not_parsed(tmp_path, sim):
+    sim.set_faults([{"kind": "xml", "rate": 1.0}])
+    result = run_tap(tmp_path, sim, extra={"max_retries": 1})
+    assert result.returncode != 0
+    assert "XML instead of JSON" in result.stderr
+    assert '"type":"RECORD"' not in result.stdout.replace(" ", "")
+
+
+def test_an_exhausted_quota_stops_cleanly_with_state_saved(tmp_path, sim):
+    sim.set_faults([{"kind": "quota", "nth": [4]}])
+    run = run_pipeline(tmp_path, sim.url, api_key=sim.config.api_key)
+    assert run.tap_rc == 75
+    assert "daily API call limit" in run.tap_stderr
+    assert run.target_rc == 0
+    assert run.state is not None  # the loader confirmed what had landed
+    quota_requests = [r for r in sim.requests() if r.get("fault") == "quota"]
+    assert len(quota_requests) == 1  # no retry of a quota answer
