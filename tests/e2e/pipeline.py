@@ -129,5 +129,5 @@ def table_ids(database: Path, table: str, key: str = "id") -> tuple[int, set[t.A
     Returns:
         (rows, set of keys).
     """
-    rows = query(database, f'SELECT "{key}" FROM {SCHEMA}."{table}"')  # noqa: S608 - test helper
+    rows = query(database, f'SELECT "{key}" FROM {SCHEMA}."{table}"')
     return len(rows), {row[0] for row in rows}
