@@ -1,0 +1,712 @@
+"""The account's current state: generated base records plus an in-memory overlay of changes.
+
+Only mutations live in memory (``{stream: {index: overrides | None}}``, None for a deletion).
+Listing walks the base index space lazily (binary search to the cursor, then forward), merged
+with the few overlay records, so serving a million contacts keeps memory flat.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import heapq
+import hmac
+import threading
+import time
+import typing as t
+
+from engagebay_sim.data import (
+    CHILD_SLOTS,
+    CHILD_STREAMS,
+    CREATED_CHILD_BASE,
+    FIELD_TYPES,
+    PAGED_STREAMS,
+    SCOPE_OF,
+    SCOPES,
+    STREAMS,
+    Dataset,
+    Record,
+)
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from engagebay_sim.config import SimConfig
+
+SORT_KEYS = ("created_time", "updated_time", "-created_time", "-updated_time")
+Key = tuple[int, int]  # (sort value, index)
+_PROPS = "__props__"
+
+
+class InvalidCursorError(ValueError):
+    """A cursor that this account did not hand out for this listing."""
+
+
+class UnknownRecordError(KeyError):
+    """No current record of that stream has that id."""
+
+
+class Store:
+    """Base data plus overlay; every read and write goes through here, under one lock."""
+
+    def __init__(self, config: SimConfig) -> None:
+        """Create an account in its initial (generated) state.
+
+        Args:
+            config: The account config.
+        """
+        self.config = config
+        self.data = Dataset(config)
+        self.lock = threading.RLock()
+        self._over: dict[str, dict[int, dict[str, t.Any] | None]] = {s: {} for s in STREAMS}
+        self._keys: dict[str, dict[int, tuple[int, int, int]]] = {s: {} for s in STREAMS}
+        self._created: dict[str, int] = dict.fromkeys(STREAMS, 0)
+        self._added_fields = 0
+        self._offset = 0.0
+        self._mac_key = hashlib.sha256(f"engagebay-sim-cursor|{config.seed}".encode()).digest()
+
+    # ----------------------------------------------------------------- clock
+
+    def now(self) -> float:
+        """The simulator clock: real time plus the advanced offset.
+
+        Returns:
+            Epoch seconds.
+        """
+        return time.time() + self._offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulator clock forward.
+
+        Args:
+            seconds: How far.
+        """
+        self._offset += seconds
+
+    # ----------------------------------------------------------------- existence and keys
+
+    def _base_exists(self, stream: str, index: int) -> bool:
+        if not 0 <= index < self.data.base_count(stream):
+            return False
+        return stream not in CHILD_STREAMS or self.data.child_exists(stream, index)
+
+    def exists(self, stream: str, index: int) -> bool:
+        """Tell whether a record currently exists.
+
+        Args:
+            stream: Stream name.
+            index: Record index.
+
+        Returns:
+            True unless deleted or never created.
+        """
+        over = self._over[stream]
+        if index in over:
+            return over[index] is not None
+        return self._base_exists(stream, index)
+
+    def index_for(self, stream: str, record_id: object) -> int:
+        """Find the index of a current record by id (an int or a numeric string).
+
+        Args:
+            stream: Stream name.
+            record_id: The id.
+
+        Returns:
+            The index.
+
+        Raises:
+            UnknownRecordError: When no current record has that id.
+        """
+        try:
+            rid = int(str(record_id))
+        except ValueError:
+            raise UnknownRecordError(record_id) from None
+        index = self.data.index_of(stream, rid)
+        if index < 0 or not self.exists(stream, index):
+            raise UnknownRecordError(record_id)
+        return index
+
+    def _group(self, stream: str, index: int, over: dict[str, t.Any] | None) -> int:
+        if stream == "deals":
+            if over and "track_id" in over:
+                return self.data.index_of("tracks", int(str(over["track_id"])))
+            return self.data.deal_track(index)
+        if stream in CHILD_STREAMS:
+            for key in ("parentId", "contact_id"):
+                if over and key in over:
+                    return self.data.index_of("contacts", int(str(over[key])))
+            return index // CHILD_SLOTS
+        return -1
+
+    def _base_key(self, stream: str, index: int, field: str) -> int:
+        if field == "created_time":
+            return self.data.created_time(stream, index)
+        return self.data.updated_time(stream, index)
+
+    def _refresh_keys(self, stream: str, index: int) -> None:
+        over = self._over[stream].get(index)
+        if over is None:
+            self._keys[stream].pop(index, None)
+            return
+        created = over.get("created_time", self.data.created_time(stream, index))
+        updated = over.get("updated_time", self.data.updated_time(stream, index))
+        self._keys[stream][index] = (
+            int(created or 0),
+            int(updated or 0),
+            self._group(stream, index, over),
+        )
+
+    # ----------------------------------------------------------------- rendering
+
+    def render(self, stream: str, index: int) -> Record:
+        """The current record at an index, as the API returns it.
+
+        Args:
+            stream: Stream name.
+            index: Record index (must exist).
+
+        Returns:
+            The record.
+        """
+        rec = self.data.record(stream, index)
+        over = self._over[stream].get(index)
+        if not over:
+            return rec
+        for key, value in over.items():
+            if key == _PROPS:
+                self._merge_properties(stream, rec, value)
+            else:
+                rec[key] = value
+        return rec
+
+    def _merge_properties(self, stream: str, rec: Record, values: dict[str, str]) -> None:
+        props: list[Record] = [dict(p) for p in rec.get("properties", [])]
+        by_name = {p["name"]: p for p in props}
+        fields = {f["field_label"]: f for f in self.data.custom_fields.get(SCOPE_OF[stream], [])}
+        for name, value in values.items():
+            if name in by_name:
+                by_name[name]["value"] = value
+                continue
+            field = fields.get(name)
+            props.append({
+                "name": name,
+                "value": value,
+                "field_type": field["field_type"] if field else "TEXT",
+                "is_searchable": bool(field and field["is_searchable"]),
+                "type": "CUSTOM",
+            })
+        rec["properties"] = props
+
+    # ----------------------------------------------------------------- cursors
+
+    def make_cursor(self, scope: str, sort_key: str, key: Key) -> str:
+        """Sign a keyset position as an opaque cursor.
+
+        Args:
+            scope: Stream plus any partition (track, parent) the listing is for.
+            sort_key: The canonical sort key.
+            key: ``(sort value, index)`` of the page's last record.
+
+        Returns:
+            The cursor.
+        """
+        payload = f"{scope}|{sort_key}|{key[0]}|{key[1]}".encode()
+        mac = hmac.new(self._mac_key, payload, hashlib.sha256).digest()[:12]
+        return base64.urlsafe_b64encode(mac + payload).decode().rstrip("=")
+
+    def read_cursor(self, cursor: str, scope: str, sort_key: str) -> Key:
+        """Check and decode a cursor.
+
+        Args:
+            cursor: The cursor sent.
+            scope: The listing it must belong to.
+            sort_key: The sort key it must have been made with.
+
+        Returns:
+            ``(sort value, index)``.
+
+        Raises:
+            InvalidCursorError: When it is forged, tampered with or from another listing.
+        """
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        except (binascii.Error, ValueError):
+            raise InvalidCursorError(cursor) from None
+        mac, payload = raw[:12], raw[12:]
+        good = hmac.new(self._mac_key, payload, hashlib.sha256).digest()[:12]
+        if len(mac) != 12 or not hmac.compare_digest(mac, good):  # noqa: PLR2004
+            raise InvalidCursorError(cursor)
+        parts = payload.decode().split("|")
+        if len(parts) != 4 or parts[0] != scope or parts[1] != sort_key:  # noqa: PLR2004
+            raise InvalidCursorError(cursor)
+        return int(parts[2]), int(parts[3])
+
+    # ----------------------------------------------------------------- listing
+
+    def page(
+        self,
+        stream: str,
+        *,
+        sort_key: str,
+        cursor: str | None,
+        size: int,
+        group: int = -1,
+    ) -> list[Record]:
+        """One page of a paged stream, with ``cursor`` on the last record when more exist.
+
+        Args:
+            stream: One of the paged streams.
+            sort_key: One of ``SORT_KEYS``.
+            cursor: The cursor from the previous page, or None.
+            size: Page size (already clamped).
+            group: For deals, the track index (-1 for all).
+
+        Returns:
+            The records.
+        """
+        field = sort_key.lstrip("-")
+        desc = sort_key.startswith("-")
+        scope = f"{stream}:{group}"
+        with self.lock:
+            after = self.read_cursor(cursor, scope, sort_key) if cursor else None
+            members = self._overlay_members(stream, field, group, after, desc=desc)
+            base = self._base_keys(stream, field, group, after, desc=desc)
+            keys: list[Key] = []
+            for key in heapq.merge(base, members, reverse=desc):
+                keys.append(key)
+                if len(keys) > size:
+                    break
+            records = [self.render(stream, index) for _, index in keys[:size]]
+            if len(keys) > size:
+                records[-1]["cursor"] = self.make_cursor(scope, sort_key, keys[size - 1])
+        return records
+
+    def _overlay_members(
+        self, stream: str, field: str, group: int, after: Key | None, *, desc: bool
+    ) -> list[Key]:
+        slot = 0 if field == "created_time" else 1
+        out: list[Key] = []
+        for index, keys in self._keys[stream].items():
+            if group >= 0 and keys[2] != group:
+                continue
+            key = (keys[slot], index)
+            if after is None or (key < after if desc else key > after):
+                out.append(key)
+        out.sort(reverse=desc)
+        return out
+
+    def _base_keys(
+        self, stream: str, field: str, group: int, after: Key | None, *, desc: bool
+    ) -> Iterator[Key]:
+        data = self.data
+        n = data.base_count(stream)
+        over = self._over[stream]
+
+        def created(i: int) -> int:
+            return data.created_time(stream, i)
+
+        def updated(i: int) -> int:
+            return data.created_time(stream, i) + data._delta[stream]  # noqa: SLF001
+
+        def zero(_: int) -> int:
+            return 0
+
+        def never(i: int) -> bool:
+            return data.never_updated(stream, i)
+
+        def ever(i: int) -> bool:
+            return not data.never_updated(stream, i)
+
+        runs: list[tuple[Callable[[int], bool] | None, Callable[[int], int]]]
+        if field == "created_time":
+            runs = [(None, created)]
+        else:
+            runs = [(never, zero), (ever, updated)]
+        if desc:
+            runs.reverse()
+        tracks = self.config.tracks
+        for member, keyfn in runs:
+            if desc:
+                i = _last_before(n, keyfn, after)
+                step = -1
+            else:
+                i = _first_after(n, keyfn, after)
+                step = 1
+            while 0 <= i < n:
+                if (
+                    i not in over
+                    and (group < 0 or i % tracks == group)
+                    and (member is None or member(i))
+                ):
+                    yield (keyfn(i), i)
+                i += step
+
+    def children(
+        self, stream: str, parent: int, *, sort_key: str, cursor: str | None, size: int
+    ) -> list[Record]:
+        """One page of a contact's notes or call logs.
+
+        Args:
+            stream: ``notes`` or ``call_logs``.
+            parent: Contact index.
+            sort_key: One of ``SORT_KEYS``.
+            cursor: Previous page's cursor or None.
+            size: Page size.
+
+        Returns:
+            The records, with ``cursor`` on the last one when more exist.
+        """
+        field = sort_key.lstrip("-")
+        desc = sort_key.startswith("-")
+        slot = 0 if field == "created_time" else 1
+        scope = f"{stream}:{parent}"
+        with self.lock:
+            after = self.read_cursor(cursor, scope, sort_key) if cursor else None
+            if not self.exists("contacts", parent):
+                return []
+            keys: list[Key] = []
+            over = self._over[stream]
+            for k in range(self.data.children_of(stream, parent)):
+                index = parent * CHILD_SLOTS + k
+                if index not in over:
+                    keys.append((self._base_key(stream, index, field), index))
+            keys += [(v[slot], i) for i, v in self._keys[stream].items() if v[2] == parent]
+            keys.sort(reverse=desc)
+            if after is not None:
+                keys = [k for k in keys if (k < after if desc else k > after)]
+            records = [self.render(stream, index) for _, index in keys[:size]]
+            if len(keys) > size:
+                records[-1]["cursor"] = self.make_cursor(scope, sort_key, keys[size - 1])
+        return records
+
+    def events(self, start_ms: int, end_ms: int) -> list[Record]:
+        """Events whose ``start_time`` (ms) lies in ``[start_ms, end_ms]``, by start time.
+
+        Args:
+            start_ms: Window start, epoch ms.
+            end_ms: Window end, epoch ms (inclusive).
+
+        Returns:
+            The events.
+        """
+        data = self.data
+        out: list[tuple[int, int]] = []
+        with self.lock:
+            over = self._over["events"]
+            n = data.base_count("events")
+            i = _first_after(n, data.event_start_ms, (start_ms, -1))
+            while i < n and data.event_start_ms(i) <= end_ms:
+                if i not in over:
+                    out.append((data.event_start_ms(i), i))
+                i += 1
+            for index, value in over.items():
+                if value is None:
+                    continue
+                start = int(self.render("events", index)["start_time"])
+                if start_ms <= start <= end_ms:
+                    out.append((start, index))
+            out.sort()
+            return [self.render("events", index) for _, index in out]
+
+    def all_indexes(self, stream: str) -> Iterator[int]:
+        """Indexes of every current record of a stream (not custom_fields), in index order.
+
+        Args:
+            stream: Stream name.
+
+        Yields:
+            Indexes.
+        """
+        over = self._over[stream]
+        if stream in CHILD_STREAMS:
+            for parent in range(self.config.contacts):
+                if not self.exists("contacts", parent):
+                    continue
+                for k in range(self.data.children_of(stream, parent)):
+                    index = parent * CHILD_SLOTS + k
+                    if over.get(index, {}) is not None:
+                        yield index
+            created = sorted(i for i in over if i >= CREATED_CHILD_BASE)
+            for index in created:
+                keys = self._keys[stream].get(index)
+                if keys is not None and self.exists("contacts", keys[2]):
+                    yield index
+            return
+        n = self.data.base_count(stream)
+        for index in range(n):
+            if over.get(index, {}) is not None:
+                yield index
+        for index in sorted(i for i in over if i >= n):
+            if over[index] is not None:
+                yield index
+
+    def custom_fields(self, scope: str | None = None) -> list[Record]:
+        """Current custom field definitions.
+
+        Args:
+            scope: One scope, or None for all.
+
+        Returns:
+            The definitions, in position order.
+        """
+        with self.lock:
+            scopes = [scope] if scope else list(SCOPES)
+            return [dict(f) for s in scopes for f in self.data.custom_fields[s]]
+
+    def small(self, stream: str) -> list[Record]:
+        """Every record of an unpaged stream.
+
+        Args:
+            stream: tracks, owners, tags, contact_lists or forms.
+
+        Returns:
+            The records.
+        """
+        with self.lock:
+            return [self.render(stream, i) for i in self.all_indexes(stream)]
+
+    # ----------------------------------------------------------------- mutations
+
+    def update(self, stream: str, record_id: object, **fields: t.Any) -> Record:  # noqa: ANN401
+        """Change a record; ``updated_time`` becomes the clock's now unless given.
+
+        Args:
+            stream: Stream name.
+            record_id: The record's id.
+            **fields: Top-level fields to set; ``properties`` may be a dict ``{name: value}``
+                (merged into the properties) or a full list (replacing them).
+
+        Returns:
+            The record as now served.
+        """
+        if stream == "custom_fields":
+            return self._update_field(record_id, fields)
+        with self.lock:
+            index = self.index_for(stream, record_id)
+            over = dict(self._over[stream].get(index) or {})
+            for key, value in fields.items():
+                if key == "properties" and isinstance(value, dict):
+                    over[_PROPS] = {**over.get(_PROPS, {}), **value}
+                else:
+                    over[key] = value
+            over.setdefault("updated_time", 0)
+            if "updated_time" not in fields:
+                over["updated_time"] = int(self.now())
+            self._over[stream][index] = over
+            self._refresh_keys(stream, index)
+            return self.render(stream, index)
+
+    def create(self, stream: str, n: int = 1, **overrides: t.Any) -> list[Record]:  # noqa: ANN401
+        """Create records (created_time now, updated_time 0).
+
+        Args:
+            stream: Stream name; for notes and call_logs pass ``contact_id`` (or ``parentId``).
+            n: How many.
+            **overrides: Fields to set on each.
+
+        Returns:
+            The new records.
+
+        Raises:
+            ValueError: For a child without a parent or an unknown stream.
+        """
+        if stream not in STREAMS or stream == "custom_fields":
+            msg = f"cannot create records of {stream!r} (use add_custom_field for fields)"
+            raise ValueError(msg)
+        out: list[Record] = []
+        with self.lock:
+            now = int(self.now())
+            for _ in range(n):
+                over: dict[str, t.Any] = {"created_time": now, "updated_time": 0}
+                if stream in CHILD_STREAMS:
+                    parent = overrides.get("contact_id", overrides.get("parentId"))
+                    if parent is None:
+                        msg = f"{stream} need a contact_id"
+                        raise ValueError(msg)
+                    self.index_for("contacts", parent)
+                    over["parentId" if stream == "notes" else "contact_id"] = parent
+                    index = CREATED_CHILD_BASE + self._created[stream]
+                else:
+                    index = self.data.base_count(stream) + self._created[stream]
+                if stream == "deals":
+                    over["track_id"] = self.data.id_of("tracks", 0)
+                if stream == "events":
+                    start = now * 1000
+                    over.update({"start_time": start, "end_time": start + 1_800_000 - 1})
+                self._created[stream] += 1
+                rest = {k: v for k, v in overrides.items() if k not in {"contact_id", "parentId"}}
+                if stream == "call_logs" and "parentId" in overrides:
+                    rest.pop("parentId", None)
+                over.update(rest)
+                if stream == "notes" and "contact_id" in overrides:
+                    over.pop("contact_id", None)
+                self._over[stream][index] = over
+                self._refresh_keys(stream, index)
+                out.append(self.render(stream, index))
+        return out
+
+    def delete(self, stream: str, record_id: object) -> None:
+        """Delete a record.
+
+        Args:
+            stream: Stream name.
+            record_id: Its id.
+
+        Raises:
+            UnknownRecordError: When there is no such record.
+        """
+        with self.lock:
+            if stream == "custom_fields":
+                for fields in self.data.custom_fields.values():
+                    for f in fields:
+                        if str(f["id"]) == str(record_id):
+                            fields.remove(f)
+                            return
+                raise UnknownRecordError(record_id)
+            index = self.index_for(stream, record_id)
+            self._over[stream][index] = None
+            self._refresh_keys(stream, index)
+
+    def add_custom_field(
+        self, scope: str, label: str, field_type: str, field_data: str = ""
+    ) -> Record:
+        """Add a custom field definition; existing records of the scope get values for it.
+
+        Args:
+            scope: CONTACT, COMPANY, DEAL or TICKET.
+            label: Field label (the property name on records).
+            field_type: One of the field types.
+            field_data: Options for LIST/MULTICHECKBOX (comma-separated).
+
+        Returns:
+            The definition.
+
+        Raises:
+            ValueError: On an unknown scope or field type.
+        """
+        if scope not in SCOPES or field_type not in FIELD_TYPES:
+            msg = f"bad scope {scope!r} or field_type {field_type!r}"
+            raise ValueError(msg)
+        if field_type in {"LIST", "MULTICHECKBOX"} and not field_data:
+            field_data = "option1,option2,option3"
+        with self.lock:
+            fields = self.data.custom_fields[scope]
+            index = self.data.base_count("custom_fields") + self._added_fields
+            self._added_fields += 1
+            field = self.data.make_field_definition(
+                index, scope, len(fields), label, field_type, field_data
+            )
+            now = int(self.now())
+            field["created_time"] = field["updated_time"] = now
+            fields.append(field)
+            return dict(field)
+
+    def _update_field(self, record_id: object, changes: dict[str, t.Any]) -> Record:
+        with self.lock:
+            for fields in self.data.custom_fields.values():
+                for f in fields:
+                    if str(f["id"]) == str(record_id):
+                        f.update(changes)
+                        f["updated_time"] = int(self.now())
+                        return dict(f)
+        raise UnknownRecordError(record_id)
+
+    # ----------------------------------------------------------------- ground truth
+
+    def truth(self, stream: str) -> Iterator[Record]:
+        """Every current record of a stream, as the API returns it (no cursor keys).
+
+        Args:
+            stream: Any stream name.
+
+        Yields:
+            Records.
+        """
+        if stream == "custom_fields":
+            yield from self.custom_fields()
+            return
+        for index in self.all_indexes(stream):
+            with self.lock:
+                yield self.render(stream, index)
+
+    def ids(self, stream: str) -> set[int]:
+        """Ids of every current record of a stream.
+
+        Args:
+            stream: Any stream name.
+
+        Returns:
+            The ids, as ints.
+        """
+        if stream == "custom_fields":
+            return {int(f["id"]) for f in self.custom_fields()}
+        with self.lock:
+            return {self.data.id_of(stream, i) for i in self.all_indexes(stream)}
+
+    def count(self, stream: str) -> int:
+        """Number of current records of a stream.
+
+        Args:
+            stream: Any stream name.
+
+        Returns:
+            The count.
+        """
+        if stream == "custom_fields":
+            return len(self.custom_fields())
+        if stream in PAGED_STREAMS or stream not in CHILD_STREAMS:
+            with self.lock:
+                n = self.data.base_count(stream)
+                over = self._over[stream]
+                deleted = sum(1 for i, v in over.items() if v is None and i < n)
+                created = sum(1 for i, v in over.items() if v is not None and i >= n)
+                return n - deleted + created
+        return sum(1 for _ in self.all_indexes(stream))
+
+
+def _first_after(n: int, keyfn: Callable[[int], int], after: Key | None) -> int:
+    """Smallest i in [0, n) with ``(keyfn(i), i) > after`` (n when none).
+
+    Args:
+        n: Size of the index space.
+        keyfn: Non-decreasing key function.
+        after: Position to start after, or None for the start.
+
+    Returns:
+        The index.
+    """
+    if after is None:
+        return 0
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if (keyfn(mid), mid) > after:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _last_before(n: int, keyfn: Callable[[int], int], after: Key | None) -> int:
+    """Largest i in [0, n) with ``(keyfn(i), i) < after`` (-1 when none).
+
+    Args:
+        n: Size of the index space.
+        keyfn: Non-decreasing key function.
+        after: Position to continue before (descending), or None for the end.
+
+    Returns:
+        The index.
+    """
+    if after is None:
+        return n - 1
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if (keyfn(mid), mid) >= after:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo - 1
