@@ -1,0 +1,138 @@
+"""The target: settings, and the SDK's message loop with two ordering guarantees added."""
+
+from __future__ import annotations
+
+import typing as t
+
+from singer_sdk import typing as th
+from singer_sdk.helpers.capabilities import TargetLoadMethods
+from singer_sdk.sql import SQLTarget
+from typing_extensions import override
+
+from target_duckdb_sdk.sink import DuckDBSink
+
+if t.TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from singer_sdk.sinks import Sink
+
+DEFAULT_SCHEMA = "engagebay"
+
+
+class TargetDuckDB(SQLTarget):
+    """Singer target for DuckDB: typed columns, merge by key, ACTIVATE_VERSION."""
+
+    name = "target-duckdb-sdk"
+    default_sink_class = DuckDBSink
+
+    config_jsonschema = th.PropertiesList(
+        th.Property(
+            "path",
+            th.StringType,
+            required=True,
+            title="Database file",
+            description="The DuckDB database file; it and its folder are created if missing.",
+        ),
+        th.Property(
+            "default_target_schema",
+            th.StringType,
+            default=DEFAULT_SCHEMA,
+            title="Default Target Schema",
+            description="The schema every stream's table is created in.",
+        ),
+        th.Property(
+            "batch_size_rows",
+            th.IntegerType,
+            title="Batch Size Rows",
+            description=(
+                "Records per batch (one staging file, one transaction); "
+                f"{DuckDBSink.MAX_SIZE_DEFAULT} when not set."
+            ),
+        ),
+        th.Property(
+            "add_record_metadata",
+            th.BooleanType,
+            default=True,
+            title="Add Record Metadata",
+            description=(
+                "Add the _sdc_* columns (extracted/received/batched/deleted times, sequence, "
+                "table version); ACTIVATE_VERSION relies on _sdc_table_version."
+            ),
+        ),
+        th.Property(
+            "hard_delete",
+            th.BooleanType,
+            default=False,
+            title="Hard Delete",
+            description=(
+                "On ACTIVATE_VERSION, delete the rows of older versions instead of setting "
+                "their _sdc_deleted_at."
+            ),
+        ),
+        th.Property(
+            "load_method",
+            th.StringType,
+            default=TargetLoadMethods.UPSERT.value,
+            allowed_values=[m.value for m in TargetLoadMethods],
+            title="Load Method",
+            description=(
+                "`upsert`: a record whose key exists replaces the row (streams without keys "
+                "append); `append-only`: always insert; `overwrite`: drop each table the first "
+                "time the run sees its stream, then upsert."
+            ),
+        ),
+        th.Property(
+            "temp_dir",
+            th.StringType,
+            title="Staging folder",
+            description="Folder for the per-batch staging files (default: the system's).",
+        ),
+    ).to_dict()
+
+    @property
+    @override
+    def max_parallelism(self) -> int:
+        """Sinks are drained one at a time (DuckDB parallelises each load itself)."""
+        return 1
+
+    @max_parallelism.setter
+    def max_parallelism(self, new_value: int) -> None:
+        _ = new_value
+
+    @override
+    def get_sink(
+        self,
+        stream_name: str,
+        *,
+        record: dict | None = None,
+        schema: dict | None = None,
+        key_properties: Sequence[str] | None = None,
+    ) -> Sink:
+        """Return the stream's sink; on a new schema, load the old sink's records first.
+
+        The SDK replaces a stream's sink when its schema changes and drains the old one later,
+        which could load older records after newer ones. Draining it here keeps arrival order.
+
+        Args:
+            stream_name: The stream.
+            record: Unused.
+            schema: A new SCHEMA message's schema, if any.
+            key_properties: Its key properties.
+
+        Returns:
+            The sink.
+        """
+        existing = self._sinks_active.get(stream_name)
+        if (
+            schema is not None
+            and existing is not None
+            and (existing.schema != schema or existing.key_properties != key_properties)
+        ):
+            self.drain_one(existing)
+        return super().get_sink(
+            stream_name, record=record, schema=schema, key_properties=key_properties
+        )
+
+
+if __name__ == "__main__":
+    TargetDuckDB.cli()
