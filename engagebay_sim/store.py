@@ -629,7 +629,9 @@ class Store:
             return
         for index in self.all_indexes(stream):
             with self.lock:
-                yield self.render(stream, index)
+                record = self.render(stream, index) if self.exists(stream, index) else None
+            if record is not None:
+                yield record
 
     def ids(self, stream: str) -> set[int]:
         """Ids of every current record of a stream.
