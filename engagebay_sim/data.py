@@ -477,7 +477,7 @@ class Dataset:
         return self._date_pattern.replace("%d", "31").replace("%m", "13").replace("%Y", "2019")
 
     def custom_value(  # noqa: C901, PLR0911, PLR0912 - one branch per field type
-        self, stream: str, index: int, field: Record
+        self, stream: str, index: int, field: Record, r: random.Random
     ) -> str | None:
         """The value (always a string) of a custom field on a record; None when unset.
 
@@ -485,6 +485,8 @@ class Dataset:
             stream: Stream name.
             index: Record index.
             field: The custom field definition.
+            r: The record's custom-value PRNG (fields draw from it in definition order, so
+                a field added later leaves the other values unchanged).
 
         Returns:
             The value, or None when the record does not carry the field.
@@ -496,7 +498,6 @@ class Dataset:
             return long_text(self.seed, stream, index, field["id"])
         if ftype == "TEXT" and index % 250 == 31:  # noqa: PLR2004
             return "before\u0000after NUL"
-        r = rng(self.seed, stream, index, "cf", field["id"])
         roll = r.random()
         if roll < 0.2:  # noqa: PLR2004 - a fifth of records leave a field out
             return None
@@ -551,8 +552,9 @@ class Dataset:
             whose definition was deleted.
         """
         out: list[Record] = []
+        r = rng(self.seed, stream, index, "cf")
         for field in self.custom_fields[SCOPE_OF[stream]]:
-            value = self.custom_value(stream, index, field)
+            value = self.custom_value(stream, index, field, r)
             if value is None:
                 continue
             out.append({

@@ -423,6 +423,7 @@ class Handler(BaseHTTPRequestHandler):
 
     sim: Simulator
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server_version = "engagebay-sim/0.1"
     sys_version = ""
 
