@@ -107,7 +107,7 @@ class DuckDBConnector(SQLConnector):
         engine = sa.create_engine(self.sqlalchemy_url, echo=False)
 
         @sa.event.listens_for(engine, "connect")
-        def _utc(dbapi_connection: t.Any, _record: t.Any) -> None:  # noqa: ANN401
+        def _utc(dbapi_connection: t.Any, _record: object) -> None:  # noqa: ANN401
             dbapi_connection.execute("SET TimeZone = 'UTC'")
 
         return engine
@@ -170,7 +170,7 @@ class DuckDBConnector(SQLConnector):
         """
         _, schema_name, table_name = self.parse_full_table_name(full_table_name)
         sql = (
-            "SELECT column_name, data_type FROM information_schema.columns "
+            "SELECT column_name, data_type FROM information_schema.columns "  # noqa: S608 - literals
             f"WHERE table_schema = {literal(schema_name or 'main')} "
             f"AND table_name = {literal(table_name)} ORDER BY ordinal_position"
         )
@@ -243,9 +243,7 @@ class DuckDBConnector(SQLConnector):
             wanted,
             new_type,
         )
-        self.execute(
-            f"ALTER TABLE {table} ALTER COLUMN {quote(existing.name)} TYPE {new_type}"
-        )
+        self.execute(f"ALTER TABLE {table} ALTER COLUMN {quote(existing.name)} TYPE {new_type}")
 
     @override
     def prepare_table(

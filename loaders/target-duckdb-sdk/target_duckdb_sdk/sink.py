@@ -13,7 +13,7 @@ A batch goes through three steps, the last two in one transaction:
 
 from __future__ import annotations
 
-import datetime
+import datetime as dt
 import json
 import os
 import re
@@ -123,9 +123,7 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
         for prop, prop_schema in schema["properties"].items():
             column = columns.get(prop.lower())
             if column is None:  # a property the table does not have yet
-                self.connector.ensure_column(
-                    full_table_name, prop, types.duckdb_type(prop_schema)
-                )
+                self.connector.ensure_column(full_table_name, prop, types.duckdb_type(prop_schema))
                 column = self.connector.table_columns(full_table_name)[prop.lower()]
             plan.append(_Plan(prop, column.name, column.type, types.converter_for(column.type)))
         return plan
@@ -139,8 +137,10 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
         count = 0
         longest = 0
         with path.open("wb") as out:
-            for count, record in enumerate(records, start=1):  # noqa: B007
-                row = dict(zip(keys, [convert(record.get(prop)) for prop, convert in props]))
+            for count, record in enumerate(records, start=1):
+                row = dict(
+                    zip(keys, [convert(record.get(prop)) for prop, convert in props], strict=True)
+                )
                 row[_SEQ] = count
                 line = _encode(row)
                 longest = max(longest, len(line))
@@ -153,7 +153,7 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
         select = ", ".join(f"c{i} AS {quote(p.column)}" for i, p in enumerate(plan))
         size = max(_MIN_OBJECT_SIZE, 2 * longest)
         return (
-            f"SELECT {select} FROM read_json({literal(str(path))}, "
+            f"SELECT {select} FROM read_json({literal(str(path))}, "  # noqa: S608 - quoted names
             f"format = 'newline_delimited', records = 'true', "
             f"columns = {{{spec}, '{_SEQ}': 'BIGINT'}}, maximum_object_size = {size})"
         )
@@ -252,7 +252,7 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
         self.connector.ensure_column(
             self.full_table_name, self.soft_delete_column_name, types.TIMESTAMPTZ
         )
-        now = datetime.datetime.now(tz=datetime.UTC).isoformat()
+        now = dt.datetime.now(tz=dt.UTC).isoformat()
         with self.connector.transaction() as conn:
             result = conn.exec_driver_sql(
                 f"UPDATE {table} SET {deleted_at} = TIMESTAMPTZ {literal(now)} "  # noqa: S608

@@ -7,7 +7,7 @@ staging file is read back with explicit column types, so DuckDB never guesses an
 
 from __future__ import annotations
 
-import datetime
+import datetime as dt
 import decimal
 import json
 import typing as t
@@ -103,11 +103,8 @@ def duckdb_type(schema: dict[str, t.Any]) -> str:
     for union in ("anyOf", "oneOf"):
         if union in schema:
             options = [s for s in schema[union] if s.get("type") != "null"]
-            if not options:
-                return VARCHAR
-            return _combine([duckdb_type(s) for s in options])
-    if "properties" in schema:
-        return JSON
+            return _combine([duckdb_type(s) for s in options] or [VARCHAR])
+    # No type (``{}``, or only ``properties``): any JSON value; an unknown type name: text.
     return JSON if kind is None else VARCHAR
 
 
@@ -169,7 +166,7 @@ def json_default(value: object) -> object:
     """
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     msg = f"Cannot write {type(value).__name__} to JSON"
     raise TypeError(msg)
@@ -192,8 +189,8 @@ def _to_text(value: object) -> object:
         return None if value is None else clean_text(value)  # type: ignore[arg-type]
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return _to_timestamp(value) if isinstance(value, datetime.datetime) else value.isoformat()
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return _to_timestamp(value) if isinstance(value, dt.datetime) else value.isoformat()
     if isinstance(value, (dict, list)):
         return clean_text(dumps(value))
     if isinstance(value, decimal.Decimal):
@@ -202,23 +199,23 @@ def _to_text(value: object) -> object:
 
 
 def _to_timestamp(value: object) -> object:
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, dt.datetime):
         if value.tzinfo is None:  # a naive time is taken as UTC
-            value = value.replace(tzinfo=datetime.UTC)
-        return value.astimezone(datetime.UTC).isoformat()
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat()
     return value
 
 
 def _to_date(value: object) -> object:
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, dt.datetime):
         return value.date().isoformat()
-    if isinstance(value, datetime.date):
+    if isinstance(value, dt.date):
         return value.isoformat()
     return value
 
 
 def _to_time(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime.time) else value
+    return value.isoformat() if isinstance(value, dt.time) else value
 
 
 def _to_number(value: object) -> object:
