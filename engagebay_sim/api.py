@@ -188,14 +188,14 @@ class Api:
             start = int(params["start_time"])
             end = int(params["end_time"])
         except (KeyError, ValueError):
-            raise BadRequestError("start_time/end_time") from None
+            raise BadRequestError from None
         return self.store.events(start, end)
 
     # ----------------------------------------------------------------- writes
 
     def _update_partial(self, stream: str, body: t.Any) -> Reply:  # noqa: ANN401
         if not isinstance(body, dict) or "id" not in body:
-            raise BadRequestError("id")
+            raise BadRequestError
         props = body.get("properties") or []
         values = {str(p["name"]): str(p.get("value", "")) for p in props if isinstance(p, dict)}
         fields = {k: v for k, v in body.items() if k not in {"id", "properties"}}
@@ -203,7 +203,7 @@ class Api:
 
     def _create(self, stream: str, body: t.Any) -> Reply:  # noqa: ANN401
         if not isinstance(body, dict):
-            raise BadRequestError("body")
+            raise BadRequestError
         fields = {k: v for k, v in body.items() if k not in {"id", "properties", "tags"}}
         record = self.store.create(stream, **fields)[0]
         props = body.get("properties") or []
@@ -222,7 +222,7 @@ class Api:
             return 200, self.store.custom_fields(scope)
         if method == "POST" and not rest:
             if not isinstance(body, dict):
-                raise BadRequestError("body")
+                raise BadRequestError
             try:
                 field = self.store.add_custom_field(
                     str(body.get("scope", "")).upper(),
@@ -231,7 +231,7 @@ class Api:
                     str(body.get("field_data", "")),
                 )
             except (KeyError, ValueError):
-                raise BadRequestError("custom field") from None
+                raise BadRequestError from None
             return 200, field
         if method == "DELETE" and len(rest) == 2:  # noqa: PLR2004
             self.store.delete("custom_fields", rest[1])

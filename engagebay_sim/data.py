@@ -401,7 +401,7 @@ class Dataset:
         base = ("Customer", "Lead", "VIP", "Newsletter", "Partner", "Churned", "Trial", "Q3_2024")
         return f"{base[index % len(base)]}{'' if index < len(base) else ' ' + str(index)}"
 
-    def _tags(self, stream: str, index: int, r: random.Random, ct: int) -> list[Record]:
+    def _tags(self, r: random.Random, ct: int) -> list[Record]:
         if not self.config.tags:
             return []
         n = r.randrange(0, 4)
@@ -419,10 +419,10 @@ class Dataset:
 
     def _field_definition(self, scope: str, pos: int, label: str, ftype: str, data: str) -> Record:
         index = SCOPES.index(scope) * len(CUSTOM_FIELD_TEMPLATE) + pos
-        return self.make_field_definition(index, scope, pos, label, ftype, data)
+        return self.make_field_definition(index, scope, pos, label=label, ftype=ftype, data=data)
 
     def make_field_definition(  # noqa: PLR0913 - a definition has that many parts
-        self, index: int, scope: str, pos: int, label: str, ftype: str, data: str
+        self, index: int, scope: str, pos: int, *, label: str, ftype: str, data: str = ""
     ) -> Record:
         """Build one custom field definition as ``customfields/list/{scope}`` returns it.
 
@@ -656,7 +656,7 @@ class Dataset:
             "listIds": self._refs("contact_lists", c.lists, r, 2),
             "owner": self.owner_ref(owner),
             "entiy_group_name": "subscriber",
-            "tags": self._tags("contacts", i, r, ct),
+            "tags": self._tags(r, ct),
             "broadcastIds": [],
             "openedLinks": [],
             "emailProperties": [],
@@ -685,7 +685,7 @@ class Dataset:
         self._times("companies", i, rec)
         rec.update({
             "properties": props,
-            "tags": self._tags("companies", i, r, rec["created_time"]),
+            "tags": self._tags(r, rec["created_time"]),
             "contactIds": [],
             "entiy_group_name": "company",
             "owner_id": self.id_value("owners", owner, f"company-owner-{i}"),
@@ -731,7 +731,7 @@ class Dataset:
             "entiy_group_name": "deal",
             "milestoneLabelName": label,
             "milestoneActualName": f"{label}_Actual",
-            "tags": self._tags("deals", i, r, ct),
+            "tags": self._tags(r, ct),
             "properties": self.custom_properties("deals", i),
             "owner_id": self.id_value("owners", owner, f"deal-owner-{i}"),
         }
@@ -796,7 +796,7 @@ class Dataset:
             "is_spam": r.random() < 0.02,  # noqa: PLR2004
             "public_notes_count": r.randrange(0, 5),
             "private_notes_count": r.randrange(0, 3),
-            "tags": self._tags("tickets", i, r, rec["created_time"]),
+            "tags": self._tags(r, rec["created_time"]),
             "reopens_count": r.randrange(0, 2),
             "automationStatus": [],
             "html_body": f"<p>{r.choice(UNICODE_TEXTS)}</p>",
@@ -884,8 +884,12 @@ class Dataset:
             "isManualEntry": r.random() < 0.1,  # noqa: PLR2004
             "owner_id": self.id_value("owners", self.owner_index("call_logs", i), f"call-{i}"),
             "notes": [],
-            "note": {"force": False, "syncIds": [], "type": "PUBLIC",
-                     "createFollowUpTask": False},  # fmt: skip
+            "note": {
+                "force": False,
+                "syncIds": [],
+                "type": "PUBLIC",
+                "createFollowUpTask": False,
+            },
             "addNote": False,
             "forceUpdate": False,
             "sendNotificationsTo": [],
@@ -910,8 +914,11 @@ class Dataset:
             "created_time": self.created_time("events", i),
             "start_time": start,
             "end_time": start + minutes * 60_000 - 1,
-            "user_data": json.dumps({"firstname": first, "lastname": last, "email": email},
-                                    ensure_ascii=False, separators=(",", ":")),  # fmt: skip
+            "user_data": json.dumps(
+                {"firstname": first, "lastname": last, "email": email},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ),
             "color": r.choice(COLORS),
             "name": f"{minutes} min",
             "user_time_zone": r.choice(TIME_ZONES),
@@ -966,7 +973,9 @@ class Dataset:
             "time_zone": TIME_ZONES[i % len(TIME_ZONES)],
             "time_zone_offset": 330,
             "loggedin_time": created + 60 * DAY,
-            "misc_info": json.dumps({"country": "India", "country_code": "IN", "city": "hyderabad"}),
+            "misc_info": json.dumps(
+                {"country": "India", "country_code": "IN", "city": "hyderabad"}
+            ),
             "is_signup_process_completed": True,
             "profile_img_url": f"https://s3.amazonaws.example/uploads/owner{i}.png",
             "category": ("MARKETING", "SALES", "SERVICE")[i % 3],
@@ -983,7 +992,7 @@ class Dataset:
         return {
             "id": self.id_value("contact_lists", i),
             "owner_id": self.id_of("owners", owner),
-            "name": "Default List" if i == 0 else f"List {i} – {WORDS[i % len(WORDS)]}",
+            "name": "Default List" if i == 0 else f"List {i} - {WORDS[i % len(WORDS)]}",
             "created_time": created,
             "updated_time": created,
             "owner": self.owner_ref(owner),

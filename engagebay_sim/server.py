@@ -21,6 +21,7 @@ from engagebay_sim.xmlout import to_xml
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from types import TracebackType
+    from typing import Self
 
     from engagebay_sim.config import Latency
     from engagebay_sim.data import Record
@@ -123,13 +124,14 @@ class Simulator:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> Simulator:
+    def __enter__(self) -> Self:
         """Start.
 
         Returns:
             self.
         """
-        return self.start()
+        self.start()
+        return self
 
     def __exit__(
         self,
@@ -243,8 +245,9 @@ class Simulator:
         return self.store.add_custom_field(scope, label, field_type, field_data)
 
     def after_requests(self, n: int, fn: Callable[[Simulator], object]) -> None:
-        """Run ``fn(sim)`` once the n-th API request from now is processed (before its
-        response is sent, so the client cannot race it).
+        """Run ``fn(sim)`` once the n-th API request from now has been processed.
+
+        It runs before that request's response is sent, so the client cannot race it.
 
         Args:
             n: Number of API requests from now (1 = the next one).
@@ -340,7 +343,9 @@ class Simulator:
         with self._log_lock:
             self._log.append(entry)
 
-    def control(self, method: str, path: str, query: dict[str, str], body: t.Any) -> tuple[int, t.Any]:  # noqa: ANN401, C901, PLR0911, PLR0912
+    def control(  # noqa: C901, PLR0911, PLR0912 - a flat routing table reads best
+        self, method: str, path: str, query: dict[str, str], body: t.Any  # noqa: ANN401
+    ) -> tuple[int, t.Any]:
         """Answer a control request (``/_sim/...``).
 
         Args:
@@ -441,19 +446,19 @@ class Handler(BaseHTTPRequestHandler):
         """
         return email.utils.formatdate(timestamp or self.sim.now(), usegmt=True)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         """Handle GET."""
         self._dispatch()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         """Handle POST."""
         self._dispatch()
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         """Handle PUT."""
         self._dispatch()
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         """Handle DELETE."""
         self._dispatch()
 
@@ -504,7 +509,9 @@ class Handler(BaseHTTPRequestHandler):
             status, data = 400, {"error": f"{type(exc).__name__}: {exc}"}
         self._send_data(status, data, as_json=True)
 
-    def _api(self, path: str, query: dict[str, str], raw: bytes) -> None:  # noqa: C901, PLR0912
+    def _api(  # noqa: C901, PLR0912, PLR0915 - the request pipeline, step by step in order
+        self, path: str, query: dict[str, str], raw: bytes
+    ) -> None:
         sim = self.sim
         is_api = path.startswith(API_PREFIX) or path.rstrip("/") == API_PREFIX.rstrip("/")
         seq, api_count = sim._next_seq(api=is_api)  # noqa: SLF001

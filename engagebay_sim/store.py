@@ -297,7 +297,7 @@ class Store:
         out.sort(reverse=desc)
         return out
 
-    def _base_keys(
+    def _base_keys(  # noqa: C901 - small key closures, one merge loop
         self, stream: str, field: str, group: int, after: Key | None, *, desc: bool
     ) -> Iterator[Key]:
         data = self.data
@@ -319,11 +319,9 @@ class Store:
         def ever(i: int) -> bool:
             return not data.never_updated(stream, i)
 
-        runs: list[tuple[Callable[[int], bool] | None, Callable[[int], int]]]
-        if field == "created_time":
-            runs = [(None, created)]
-        else:
-            runs = [(never, zero), (ever, updated)]
+        runs: list[tuple[Callable[[int], bool] | None, Callable[[int], int]]] = (
+            [(None, created)] if field == "created_time" else [(never, zero), (ever, updated)]
+        )
         if desc:
             runs.reverse()
         tracks = self.config.tracks
@@ -421,18 +419,7 @@ class Store:
         """
         over = self._over[stream]
         if stream in CHILD_STREAMS:
-            for parent in range(self.config.contacts):
-                if not self.exists("contacts", parent):
-                    continue
-                for k in range(self.data.children_of(stream, parent)):
-                    index = parent * CHILD_SLOTS + k
-                    if over.get(index, {}) is not None:
-                        yield index
-            created = sorted(i for i in over if i >= CREATED_CHILD_BASE)
-            for index in created:
-                keys = self._keys[stream].get(index)
-                if keys is not None and self.exists("contacts", keys[2]):
-                    yield index
+            yield from self._child_indexes(stream)
             return
         n = self.data.base_count(stream)
         for index in range(n):
@@ -440,6 +427,20 @@ class Store:
                 yield index
         for index in sorted(i for i in over if i >= n):
             if over[index] is not None:
+                yield index
+
+    def _child_indexes(self, stream: str) -> Iterator[int]:
+        over = self._over[stream]
+        for parent in range(self.config.contacts):
+            if not self.exists("contacts", parent):
+                continue
+            for k in range(self.data.children_of(stream, parent)):
+                index = parent * CHILD_SLOTS + k
+                if over.get(index, {}) is not None:
+                    yield index
+        for index in sorted(i for i in over if i >= CREATED_CHILD_BASE):
+            keys = self._keys[stream].get(index)
+            if keys is not None and self.exists("contacts", keys[2]):
                 yield index
 
     def custom_fields(self, scope: str | None = None) -> list[Record]:
@@ -596,7 +597,7 @@ class Store:
             index = self.data.base_count("custom_fields") + self._added_fields
             self._added_fields += 1
             field = self.data.make_field_definition(
-                index, scope, len(fields), label, field_type, field_data
+                index, scope, len(fields), label=label, ftype=field_type, data=field_data
             )
             now = int(self.now())
             field["created_time"] = field["updated_time"] = now

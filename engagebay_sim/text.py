@@ -77,7 +77,7 @@ UNICODE_TEXTS = (
     "   padded   ",
     "Ωmega ≈ ∑ ∞ ½ ™",
     "🏳️\u200d🌈 flag sequence",
-    "surrogate-free astral 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "astral plane \U0001d518\U0001d52b\U0001d526\U0001d520\U0001d52c\U0001d521\U0001d522",
     "Plain text value",
     "Another ordinary note",
 )

@@ -12,7 +12,7 @@ if t.TYPE_CHECKING:
 JSON = {"Accept": "application/json"}
 
 
-def call(
+def call(  # noqa: PLR0913 - a thin wrapper over requests.request
     sim: Simulator,
     path: str,
     data: dict[str, t.Any] | None = None,
@@ -61,4 +61,5 @@ def page_all(
         cursor = page[-1].get("cursor") if page else None
         if not cursor:
             return pages
-    raise AssertionError("no end of list")
+    msg = "no end of list"
+    raise AssertionError(msg)

@@ -37,8 +37,19 @@ TRACK_KEYS = {"id", "name", "milestones", "isDefault", "created_time"}
 MILESTONE_KEYS = {"labelName", "labelActualName", "isWon", "isLost", "color", "probability"}
 OWNER_KEYS = {"id", "domain_id", "email", "password_decrypted", "name", "created_time",
               "is_admin", "time_zone", "misc_info"}  # fmt: skip
-FIELD_KEYS = {"id", "field_type", "field_label", "field_name", "scope", "field_data",
-              "position", "created_time", "updated_time", "is_required", "is_searchable"}  # fmt: skip
+FIELD_KEYS = {
+    "id",
+    "field_type",
+    "field_label",
+    "field_name",
+    "scope",
+    "field_data",
+    "position",
+    "created_time",
+    "updated_time",
+    "is_required",
+    "is_searchable",
+}
 LIST_KEYS = {"id", "owner_id", "name", "created_time", "updated_time"}
 FORM_KEYS = {"id", "name", "alias_name", "owner_id", "created_time", "updated_time",
              "formHtml", "form_attributes", "version", "formStats"}  # fmt: skip
@@ -68,28 +79,33 @@ def test_paged_list_shapes(simulator, path, keys):
 
 def test_child_and_unpaged_shapes(simulator):
     contacts = list(simulator.truth("contacts"))
-    with_notes = next(c for c in contacts if call(simulator, "notes", params={"parentId": c["id"]}).json())
-    note = call(simulator, "notes", params={"parentId": with_notes["id"]}).json()[0]
-    assert NOTE_KEYS <= note.keys()
+    notes = (call(simulator, "notes", params={"parentId": c["id"]}).json() for c in contacts)
+    note = next(n for n in notes if n)[0]
+    assert note.keys() >= NOTE_KEYS
     assert note["content"].startswith("<!DOCTYPE html>")
     log = next(iter(simulator.truth("call_logs")))
-    assert CALL_KEYS <= log.keys()
+    assert log.keys() >= CALL_KEYS
     event = next(iter(simulator.truth("events")))
-    assert EVENT_KEYS <= event.keys()
+    assert event.keys() >= EVENT_KEYS
     assert isinstance(json.loads(event["user_data"]), dict)
-    for path, keys in (("tracks", TRACK_KEYS), ("users", OWNER_KEYS), ("contactlist", LIST_KEYS),
-                       ("forms", FORM_KEYS), ("customfields/list/CONTACT", FIELD_KEYS)):  # fmt: skip
+    for path, keys in (
+        ("tracks", TRACK_KEYS),
+        ("users", OWNER_KEYS),
+        ("contactlist", LIST_KEYS),
+        ("forms", FORM_KEYS),
+        ("customfields/list/CONTACT", FIELD_KEYS),
+    ):
         records = call(simulator, path).json()
         assert records
         assert all(keys <= r.keys() for r in records), path
     tracks = call(simulator, "tracks").json()
-    assert all(MILESTONE_KEYS <= m.keys() for t in tracks for m in t["milestones"])
+    assert all(m.keys() >= MILESTONE_KEYS for t in tracks for m in t["milestones"])
     assert call(simulator, f"tracks/{tracks[1]['id']}").json() == tracks[1]
     assert all(u["password_decrypted"] == "" for u in call(simulator, "users").json())
     tags = call(simulator, "tags").json()
     assert all(set(t) == {"tag", "created_time"} for t in tags)
-    assert call(simulator, "users/profile/user-info").json() == {
-        "name": simulator.config.user_name, "email": simulator.config.user_email}
+    profile = call(simulator, "users/profile/user-info").json()
+    assert profile == {"name": simulator.config.user_name, "email": simulator.config.user_email}
 
 
 @pytest.mark.parametrize("scope", ["CONTACT", "DEAL", "COMPANY", "TICKET"])
@@ -114,7 +130,7 @@ def test_xml_without_accept_json(simulator):
         resp = call(simulator, "subscribers", {"page_size": 2}, accept=accept)
         assert resp.status_code == 200
         assert resp.headers["Content-Type"].startswith("application/xml")
-        root = ET.fromstring(resp.content)
+        root = ET.fromstring(resp.content)  # noqa: S314 - our own output
         assert root.tag == "list"
         assert len(root.findall("item")) == 2
         assert root.find("item/id") is not None
@@ -123,7 +139,7 @@ def test_xml_without_accept_json(simulator):
 def test_xml_is_well_formed_for_every_stream(simulator):
     for path in ("subscribers", "companies", "deals", "tickets"):
         resp = call(simulator, path, {"page_size": 100}, accept=None)
-        ET.fromstring(resp.content)
+        ET.fromstring(resp.content)  # noqa: S314 - our own output
 
 
 def test_unknown_path_and_date_header(simulator):

@@ -78,8 +78,8 @@ def test_every_field_type_and_hard_case(make_simulator):
 
 def test_date_format_follows_account(make_simulator):
     sim = make_simulator(date_format="yyyy-MM-dd")
-    dates = [p["value"] for c in sim.truth("contacts") for p in c["properties"]
-             if p.get("field_type") == "DATE" and p["value"] and p["value"][:4].isdigit()]  # fmt: skip
+    props = [p for c in sim.truth("contacts") for p in c["properties"]]
+    dates = [p["value"] for p in props if p["field_type"] == "DATE" and p["value"][:4].isdigit()]
     assert dates
     assert all(d[4] == "-" for d in dates)
 

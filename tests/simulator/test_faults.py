@@ -62,8 +62,10 @@ def test_truncated_body(simulator):
 def test_error_200_html_xml(simulator):
     simulator.set_faults([{"kind": "error_200", "rate": 1.0}])
     resp = call(simulator, "subscribers", {})
-    assert (resp.status_code, resp.json()) == (200, {
-        "status": "error", "message": "Something went wrong", "error": "Internal error"})
+    assert (resp.status_code, resp.json()) == (
+        200,
+        {"status": "error", "message": "Something went wrong", "error": "Internal error"},
+    )
     simulator.set_faults([{"kind": "html", "rate": 1.0}])
     resp = call(simulator, "subscribers", {})
     assert resp.status_code == 502

@@ -24,7 +24,8 @@ def test_update_create_delete_visible(simulator):
     assert int(newest[0]["id"]) == int(first["id"])
     assert newest[0]["score"] == 99
     assert {"name": "Nickname", "value": "Zed"}.items() <= next(
-        p for p in newest[0]["properties"] if p["name"] == "Nickname").items()
+        p for p in newest[0]["properties"] if p["name"] == "Nickname"
+    ).items()
     latest = call(simulator, "subscribers", {"sort_key": "-created_time", "page_size": 2}).json()
     assert {int(r["id"]) for r in latest} == {int(r["id"]) for r in new}
     for sort_key in ("created_time", "-updated_time", "updated_time"):
@@ -55,8 +56,10 @@ def test_children_and_events(simulator):
     got = call(simulator, "call-logs", params={"contact_id": contact["id"]}).json()
     assert int(call_log["id"]) in {int(c["id"]) for c in got}
     event = simulator.create("events", start_time=1_700_000_000_000)[0]
-    window = call(simulator, "calendar/event/list",
-                  params={"start_time": 1_700_000_000_000, "end_time": 1_700_000_000_000}).json()  # fmt: skip
+    moment = 1_700_000_000_000
+    window = call(
+        simulator, "calendar/event/list", params={"start_time": moment, "end_time": moment}
+    ).json()
     assert [int(e["id"]) for e in window] == [int(event["id"])]
 
 
@@ -125,15 +128,28 @@ def test_http_control_api(simulator):
 
 def test_documented_write_endpoints(simulator):
     contact = list(simulator.truth("contacts"))[1]
-    resp = call(simulator, "subscribers/update-partial", method="PUT", json_body={
-        "id": contact["id"], "properties": [{"name": "name", "value": "Renamed"}]})
+    resp = call(
+        simulator,
+        "subscribers/update-partial",
+        method="PUT",
+        json_body={"id": contact["id"], "properties": [{"name": "name", "value": "Renamed"}]},
+    )
     assert resp.status_code == 200
     assert any(p["value"] == "Renamed" for p in resp.json()["properties"])
-    created = call(simulator, "subscribers/subscriber", method="POST", json_body={
-        "score": 10, "properties": [{"name": "email", "value": "new@example.com"}]})
+    created = call(
+        simulator,
+        "subscribers/subscriber",
+        method="POST",
+        json_body={"score": 10, "properties": [{"name": "email", "value": "new@example.com"}]},
+    )
     assert created.status_code == 200
-    assert call(simulator, f"subscribers/{created.json()['id']}", method="DELETE").status_code == 204
-    assert call(simulator, f"subscribers/{created.json()['id']}").status_code == 404
-    field = call(simulator, "customfields/", method="POST", json_body={
-        "field_label": "Via API", "scope": "TICKET", "field_type": "TEXTAREA"})
+    path = f"subscribers/{created.json()['id']}"
+    assert call(simulator, path, method="DELETE").status_code == 204
+    assert call(simulator, path).status_code == 404
+    field = call(
+        simulator,
+        "customfields/",
+        method="POST",
+        json_body={"field_label": "Via API", "scope": "TICKET", "field_type": "TEXTAREA"},
+    )
     assert field.json()["scope"] == "TICKET"

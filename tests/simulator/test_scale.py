@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import pathlib
 import signal
 import subprocess
 import sys
 import time
 import tracemalloc
 import urllib.request
+
+import pytest
 
 from engagebay_sim import SimConfig, Simulator
 from tests.simulator.helpers import call
@@ -28,8 +31,11 @@ def test_million_contacts_flat_memory():
             last = call(sim, "subscribers", {"page_size": 100, "sort_key": "-created_time"}).json()
             assert last[0]["created_time"] > last[-1]["created_time"]
             # The middle: a descending read from a created-time cursor, and an updated record.
-            middle = sim.store.make_cursor("contacts:-1", "-created_time", (
-                sim.store.data.created_time("contacts", 500_000), 500_000))
+            middle = sim.store.make_cursor(
+                "contacts:-1",
+                "-created_time",
+                (sim.store.data.created_time("contacts", 500_000), 500_000),
+            )
             mid = call(sim, "subscribers", {"page_size": 100, "sort_key": "-created_time",
                                             "cursor": middle}).json()  # fmt: skip
             assert sim.store.data.index_of("contacts", int(mid[0]["id"])) == 499_999
@@ -48,7 +54,7 @@ def test_million_contacts_flat_memory():
 
 def test_cli_serves_and_stops_on_sigterm(tmp_path):
     port_file = tmp_path / "url"
-    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    env = {**os.environ, "PYTHONPATH": str(pathlib.Path.cwd())}
     proc = subprocess.Popen(
         [sys.executable, "-m", "engagebay_sim", "--preset", "tiny", "--seed", "5",
          "--port-file", str(port_file), "--api-key", "k", "--quota", "100"],
@@ -63,9 +69,12 @@ def test_cli_serves_and_stops_on_sigterm(tmp_path):
                 break
             time.sleep(0.05)
         assert port_file.read_text().strip() == url
-        req = urllib.request.Request(url + "/dev/api/panel/subscribers", data=b"page_size=100",
-                                     headers={"Authorization": "k", "Accept": "application/json"})
-        with urllib.request.urlopen(req, timeout=5) as resp:  # noqa: S310 - loopback
+        req = urllib.request.Request(
+            url + "/dev/api/panel/subscribers",
+            data=b"page_size=100",
+            headers={"Authorization": "k", "Accept": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=5) as resp:  # noqa: S310 - loopback http
             assert len(json.loads(resp.read())) == 25
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
@@ -76,8 +85,6 @@ def test_cli_serves_and_stops_on_sigterm(tmp_path):
 
 
 def test_refuses_other_hosts():
-    import pytest
-
     for host in ("0.0.0.0", "localhost", "::1", "192.168.1.2"):  # noqa: S104
         with pytest.raises(ValueError, match=r"127\.0\.0\.1"):
             Simulator(SimConfig(), host=host)
