@@ -69,7 +69,7 @@ def test_cli_serves_and_stops_on_sigterm(tmp_path):
                 break
             time.sleep(0.05)
         assert port_file.read_text().strip() == url
-        req = urllib.request.Request(
+        req = urllib.request.Request(  # noqa: S310 - loopback http
             url + "/dev/api/panel/subscribers",
             data=b"page_size=100",
             headers={"Authorization": "k", "Accept": "application/json"},
