@@ -97,6 +97,8 @@ class TapEngageBay(Tap):
     """Singer tap for EngageBay CRM."""
 
     name = "tap-engagebay"
+    #: Answers of the shared lookups known in advance (for offline schema generation).
+    known_lookups: t.ClassVar[dict[str, list[dict[str, t.Any]]]] = {}
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -225,7 +227,7 @@ class TapEngageBay(Tap):
         Raises:
             ConfigValidationError: When ``api_url`` is not safe.
         """
-        self._lookups: dict[str, t.Any] = {}
+        self._lookups: dict[str, t.Any] = dict(self.known_lookups)
         super().__init__(*args, **kwargs)
         key = str(self.config.get("api_key") or "")
         if len(key) >= 4:  # noqa: PLR2004

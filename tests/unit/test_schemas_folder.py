@@ -1,0 +1,39 @@
+"""schemas/ and the README's settings table are what the code declares."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def check(script):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_schemas_folder_matches_the_code():
+    result = check("write_schemas.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_settings_table_is_what_about_prints():
+    result = check("readme_settings.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_stream_has_a_typed_key_and_keeps_extra_fields():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from write_schemas import offline_tap  # noqa: PLC0415
+
+    for name, stream in offline_tap().streams.items():
+        props = stream.schema["properties"]
+        assert "extra_fields" in props, name
+        for key in stream.primary_keys:
+            expected = "string" if key == "tag" else "integer"
+            assert expected in props[key]["type"], (name, key)
