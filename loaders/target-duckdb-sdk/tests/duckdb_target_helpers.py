@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import json
 import typing as t
-from pathlib import Path
 
 import duckdb
 
 from target_duckdb_sdk import TargetDuckDB
+
+if t.TYPE_CHECKING:
+    from pathlib import Path
 
 SCHEMA = "engagebay"
 
@@ -49,9 +51,7 @@ class Warehouse:
     def config(self, **extra: t.Any) -> dict[str, t.Any]:
         return {"path": str(self.path), **extra}
 
-    def run(
-        self, messages: t.Iterable[dict[str, t.Any]], **settings: t.Any
-    ) -> TargetDuckDB:
+    def run(self, messages: t.Iterable[dict[str, t.Any]], **settings: t.Any) -> TargetDuckDB:
         """Feed the messages to a fresh target in-process, as `target-duckdb-sdk` would."""
         target = TargetDuckDB(config=self.config(**settings), validate_config=True)
         lines = "".join(json.dumps(m) + "\n" for m in messages)

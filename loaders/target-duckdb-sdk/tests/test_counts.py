@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from duckdb_target_helpers import Warehouse, record, schema_message, state
 
 BATCH = 100
@@ -72,7 +71,10 @@ def test_datetime_rows_land_in_utc(warehouse: Warehouse):
         5: None,
     }
     warehouse.run(
-        [schema_message("events", props), *(record("events", {"id": k, "at": v}) for k, v in values.items())]
+        [
+            schema_message("events", props),
+            *(record("events", {"id": k, "at": v}) for k, v in values.items()),
+        ]
     )
     rows = warehouse.all(
         """SELECT id, strftime(timezone('UTC', "at"), '%Y-%m-%dT%H:%M:%S.%f') """
