@@ -540,6 +540,7 @@ class Handler(BaseHTTPRequestHandler):
             "query": query,
             "form": form,
             "headers": headers,
+            "auth_ok": auth_ok,
             "status": None,
             "fault": None,
             "latency_ms": 0.0,

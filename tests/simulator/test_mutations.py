@@ -95,6 +95,7 @@ def test_request_log_has_no_secret(simulator):
     assert len(log) == 2
     assert log[0]["form"] == {"page_size": "3"}
     assert [e["headers"]["auth_ok"] for e in log] == [True, False]
+    assert [e["auth_ok"] for e in log] == [True, False]
     assert all("authorization" not in e["headers"] for e in log)
     assert "sim-key" not in repr(log)
     assert [e["status"] for e in log] == [200, 401]
