@@ -1,0 +1,295 @@
+"""Run target-postgres as Meltano does: declared settings, a config file, Singer lines on stdin.
+
+The settings' values and the plugin's ``env`` are read from target_config/postgres.meltano.yml,
+so the tests exercise the declaration, not a copy of it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import typing as t
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    import psycopg
+
+ROOT = Path(__file__).resolve().parents[2]
+DECLARATION = ROOT / "target_config" / "postgres.meltano.yml"
+MELTANO_EXECUTABLE = ROOT / ".meltano" / "loaders" / "target-postgres" / "venv" / "bin"
+MELTANO_EXECUTABLE /= "target-postgres"
+TIMEOUT = 300
+
+Message = dict[str, Any] | str
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def unavailable(reason: str) -> t.NoReturn:
+    """Fail on CI, where everything the tests need must be there; skip elsewhere."""
+    if on_ci():
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@cache
+def loader() -> dict[str, Any]:
+    """The target-postgres plugin as declared."""
+    plugins = yaml.safe_load(DECLARATION.read_text())["plugins"]["loaders"]
+    [plugin] = [p for p in plugins if p["name"] == "target-postgres"]
+    return t.cast("dict[str, Any]", plugin)
+
+
+def declared_values() -> dict[str, Any]:
+    """The settings the declaration gives a value (what Meltano puts in the config file)."""
+    values = {s["name"]: s["value"] for s in loader()["settings"] if "value" in s}
+    assert not any("." in name for name in values), "nested values are not handled here"
+    return values
+
+
+def declared_env() -> dict[str, str]:
+    """The environment the declaration gives the plugin."""
+    return {k: str(v) for k, v in (loader().get("env") or {}).items()}
+
+
+def pinned_version() -> str:
+    match = re.search(r"meltanolabs-target-postgres==(\S+)", loader()["pip_url"])
+    assert match, "pip_url must pin meltanolabs-target-postgres"
+    return match.group(1)
+
+
+def reports_version(executable: Path, version: str) -> bool:
+    try:
+        out = subprocess.run(
+            [str(executable), "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except OSError:
+        return False
+    return out.returncode == 0 and f" v{version}," in out.stdout
+
+
+def find_target_postgres(scratch: Path) -> tuple[Path | None, str]:
+    """The executable Meltano installed, if it is the pinned version; else one built with uv.
+
+    Args:
+        scratch: An empty folder for the fallback venv.
+
+    Returns:
+        The executable, or None and why there is none.
+    """
+    version = pinned_version()
+    if reports_version(MELTANO_EXECUTABLE, version):
+        return MELTANO_EXECUTABLE, ""
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if uv is None:
+        return None, (
+            f"target-postgres {version} is not installed ({MELTANO_EXECUTABLE}; run "
+            "`meltano install --plugin-type loader target-postgres`) and uv is not on the PATH"
+        )
+    venv = scratch / "venv"
+    steps = [
+        [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
+        [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--compile-bytecode",
+            "--python",
+            str(venv / "bin" / "python"),
+            *shlex.split(loader()["pip_url"]),
+        ],
+    ]
+    for step in steps:
+        out = subprocess.run(step, capture_output=True, text=True, timeout=600, check=False)
+        if out.returncode != 0:
+            return None, f"could not install target-postgres ({' '.join(step)}):\n{out.stderr}"
+    executable = venv / "bin" / "target-postgres"
+    if not reports_version(executable, version):
+        return None, f"{executable} does not report version {version}"
+    return executable, ""
+
+
+def use_pycache(environment: dict[str, str], pycache: Path) -> None:
+    """Let a Python subprocess keep its bytecode in ``pycache``.
+
+    Plugin venvs are installed without .pyc files; with PYTHONDONTWRITEBYTECODE set, every start
+    would compile SQLAlchemy and the SDK again (seconds per run). The cache is kept outside the
+    venv, so nothing is written into it.
+    """
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    environment["PYTHONPYCACHEPREFIX"] = str(pycache)
+
+
+@dataclass
+class TargetRun:
+    """What one run of the target left."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def states(self) -> list[Any]:
+        """The state values the target emitted, in order."""
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+    def ok(self) -> TargetRun:
+        assert self.returncode == 0, self.stderr[-4000:]
+        return self
+
+    def failed_with(self, text: str) -> TargetRun:
+        assert self.returncode != 0, "the target succeeded"
+        assert text in self.stderr, self.stderr[-4000:]
+        return self
+
+
+class TargetRunner:
+    """Runs the target into one schema with the declared settings plus the test's."""
+
+    def __init__(
+        self,
+        executable: Path,
+        connection: Mapping[str, Any],
+        schema: str,
+        workdir: Path,
+        pycache: Path | None = None,
+    ) -> None:
+        self.executable = executable
+        self.pycache = pycache
+        self.connection = dict(connection)
+        self.schema = schema
+        self.workdir = workdir
+        self._runs = itertools.count(1)
+
+    def config(self, **settings: Any) -> dict[str, Any]:
+        return {
+            **declared_values(),
+            **self.connection,
+            "default_target_schema": self.schema,
+            **settings,
+        }
+
+    def run(
+        self,
+        messages: Iterable[Message],
+        *,
+        env: Mapping[str, str | None] | None = None,
+        **settings: Any,
+    ) -> TargetRun:
+        """Pipe the messages into the target.
+
+        Args:
+            messages: Singer messages, as dicts or as ready JSON lines.
+            env: Environment added to the declared one; None removes a variable.
+            settings: Settings added to the declared ones.
+
+        Returns:
+            The run.
+        """
+        config = self.workdir / f"target-config-{next(self._runs)}.json"
+        config.write_text(json.dumps(self.config(**settings)))
+        lines = (m if isinstance(m, str) else json.dumps(m) for m in messages)
+        environment = {
+            k: v for k, v in os.environ.items() if not k.startswith(("PG", "TARGET_POSTGRES_"))
+        }
+        if self.pycache is not None:
+            use_pycache(environment, self.pycache)
+        environment |= declared_env()
+        for name, value in (env or {}).items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
+        out = subprocess.run(
+            [str(self.executable), "--config", str(config)],
+            input="".join(f"{line}\n" for line in lines),
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=TIMEOUT,
+            check=False,
+        )
+        return TargetRun(out.returncode, out.stdout, out.stderr)
+
+
+def schema_message(
+    stream: str,
+    properties: Mapping[str, Any],
+    key_properties: Iterable[str] = ("id",),
+) -> dict[str, Any]:
+    return {
+        "type": "SCHEMA",
+        "stream": stream,
+        "schema": {"type": "object", "properties": dict(properties)},
+        "key_properties": list(key_properties),
+    }
+
+
+def record(stream: str, values: Mapping[str, Any], version: int | None = None) -> dict[str, Any]:
+    message = {"type": "RECORD", "stream": stream, "record": dict(values)}
+    if version is not None:
+        message["version"] = version
+    return message
+
+
+def state(value: Any) -> dict[str, Any]:
+    return {"type": "STATE", "value": value}
+
+
+def activate_version(stream: str, version: int) -> dict[str, Any]:
+    return {"type": "ACTIVATE_VERSION", "stream": stream, "version": version}
+
+
+def column_types(conn: psycopg.Connection[Any], schema: str, table: str) -> dict[str, str]:
+    """Column name -> data type as information_schema names it (``ARRAY`` as ``_elem[]``)."""
+    rows = conn.execute(
+        """
+        SELECT column_name, data_type, udt_name FROM information_schema.columns
+        WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position
+        """,
+        (schema, table),
+    ).fetchall()
+    return {
+        name: f"{udt.removeprefix('_')}[]" if kind == "ARRAY" else kind for name, kind, udt in rows
+    }
+
+
+def fetch(conn: psycopg.Connection[Any], sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+
+
+# Column schemas as tap-engagebay emits them (tap_engagebay/schemas_base.py, properties.py),
+# written out so that these tests pin the target's behaviour, not the tap's current code.
+ID = {"type": ["integer", "null"]}
+TEXT = {"type": ["string", "null"]}
+NUMBER = {"type": ["number", "null"]}
+BOOL = {"type": ["boolean", "null"]}
+TIME = {"type": ["string", "null"], "format": "date-time"}
+DATE = {"type": ["string", "null"], "format": "date"}
+JSON_OBJECT = {"type": ["object", "null"], "additionalProperties": True}
+JSON_ARRAY = {"type": ["array", "null"], "items": {}}  # json_array() and FILE fields
+STRING_ARRAY = {"type": ["array", "null"], "items": {"type": "string"}}  # MULTICHECKBOX fields
+ARRAY_NO_ITEMS = {"type": ["array", "null"]}  # not emitted by the tap today
+
+
+def long_name(size: int, char: str = "x") -> str:
+    """A ``cf_`` column name of exactly ``size`` bytes, made of ``char`` then ``z``."""
+    name = "cf_" + char * ((size - 3) // len(char.encode()))
+    return name + "z" * (size - len(name.encode()))
