@@ -74,6 +74,7 @@ class Simulator:
         self._seq = 0
         self._api_count = 0
         self._quota_hit = False
+        self._quota_base = 0  # API requests counted before the current quota day
         self._hooks: list[tuple[int, Callable[[Simulator], object]]] = []
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -256,6 +257,12 @@ class Simulator:
         with self._log_lock:
             self._hooks.append((self._api_count + n, fn))
 
+    def new_day(self) -> None:
+        """Start a new quota day: the daily API call count starts again from zero."""
+        with self._log_lock:
+            self._quota_hit = False
+            self._quota_base = self._api_count
+
     def advance(self, seconds: float) -> None:
         """Move the simulator clock forward.
 
@@ -321,7 +328,7 @@ class Simulator:
 
     def _quota_exceeded(self, api_count: int) -> bool:
         quota = self.config.quota
-        if quota is not None and api_count > quota:
+        if quota is not None and api_count - self._quota_base > quota:
             self._quota_hit = True
         return self._quota_hit
 
@@ -378,6 +385,9 @@ class Simulator:
         if parts == ["latency"] and method == "POST":
             body = body or {}
             self.set_latency((body["lo"], body["hi"]) if "lo" in body else body.get("ms", 0))
+            return 200, {"ok": True}
+        if parts == ["new-day"] and method == "POST":
+            self.new_day()
             return 200, {"ok": True}
         if parts == ["advance"] and method == "POST":
             self.advance(float((body or {}).get("seconds", 0)))

@@ -115,6 +115,17 @@ def test_quota_config(make_simulator):
     assert _statuses(sim, 5) == [200, 200, 200, 429, 429]
 
 
+def test_a_new_day_resets_the_quota(make_simulator):
+    sim = make_simulator(quota=2)
+    assert _statuses(sim, 3) == [200, 200, 429]
+    sim.new_day()
+    assert _statuses(sim, 3) == [200, 200, 429]
+    sim.set_faults([{"kind": "quota", "nth": [1]}])
+    sim.new_day()
+    sim.clear_faults()
+    assert _statuses(sim, 1) == [200]
+
+
 def test_unknown_kind_rejected(simulator):
     with pytest.raises(ValueError, match="unknown fault kind"):
         simulator.set_faults([{"kind": "explode", "rate": 1.0}])
