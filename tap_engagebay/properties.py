@@ -123,7 +123,7 @@ class Field:
         if ftype == "DATE":
             return {"type": ["string", "null"], "format": "date"}
         if ftype == "FILE":
-            return {"type": ["array", "null"], "items": {}}
+            return {"type": ["array", "null"]}  # JSON: the items are whatever the JSON holds
         if ftype == "JSON":
             return {"type": ["object", "null"], "additionalProperties": True}
         return {"type": ["string", "null"]}

@@ -19,8 +19,8 @@ def json_object() -> th.CustomType:
 
 
 def json_array() -> th.CustomType:
-    """An array of anything (a JSON column)."""
-    return th.CustomType({"type": ["array", "null"], "items": {}})
+    """An array of anything (a JSON column; no ``items``, so PostgreSQL makes it jsonb)."""
+    return th.CustomType({"type": ["array", "null"]})
 
 
 def columns(*names: str, kind: t.Any) -> list[th.Property[t.Any]]:  # noqa: ANN401

@@ -97,11 +97,21 @@ def test_xml_instead_of_json_is_reported_not_parsed(tmp_path, sim):
 
 
 def test_an_exhausted_quota_stops_cleanly_with_state_saved(tmp_path, sim):
-    sim.set_faults([{"kind": "quota", "nth": [4]}])
-    run = run_pipeline(tmp_path, sim.url, api_key=sim.config.api_key)
+    # Requests 1-4 read the custom field definitions; then contacts come 10 a page, and each
+    # page's notes and call logs: the quota runs out after the first page was handled.
+    sim.set_faults([{"kind": "quota", "nth": [30]}])
+    run = run_pipeline(
+        tmp_path, sim.url, api_key=sim.config.api_key,
+        tap_config={"page_size": 10, "max_concurrent_requests": 1},
+    )
     assert run.tap_rc == 75
     assert "daily API call limit" in run.tap_stderr
+    assert "Traceback" not in run.tap_stderr
     assert run.target_rc == 0
-    assert run.state is not None  # the loader confirmed what had landed
+    # The loader confirmed a state that resumes the contacts after what landed.
+    contacts_state = run.state["bookmarks"]["contacts"]
+    assert contacts_state["resume"]["cursor"]
+    rows, ids = table_ids(run.database, "contacts")
+    assert 0 < rows == len(ids) < sim.count("contacts")
     quota_requests = [r for r in sim.requests() if r.get("fault") == "quota"]
-    assert len(quota_requests) == 1  # no retry of a quota answer
+    assert len(quota_requests) == 1  # a quota answer is not retried

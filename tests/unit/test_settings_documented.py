@@ -30,7 +30,7 @@ def test_meltano_yml_declares_every_setting_with_its_kind():
     [tap] = [p for p in project["plugins"]["extractors"] if p["name"] == "tap-engagebay"]
     declared = {s["name"]: s for s in tap["settings"]}
     assert set(declared) == set(tap_settings())
-    kinds = {"integer": "integer", "boolean": "boolean", "number": "number", "string": "string"}
+    kinds = {"integer": "integer", "boolean": "boolean", "number": "decimal", "string": "string"}
     for name, spec in TapEngageBay.config_jsonschema["properties"].items():
         if name in SDK_BUILTINS:
             continue
