@@ -101,7 +101,9 @@ def test_an_exhausted_quota_stops_cleanly_with_state_saved(tmp_path, sim):
     # page's notes and call logs: the quota runs out after the first page was handled.
     sim.set_faults([{"kind": "quota", "nth": [30]}])
     run = run_pipeline(
-        tmp_path, sim.url, api_key=sim.config.api_key,
+        tmp_path,
+        sim.url,
+        api_key=sim.config.api_key,
         tap_config={"page_size": 10, "max_concurrent_requests": 1},
     )
     assert run.tap_rc == 75
