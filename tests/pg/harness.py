@@ -9,11 +9,11 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import re
 import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 import typing as t
 from dataclasses import dataclass
 from functools import cache
@@ -30,8 +30,8 @@ if t.TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 DECLARATION = ROOT / "target_config" / "postgres.meltano.yml"
-MELTANO_EXECUTABLE = ROOT / ".meltano" / "loaders" / "target-postgres" / "venv" / "bin"
-MELTANO_EXECUTABLE /= "target-postgres"
+PATCH = ROOT / "loaders" / "target-postgres-tz"
+MELTANO_BIN = ROOT / ".meltano" / "loaders" / "target-postgres" / "venv" / "bin"
 TIMEOUT = 300
 
 Message = dict[str, Any] | str
@@ -69,9 +69,11 @@ def declared_env() -> dict[str, str]:
 
 
 def pinned_version() -> str:
-    match = re.search(r"meltanolabs-target-postgres==(\S+)", loader()["pip_url"])
-    assert match, "pip_url must pin meltanolabs-target-postgres"
-    return match.group(1)
+    """The version of the patched target (loaders/target-postgres-tz), e.g. ``0.8.1+tz.1``."""
+    assert loader()["pip_url"] == f"-e ./{PATCH.relative_to(ROOT)}", loader()["pip_url"]
+    project = tomllib.loads((PATCH / "pyproject.toml").read_text())["project"]
+    assert "meltanolabs-target-postgres==0.8.1" in project["dependencies"]
+    return t.cast("str", project["version"])
 
 
 def reports_version(executable: Path, version: str) -> bool:
@@ -85,7 +87,7 @@ def reports_version(executable: Path, version: str) -> bool:
 
 
 def find_target_postgres(scratch: Path) -> tuple[Path | None, str]:
-    """The executable Meltano installed, if it is the pinned version; else one built with uv.
+    """The executable Meltano installed, if it is the current patch; else one built with uv.
 
     Args:
         scratch: An empty folder for the fallback venv.
@@ -94,12 +96,13 @@ def find_target_postgres(scratch: Path) -> tuple[Path | None, str]:
         The executable, or None and why there is none.
     """
     version = pinned_version()
-    if reports_version(MELTANO_EXECUTABLE, version):
-        return MELTANO_EXECUTABLE, ""
+    name = loader()["executable"]
+    if reports_version(MELTANO_BIN / name, version):
+        return MELTANO_BIN / name, ""
     uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
     if uv is None:
         return None, (
-            f"target-postgres {version} is not installed ({MELTANO_EXECUTABLE}; run "
+            f"target-postgres {version} is not installed ({MELTANO_BIN / name}; run "
             "`meltano install --plugin-type loader target-postgres`) and uv is not on the PATH"
         )
     venv = scratch / "venv"
@@ -117,10 +120,12 @@ def find_target_postgres(scratch: Path) -> tuple[Path | None, str]:
         ],
     ]
     for step in steps:
-        out = subprocess.run(step, capture_output=True, text=True, timeout=600, check=False)
+        out = subprocess.run(
+            step, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+        )
         if out.returncode != 0:
             return None, f"could not install target-postgres ({' '.join(step)}):\n{out.stderr}"
-    executable = venv / "bin" / "target-postgres"
+    executable = venv / "bin" / name
     if not reports_version(executable, version):
         return None, f"{executable} does not report version {version}"
     return executable, ""

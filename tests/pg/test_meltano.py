@@ -1,5 +1,5 @@
 """The Meltano declaration itself: no secrets in it, Meltano 4.4.1 reads it, installs the pinned
-target and runs it with the TARGET_POSTGRES_* variables and the declared PGTZ."""
+target (loaders/target-postgres-tz) and runs it with the TARGET_POSTGRES_* variables."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from tests.pg.harness import (
     DECLARATION,
     ID,
+    PATCH,
     ROOT,
     TIME,
     fetch,
@@ -54,6 +55,9 @@ def project(tmp_path_factory):
         unavailable(f"Meltano is not installed at {MELTANO} (scripts/bootstrap installs it)")
     folder = tmp_path_factory.mktemp("meltano-project")
     shutil.copy(DECLARATION, folder / DECLARATION.name)
+    # pip_url `-e ./loaders/target-postgres-tz` is relative to the project.
+    (folder / "loaders").mkdir()
+    (folder / "loaders" / PATCH.name).symlink_to(PATCH)
     (folder / "meltano.yml").write_text(
         "project_id: tap-engagebay-postgres-declaration\n"
         "send_anonymous_usage_stats: false\n"
@@ -122,5 +126,4 @@ def test_meltano_installs_and_runs_the_target_from_env_vars(project, pycache, pg
     assert json.loads(run.stdout.splitlines()[-1]) == bookmark
     with pg_server.connect() as conn:
         rows = fetch(conn, "SELECT id, updated_time FROM via_meltano.contacts")
-    # 10:00 UTC even though the server's zone is Asia/Kolkata: Meltano passed PGTZ=UTC.
-    assert rows == [(2**53 + 1, dt.datetime(2024, 3, 1, 10, 0))]  # noqa: DTZ001
+    assert rows == [(2**53 + 1, dt.datetime(2024, 3, 1, 10, 0, tzinfo=dt.UTC))]

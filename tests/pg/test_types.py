@@ -144,16 +144,16 @@ def test_each_json_type_gets_its_column_type(loaded):
         "name": "text",
         "amount": "numeric",
         "active": "boolean",
-        "created_time": "timestamp without time zone",
+        "created_time": "timestamp with time zone",  # 0.8.1: without (the patch's change)
         "birthday": "date",
         "address": "jsonb",
         "files": "jsonb[]",  # `items: {}`: a PostgreSQL array of jsonb, not one document
         "choices": "text[]",
         "loose": "jsonb",  # no `items`: one jsonb document
-        "_sdc_extracted_at": "timestamp without time zone",
-        "_sdc_received_at": "timestamp without time zone",
-        "_sdc_batched_at": "timestamp without time zone",
-        "_sdc_deleted_at": "timestamp without time zone",
+        "_sdc_extracted_at": "timestamp with time zone",
+        "_sdc_received_at": "timestamp with time zone",
+        "_sdc_batched_at": "timestamp with time zone",
+        "_sdc_deleted_at": "timestamp with time zone",
         "_sdc_sequence": "bigint",
         "_sdc_table_version": "bigint",
         "_sdc_sync_started_at": "bigint",
@@ -169,7 +169,7 @@ def test_each_value_reads_back(loaded):
             "Ada",
             Decimal("12.5"),
             True,
-            dt.datetime(2024, 3, 1, 10, 0),  # noqa: DTZ001 - the column has no zone
+            dt.datetime(2024, 3, 1, 10, 0, tzinfo=dt.UTC),
             dt.date(1990, 12, 31),
             {"city": "Pune", "zip": ["411", 1]},
             [{"name": "a.pdf"}, "b", 3],
@@ -194,14 +194,22 @@ def test_numbers_are_exact_numerics_and_booleans_stay_booleans(loaded):
     assert rows == [*expected, (99, None, None)]
 
 
-def test_date_times_are_utc_wall_times_in_a_zoneless_column(loaded):
-    # The target turns each instant into the session's zone and drops the offset; the declared
-    # PGTZ=UTC makes that zone UTC (the test server's own zone is Asia/Kolkata).
+def test_date_times_are_instants_in_a_timestamptz_column(loaded):
+    # Four spellings of one instant land as one value; read in UTC and in the server's own zone
+    # (Asia/Kolkata) it is the same instant.
     schema, conn = loaded
-    assert column_types(conn, schema, "times")["at"] == "timestamp without time zone"
-    rows = fetch(conn, f"SELECT DISTINCT at, at AT TIME ZONE 'UTC' FROM {schema}.times")
+    assert column_types(conn, schema, "times")["at"] == "timestamp with time zone"
+    rows = fetch(
+        conn,
+        f"SELECT DISTINCT at, (at AT TIME ZONE 'UTC')::text, (at AT TIME ZONE 'Asia/Kolkata')::text"
+        f" FROM {schema}.times",
+    )
     assert rows == [
-        (dt.datetime(2024, 3, 1, 10, 0), dt.datetime(2024, 3, 1, 10, 0, tzinfo=dt.UTC))  # noqa: DTZ001
+        (
+            dt.datetime(2024, 3, 1, 10, 0, tzinfo=dt.UTC),
+            "2024-03-01 10:00:00",
+            "2024-03-01 15:30:00",
+        )
     ]
 
 
