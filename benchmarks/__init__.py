@@ -1,0 +1,1 @@
+"""Benchmarks of tap-engagebay against the bundled simulator (``benchmarks/run``)."""

@@ -1,0 +1,67 @@
+"""``python -m benchmarks``: run the benchmarks against the simulator and print the tables."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+import typing as t
+
+from benchmarks import bench
+
+SECTIONS = ("throughput", "e2e", "latency", "requests")
+
+
+def _ints(text: str) -> list[int]:
+    return [int(x.replace("_", "")) for x in text.split(",") if x]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser.
+
+    Returns:
+        The parser.
+    """
+    p = argparse.ArgumentParser(prog="benchmarks/run", description=__doc__)
+    p.add_argument("--only", choices=SECTIONS, action="append", help="run only these sections")
+    p.add_argument("--throughput-contacts", type=int, default=20_000)
+    p.add_argument("--repeats", type=int, default=2, help="alternating plain/tap runs")
+    p.add_argument("--sizes", type=_ints, default=[10_000, 100_000, 1_000_000],
+                   help="end-to-end contact counts, comma separated")  # fmt: skip
+    p.add_argument("--latency-contacts", type=int, default=500)
+    p.add_argument("--latency-ms", type=float, default=150.0)
+    p.add_argument("--concurrency", type=_ints, default=[1, 4, 8, 16])
+    p.add_argument("--requests-contacts", type=int, default=500)
+    return p
+
+
+def main(argv: t.Sequence[str] | None = None) -> int:
+    """Run the chosen sections.
+
+    Args:
+        argv: Arguments.
+
+    Returns:
+        The exit code.
+    """
+    args = build_parser().parse_args(argv)
+    only = args.only or list(SECTIONS)
+    bench._print(  # noqa: SLF001
+        f"# tap-engagebay benchmarks\n\n{time.strftime('%Y-%m-%d %H:%M')}, Python "
+        f"{platform.python_version()}, {platform.machine()}, "
+        f"{__import__('os').cpu_count()} CPUs; simulator in its own process on 127.0.0.1."
+    )
+    if "throughput" in only:
+        bench.throughput(args.throughput_contacts, args.repeats)
+    if "e2e" in only:
+        bench.end_to_end(args.sizes)
+    if "latency" in only:
+        bench.latency(args.latency_contacts, args.latency_ms, args.concurrency)
+    if "requests" in only:
+        bench.request_counts(args.requests_contacts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,425 @@
+"""The four benchmarks: tap throughput, Meltano end to end, latency-bound sync, request counts."""
+
+from __future__ import annotations
+
+import collections
+import json
+import math
+import os
+import subprocess
+import tempfile
+import time
+import typing as t
+from pathlib import Path
+
+import duckdb
+import requests
+
+from benchmarks.harness import (
+    API_KEY,
+    BIN,
+    PAGE_SIZE,
+    ROOT,
+    RssSampler,
+    Sim,
+    contacts_only_catalog,
+    endpoint_of,
+    mib,
+    simulator,
+    table,
+    tap_config,
+)
+
+RUN_TIMEOUT_S = 3600
+_RECORD_MARKS = (b'"type":"RECORD"', b'"type": "RECORD"')
+_CHILD_ENDPOINTS = ("notes", "call-logs")
+
+
+def _print(text: str) -> None:
+    print(text, flush=True)  # noqa: T201 - a benchmark prints its tables
+
+
+# ---- 1. throughput of the tap against a plain requests + json loop ----------------------------
+
+
+def plain_loop(url: str, max_pages: int) -> tuple[int, float]:
+    """Read every contacts page the way the tap does, with nothing else.
+
+    Args:
+        url: The simulator's URL.
+        max_pages: Stop after this many pages whatever happens (a bound on the loop).
+
+    Returns:
+        (records, seconds).
+    """
+    session = requests.Session()
+    headers = {"Authorization": API_KEY, "Accept": "application/json"}
+    cursor: str | None = None
+    count = 0
+    started = time.perf_counter()
+    for _ in range(max_pages):
+        form = {"page_size": PAGE_SIZE, "sort_key": "created_time"}
+        if cursor:
+            form["cursor"] = cursor
+        resp = session.post(
+            f"{url}/dev/api/panel/subscribers", data=form, headers=headers, timeout=60
+        )
+        resp.raise_for_status()
+        records = json.loads(resp.content)
+        count += len(records)
+        cursor = records[-1].get("cursor") if records else None
+        if not cursor:
+            break
+    session.close()
+    return count, time.perf_counter() - started
+
+
+def tap_run(config: Path, catalog: Path | None = None) -> tuple[int, float, float]:
+    """Run the tap, counting RECORD messages on its stdout as they arrive.
+
+    Args:
+        config: Tap config.
+        catalog: Catalog (selection), if any.
+
+    Returns:
+        (records, wall seconds including start-up, seconds from the first record to the end).
+
+    Raises:
+        RuntimeError: When the tap fails.
+    """
+    cmd = [str(BIN / "tap-engagebay"), "--config", str(config)]
+    if catalog is not None:
+        cmd += ["--catalog", str(catalog)]
+    started = time.perf_counter()
+    first: float | None = None
+    count = 0
+    rest = b""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    with subprocess.Popen(  # noqa: S603
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    ) as proc:
+        assert proc.stdout is not None  # noqa: S101
+        deadline = started + RUN_TIMEOUT_S
+        while chunk := proc.stdout.read1(1 << 20):
+            data = rest + chunk
+            cut = data.rfind(b"\n") + 1
+            whole, rest = data[:cut], data[cut:]
+            found = sum(whole.count(mark) for mark in _RECORD_MARKS)
+            if found and first is None:
+                first = time.perf_counter()
+            count += found
+            if time.perf_counter() > deadline:
+                proc.kill()
+                msg = "tap run exceeded its time limit"
+                raise RuntimeError(msg)
+        rc = proc.wait(timeout=60)
+    ended = time.perf_counter()
+    if rc != 0:
+        msg = f"tap-engagebay exited with {rc}"
+        raise RuntimeError(msg)
+    return count, ended - started, ended - (first or started)
+
+
+def throughput(contacts: int, repeats: int) -> str:
+    """Benchmark 1: contacts records/s of the tap and of a plain loop, same simulator.
+
+    Args:
+        contacts: Contacts in the simulated account.
+        repeats: Alternating runs of each (the best of each is kept).
+
+    Returns:
+        The report section.
+    """
+    _print(f"\n## 1. Tap throughput, contacts stream only ({contacts:,} contacts)\n")
+    rows = []
+    with simulator("--preset", "demo", "--contacts", str(contacts)) as sim, \
+            tempfile.TemporaryDirectory(prefix="eb-bench-") as tmp:  # fmt: skip
+        work = Path(tmp)
+        config = tap_config(sim.url, work)
+        catalog = contacts_only_catalog(config, work)
+        max_pages = contacts // PAGE_SIZE + 2
+        best_plain = best_tap = best_stream = 0.0
+        for i in range(repeats):
+            n, secs = plain_loop(sim.url, max_pages)
+            best_plain = max(best_plain, n / secs)
+            rows.append([f"plain requests + json (run {i + 1})", f"{n:,}", f"{secs:.1f}",
+                         f"{n / secs:,.0f}", ""])  # fmt: skip
+            n, wall, streaming = tap_run(config, catalog)
+            best_tap = max(best_tap, n / wall)
+            best_stream = max(best_stream, (n - PAGE_SIZE) / max(streaming, 1e-9))
+            rows.append([f"tap-engagebay (run {i + 1})", f"{n:,}", f"{wall:.1f}",
+                         f"{n / wall:,.0f}",
+                         f"{(n - PAGE_SIZE) / max(streaming, 1e-9):,.0f}"])  # fmt: skip
+            if n != contacts:
+                rows[-1][0] += f" (expected {contacts:,})"
+    text = table(
+        ["run", "records", "seconds", "records/s (wall)", "records/s (after 1st page)"], rows
+    )
+    text += (
+        f"\n\nRatio tap / plain loop (best of {repeats}): **{best_tap / best_plain:.2f}x** on wall "
+        f"time including the tap's start-up (imports, 4 custom-field requests, catalog); "
+        f"**{best_stream / best_plain:.2f}x** once records flow. Goal: >= 0.5x."
+    )
+    _print(text)
+    return text
+
+
+# ---- 2. end to end through Meltano into DuckDB ------------------------------------------------
+
+
+def meltano_run(sim: Sim, work: Path) -> tuple[float, RssSampler, int]:
+    """``meltano run tap-engagebay target-duckdb`` (contacts only) into a fresh warehouse.
+
+    Meltano's system database is a throwaway SQLite file, so the project's state is untouched.
+
+    Args:
+        sim: The simulator.
+        work: Scratch folder.
+
+    Returns:
+        (seconds, the RSS sampler with its peaks, rows in the warehouse).
+
+    Raises:
+        RuntimeError: When the run fails.
+    """
+    warehouse = work / "warehouse.duckdb"
+    env = {
+        **os.environ,
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
+        "MELTANO_DATABASE_URI": f"sqlite:///{work / 'meltano.db'}",
+        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "TAP_ENGAGEBAY_API_URL": sim.url,
+        "TAP_ENGAGEBAY_API_KEY": API_KEY,
+        "TAP_ENGAGEBAY__SELECT": '["contacts.*"]',
+        "TARGET_DUCKDB_PATH": str(warehouse),
+        "PYTHONWARNINGS": "ignore",
+    }
+    log = (work / "meltano.log").open("wb")
+    started = time.perf_counter()
+    with log, subprocess.Popen(  # noqa: S603
+        [str(ROOT / ".venv-meltano" / "bin" / "meltano"), "run", "tap-engagebay", "target-duckdb"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    ) as proc, RssSampler(proc.pid) as sampler:
+        try:
+            rc = proc.wait(timeout=RUN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    seconds = time.perf_counter() - started
+    if rc != 0:
+        tail = (work / "meltano.log").read_text(errors="replace")[-3000:]
+        msg = f"meltano run exited with {rc}:\n{tail}"
+        raise RuntimeError(msg)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute("SELECT count(*) FROM engagebay.contacts").fetchone()
+    finally:
+        con.close()
+    return seconds, sampler, int(rows[0]) if rows else 0
+
+
+def end_to_end(sizes: list[int]) -> str:
+    """Benchmark 2: rows/s and peak RSS of a Meltano run at several sizes.
+
+    Args:
+        sizes: Contact counts.
+
+    Returns:
+        The report section.
+    """
+    _print("\n## 2. End to end: meltano run tap-engagebay target-duckdb (contacts only)\n")
+    rows = []
+    peaks: dict[int, int] = {}
+    for size in sizes:
+        with simulator("--preset", "demo", "--contacts", str(size)) as sim, \
+                tempfile.TemporaryDirectory(prefix="eb-bench-") as tmp:  # fmt: skip
+            seconds, sampler, loaded = meltano_run(sim, Path(tmp))
+        by_name = sampler.peak_by_name
+        peaks[size] = sampler.peak_total
+        rows.append([
+            f"{size:,}",
+            f"{loaded:,}" + ("" if loaded == size else " (MISMATCH)"),
+            f"{seconds:,.1f}",
+            f"{loaded / seconds:,.0f}",
+            mib(sampler.peak_total),
+            mib(by_name.get("meltano", 0)),
+            mib(by_name.get("tap-engagebay", 0)),
+            mib(by_name.get("target-duckdb-sdk", 0)),
+        ])
+        _print(f"  {size:,} contacts: {seconds:,.1f} s, peak {mib(sampler.peak_total)} MiB")
+    text = table(
+        ["contacts", "rows loaded", "seconds", "rows/s", "peak RSS all (MiB)", "meltano",
+         "tap", "loader"],  # fmt: skip
+        rows,
+    )
+    if len(peaks) > 1:
+        small, large = min(peaks), max(peaks)
+        growth = peaks[large] / peaks[small] - 1
+        text += (
+            f"\n\nPeak memory at {large:,} vs {small:,} contacts: {growth:+.0%} "
+            "(goal: no more than +20%). Peaks are of the sum of every process's RSS, "
+            "sampled every 0.1 s; per-process columns are each process's own peak."
+        )
+    _print(text)
+    return text
+
+
+# ---- 3. latency: wall time against the longest chain of dependent requests ---------------------
+
+
+def chains(log: list[dict[str, t.Any]]) -> dict[str, list[int]]:
+    """Split a request log into chains of requests that must run one after another.
+
+    A cursor-paged listing (same endpoint, sort key and partition) is one chain: each page
+    needs the previous page's last record. Each contact's notes or call logs are a chain of
+    their own, and so is every other request (unpaged endpoints, event windows).
+
+    Args:
+        log: The simulator's request log.
+
+    Returns:
+        ``{endpoint: [length of each chain]}``.
+    """
+    out: dict[str, list[int]] = collections.defaultdict(list)
+    open_chain: dict[tuple[str, ...], int] = {}
+    for entry in log:
+        endpoint = endpoint_of(entry["path"])
+        params = {**entry.get("query", {}), **entry.get("form", {})}
+        if "cursor" not in params and "sort_key" not in params:
+            out[endpoint].append(1)
+            continue
+        key = (
+            endpoint,
+            str(params.get("sort_key")),
+            str(params.get("track_id")),
+            str(params.get("parentId", params.get("contact_id"))),
+        )
+        if "cursor" not in params or key not in open_chain:
+            open_chain[key] = len(out[endpoint])
+            out[endpoint].append(1)
+        else:
+            out[endpoint][open_chain[key]] += 1
+    return out
+
+
+def latency(contacts: int, latency_ms: float, levels: list[int]) -> str:
+    """Benchmark 3: a full sync of a small account with latency, at several concurrencies.
+
+    Args:
+        contacts: Contacts in the account (demo preset otherwise).
+        latency_ms: Latency of every API answer.
+        levels: ``max_concurrent_requests`` values.
+
+    Returns:
+        The report section.
+    """
+    _print(f"\n## 3. Full sync of a small account at {latency_ms:.0f} ms per request\n")
+    rows = []
+    with simulator("--preset", "demo", "--contacts", str(contacts)) as sim, \
+            tempfile.TemporaryDirectory(prefix="eb-bench-") as tmp:  # fmt: skip
+        work = Path(tmp)
+        counts = {s: sim.count(s) for s in ("contacts", "notes", "call_logs", "deals")}
+        sim.set_latency(latency_ms)
+        for level in levels:
+            sim.clear_requests()
+            config = tap_config(sim.url, work, max_concurrent_requests=level)
+            records, wall, _ = tap_run(config)
+            log = sim.requests()
+            by_endpoint = chains(log)
+            children = [n for e in _CHILD_ENDPOINTS for n in by_endpoint.get(e, [])]
+            longest_child = max(children, default=0)
+            contact_chain = max(by_endpoint.get("subscribers", [0]))
+            full_pages = math.ceil(counts["contacts"] / PAGE_SIZE)
+            others = [n for e, ns in by_endpoint.items() if e not in _CHILD_ENDPOINTS for n in ns]
+            longest = max([*others, full_pages + longest_child])
+            bound = longest * latency_ms / 1000
+            serial = sum(others) + math.ceil(sum(children) / level)
+            floor = serial * latency_ms / 1000
+            rows.append([
+                level,
+                f"{len(log):,}",
+                f"{records:,}",
+                f"{wall:.1f}",
+                f"{longest} ({bound:.2f} s)",
+                f"{wall / bound:.1f}x",
+                f"{serial} ({floor:.1f} s)",
+                f"{wall / floor:.2f}x",
+            ])
+            _print(f"  max_concurrent_requests={level}: {wall:.1f} s")
+    text = (
+        f"Account: {counts['contacts']:,} contacts, {counts['notes']:,} notes, "
+        f"{counts['call_logs']:,} call logs, {counts['deals']:,} deals in 3 tracks "
+        f"(`--preset demo --contacts {contacts}`), every stream synced, tap alone "
+        f"(output to a pipe, counted), {latency_ms:.0f} ms on every API request. Contacts chain: "
+        f"{contact_chain} pages.\n\n"
+    )
+    text += table(
+        ["max_concurrent_requests", "requests", "records", "wall (s)",
+         "longest chain, requests (bound)", "wall / bound",
+         "streams one after another (floor)", "wall / floor"],  # fmt: skip
+        rows,
+    )
+    text += (
+        "\n\n*bound*: the longest chain of requests that must run one after another (a cursor "
+        "chain; the contacts chain plus one child page), times the latency: what a client with "
+        "unlimited concurrency could reach. *floor*: what this tap's design can reach: the SDK "
+        "syncs streams one after another, so every request outside notes and call logs waits "
+        "for the previous one; notes and call logs run `max_concurrent_requests` at a time."
+    )
+    _print(text)
+    return text
+
+
+# ---- 4. request counts of a full and an incremental sync --------------------------------------
+
+
+def _tap_with_state(config: Path, state: dict[str, t.Any] | None, work: Path) -> dict[str, t.Any]:
+    cmd = [str(BIN / "tap-engagebay"), "--config", str(config)]
+    if state is not None:
+        (work / "state.json").write_text(json.dumps(state))
+        cmd += ["--state", str(work / "state.json")]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    out = subprocess.run(  # noqa: S603
+        cmd, check=True, capture_output=True, timeout=RUN_TIMEOUT_S, env=env
+    ).stdout
+    last: dict[str, t.Any] = {}
+    for line in out.splitlines():
+        if b'"STATE"' in line:
+            message = json.loads(line)
+            if message.get("type") == "STATE":
+                last = message["value"]
+    return last
+
+
+def request_counts(contacts: int) -> str:
+    """Benchmark 4: requests per endpoint of a full sync, then of an incremental one.
+
+    Args:
+        contacts: Contacts in the account (demo preset otherwise).
+
+    Returns:
+        The report section.
+    """
+    _print(f"\n## 4. Requests per endpoint, full then incremental sync ({contacts:,} contacts)\n")
+    with simulator("--preset", "demo", "--contacts", str(contacts)) as sim, \
+            tempfile.TemporaryDirectory(prefix="eb-bench-") as tmp:  # fmt: skip
+        work = Path(tmp)
+        config = tap_config(sim.url, work)
+        started = time.perf_counter()
+        state = _tap_with_state(config, None, work)
+        full_s = time.perf_counter() - started
+        full = collections.Counter(endpoint_of(e["path"]) for e in sim.requests())
+        sim.clear_requests()
+        started = time.perf_counter()
+        _tap_with_state(config, state, work)
+        incr_s = time.perf_counter() - started
+        incr = collections.Counter(endpoint_of(e["path"]) for e in sim.requests())
+    rows = [[e, full[e], incr.get(e, 0)] for e in sorted(full.keys() | incr.keys())]
+    rows.append(["**total**", f"**{sum(full.values()):,}**", f"**{sum(incr.values()):,}**"])
+    rows.append(["wall time, no latency (s)", f"{full_s:.1f}", f"{incr_s:.1f}"])
+    text = table(["endpoint", "full sync", "incremental (same account, first run's state)"], rows)
+    _print(text)
+    return text
