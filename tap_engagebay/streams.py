@@ -23,7 +23,7 @@ from tap_engagebay.schemas_base import (
     json_object,
     schema,
 )
-from tap_engagebay.transform import epoch_to_iso
+from tap_engagebay.transform import epoch_to_iso, scrub
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Iterator
@@ -250,7 +250,7 @@ class PropertiesMixin(ListStream):
         record = super().post_process({**row, RAW_PROPERTIES: raw}, context)
         if record is None:
             return None
-        record.update(typed)
+        record.update(scrub(typed))
         return record
 
 

@@ -126,7 +126,7 @@ def coerce(value: t.Any, spec: t.Mapping[str, t.Any]) -> t.Any:  # noqa: ANN401,
             return value
         if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
             return value.strip().lower() == "true"
-        if value in {0, 1} and not isinstance(value, float):
+        if isinstance(value, int) and value in {0, 1}:
             return bool(value)
     if "object" in types and isinstance(value, dict):
         return value
