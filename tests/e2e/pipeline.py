@@ -101,6 +101,33 @@ def run_pipeline(  # noqa: PLR0913
         )
 
 
+def catalog_selecting(api_url: str, api_key: str, streams: set[str]) -> dict[str, t.Any]:
+    """Discover the catalog and select only some streams.
+
+    Args:
+        api_url: The simulator's URL.
+        api_key: The key.
+        streams: Names of the streams to select.
+
+    Returns:
+        The catalog.
+    """
+    config = json.dumps({"api_key": api_key, "api_url": api_url})
+    result = subprocess.run(
+        [str(BIN / "tap-engagebay"), "--config", "/dev/stdin", "--discover"],
+        input=config,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    catalog: dict[str, t.Any] = json.loads(result.stdout)
+    for entry in catalog["streams"]:
+        for meta in entry["metadata"]:
+            if not meta["breadcrumb"]:
+                meta["metadata"]["selected"] = entry["tap_stream_id"] in streams
+    return catalog
+
+
 def query(database: Path, sql: str) -> list[tuple[t.Any, ...]]:
     """Run a query on the warehouse (read-only).
 
