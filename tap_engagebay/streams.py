@@ -8,8 +8,9 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk import typing as th
+from singer_sdk.exceptions import RetriableAPIError
 
-from tap_engagebay.client import EngageBayStream, payload_of
+from tap_engagebay.client import EngageBayStream, Page, payload_of
 from tap_engagebay.errors import NotFoundError
 from tap_engagebay.properties import RAW_PROPERTIES, PropertyMap
 from tap_engagebay.schemas_base import (
@@ -41,6 +42,11 @@ def _epoch(value: t.Any) -> int:  # noqa: ANN401
         return int(float(value))
     except (TypeError, ValueError):
         return 0
+
+
+def _modified(record: t.Mapping[str, t.Any]) -> int:
+    """The later of a raw record's created and updated times, in epoch seconds."""
+    return max(_epoch(record.get("created_time")), _epoch(record.get("updated_time")))
 
 
 def _iso(seconds: float) -> str:
@@ -121,21 +127,47 @@ class ListStream(EngageBayStream):
         started: float | None = resume.get("started_at") if resume else None
         cursor: str | None = resume.get("cursor") if resume else None
         floor = start_date_seconds(self.config)
+        pages = self.iter_pages(context, sort_key="created_time", cursor=cursor)
         if cursor:
             self.logger.info("Resuming the first sync of %s from a saved cursor", self.name)
-        for page in self.iter_pages(context, sort_key="created_time", cursor=cursor):
+            pages = self._resumed(context, pages)
+        for page in pages:
             if started is None:
                 started = page.server_time or time.time()
-            for record in page.records:
-                modified = max(
-                    _epoch(record.get("created_time")), _epoch(record.get("updated_time"))
-                )
-                if floor is None or modified >= floor:
-                    yield record
+            wanted = [
+                record for record in page.records if floor is None or _modified(record) >= floor
+            ]
+            self.before_page(wanted)
+            yield from wanted
             if page.next_cursor:
                 state["resume"] = {"cursor": page.next_cursor, "started_at": started}
         state.pop("resume", None)
         return started if started is not None else time.time()
+
+    def _resumed(self, context: Context | None, pages: Iterator[Page]) -> Iterator[Page]:
+        """Pages from a saved cursor; if EngageBay no longer takes it, from the start.
+
+        Args:
+            context: The partition.
+            pages: The listing from the saved cursor.
+
+        Yields:
+            Pages.
+        """
+        try:
+            first = next(pages)
+        except StopIteration:
+            return
+        except RetriableAPIError as exc:
+            self.logger.warning(
+                "%s: the saved cursor was refused (%s); reading the list from the start",
+                self.name,
+                exc,
+            )
+            yield from self.iter_pages(context, sort_key="created_time")
+            return
+        yield first
+        yield from pages
 
     def _read_changes(
         self, context: Context | None, bookmark: float
@@ -178,8 +210,7 @@ class ListStream(EngageBayStream):
         Returns:
             The record.
         """
-        modified = max(_epoch(row.get("created_time")), _epoch(row.get("updated_time")))
-        row = {**row, MODIFIED: modified}
+        row = {**row, MODIFIED: _modified(row)}
         return super().post_process(row, context)
 
     @property

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engagebay_sim import SimConfig, Simulator
-from tests.e2e.pipeline import run_pipeline, table_ids
+from tests.e2e.pipeline import catalog_selecting, run_pipeline, table_ids
 
 TAP = str(Path(sys.executable).parent / "tap-engagebay")
 SMALL = {
@@ -117,3 +117,23 @@ def test_an_exhausted_quota_stops_cleanly_with_state_saved(tmp_path, sim):
     assert 0 < rows == len(ids) < sim.count("contacts")
     quota_requests = [r for r in sim.requests() if r.get("fault") == "quota"]
     assert len(quota_requests) == 1  # a quota answer is not retried
+
+
+def test_a_saved_cursor_the_api_refuses_restarts_the_list(tmp_path, sim):
+    state = {"bookmarks": {"contacts": {"resume": {"cursor": "forged-cursor", "started_at": 1}}}}
+    catalog = catalog_selecting(sim.url, sim.config.api_key, {"contacts"})
+    run = run_pipeline(
+        tmp_path,
+        sim.url,
+        api_key=sim.config.api_key,
+        state=state,
+        catalog=catalog,
+        tap_config={"max_retries": 1},
+    )
+    assert run.tap_rc == 0, run.tap_stderr[-2000:]
+    assert "saved cursor was refused" in run.tap_stderr
+    refused = [r for r in sim.requests("subscribers") if r["status"] == 500]
+    assert len(refused) == 2  # the try and its one retry, then a fresh start
+    rows, ids = table_ids(run.database, "contacts")
+    assert rows == len(ids) == sim.count("contacts")
+    assert "resume" not in run.state["bookmarks"]["contacts"]
