@@ -312,12 +312,9 @@ class EngageBayStream(RESTStream[str | None]):
         status = response.status_code
         where = f"{response.request.method} {urlparse(response.url).path}"
         body = self.redact(response.text[:_BODY_SNIPPET].strip())
-        if any(marker in response.text[:2000].lower() for marker in QUOTA_MARKERS):
-            msg = (
-                f"EngageBay's daily API call limit is reached ({where} answered {status}: "
-                f"{body}). The sync stopped after saving its state; the next run resumes."
-            )
-            raise QuotaExhaustedError(msg)
+        # Only an error answer can say the quota is used up: a record may well contain the words.
+        if status >= HTTPStatus.BAD_REQUEST and _says_quota(response.text[:2000]):
+            raise QuotaExhaustedError(_quota_message(where, status, body))
         if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
             msg = (
                 f"EngageBay refused the API key ({status} for {where}: {body}). Check the "
@@ -361,6 +358,8 @@ class EngageBayStream(RESTStream[str | None]):
             )
             raise UnexpectedBodyError(msg, response) from exc
         if isinstance(payload, dict) and _is_error_body(payload):
+            if _says_quota(json.dumps(payload)):
+                raise QuotaExhaustedError(_quota_message(where, response.status_code, body))
             if "unauthenticated" in json.dumps(payload).lower():
                 msg = f"EngageBay refused the API key (error in a 200 answer to {where}: {body})"
                 raise AuthenticationError(msg)
@@ -524,6 +523,18 @@ def _retry_after_seconds(response: requests.Response) -> float | None:
             return None
         date_now = server_time_of(response)
         return max(0.0, when.timestamp() - date_now) if date_now else None
+
+
+def _says_quota(text: str) -> bool:
+    lowered = text.lower()
+    return any(marker in lowered for marker in QUOTA_MARKERS)
+
+
+def _quota_message(where: str, status: int, body: str) -> str:
+    return (
+        f"EngageBay's daily API call limit is reached ({where} answered {status}: {body}). "
+        "The sync stopped after saving its state; the next run resumes."
+    )
 
 
 def _is_error_body(payload: dict[str, t.Any]) -> bool:
