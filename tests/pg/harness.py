@@ -31,6 +31,7 @@ if t.TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 DECLARATION = ROOT / "target_config" / "postgres.meltano.yml"
 PATCH = ROOT / "loaders" / "target-postgres-tz"
+TAP = Path(sys.executable).parent / "tap-engagebay"  # the dev venv's, as tests/e2e use it
 MELTANO_BIN = ROOT / ".meltano" / "loaders" / "target-postgres" / "venv" / "bin"
 TIMEOUT = 300
 
@@ -165,6 +166,19 @@ class TargetRun:
         return self
 
 
+@dataclass
+class TapRun(TargetRun):
+    """A run of the tap piped into the target."""
+
+    tap_returncode: int = 0
+    tap_stderr: str = ""
+
+    @property
+    def state(self) -> Any:
+        """The last state the target confirmed."""
+        return self.states[-1]
+
+
 class TargetRunner:
     """Runs the target into one schema with the declared settings plus the test's."""
 
@@ -191,6 +205,72 @@ class TargetRunner:
             **settings,
         }
 
+    def environment(self, env: Mapping[str, str | None] | None = None) -> dict[str, str]:
+        """The process environment: ours without PG*/TARGET_POSTGRES_*, plus the declared env."""
+        environment = {
+            k: v for k, v in os.environ.items() if not k.startswith(("PG", "TARGET_POSTGRES_"))
+        }
+        if self.pycache is not None:
+            use_pycache(environment, self.pycache)
+        environment |= declared_env()
+        for name, value in (env or {}).items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
+        return environment
+
+    def run_tap(
+        self,
+        tap_config: Mapping[str, Any],
+        *,
+        state: Any = None,
+        **settings: Any,
+    ) -> TapRun:
+        """Run ``tap-engagebay | target-postgres``: two processes joined by a pipe, as Meltano does.
+
+        Args:
+            tap_config: The tap's settings.
+            state: A state value to start the tap from.
+            settings: Settings added to the loader's declared ones.
+
+        Returns:
+            The run (fails the test unless both exit 0).
+        """
+        run_no = next(self._runs)
+        config = self.workdir / f"target-config-{run_no}.json"
+        config.write_text(json.dumps(self.config(**settings)))
+        tap_json = self.workdir / f"tap-config-{run_no}.json"
+        tap_json.write_text(json.dumps(dict(tap_config)))
+        tap_cmd = [str(TAP), "--config", str(tap_json)]
+        if state is not None:
+            state_json = self.workdir / f"state-{run_no}.json"
+            state_json.write_text(json.dumps(state))
+            tap_cmd += ["--state", str(state_json)]
+        tap_env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+        tap_err = (self.workdir / f"tap-{run_no}.stderr").open("w+")
+        target_err = (self.workdir / f"target-{run_no}.stderr").open("w+")
+        with tap_err, target_err:
+            tap = subprocess.Popen(tap_cmd, stdout=subprocess.PIPE, stderr=tap_err, env=tap_env)
+            target = subprocess.Popen(
+                [str(self.executable), "--config", str(config)],
+                stdin=tap.stdout,
+                stdout=subprocess.PIPE,
+                stderr=target_err,
+                env=self.environment(),
+                text=True,
+            )
+            assert tap.stdout is not None
+            tap.stdout.close()  # the target holds the pipe: a dead target stops the tap
+            out, _ = target.communicate(timeout=TIMEOUT)
+            tap.wait(timeout=TIMEOUT)
+            tap_err.seek(0)
+            target_err.seek(0)
+            run = TapRun(target.returncode, out, target_err.read(), tap.returncode, tap_err.read())
+        assert run.tap_returncode == 0, run.tap_stderr[-4000:]
+        assert run.returncode == 0, run.stderr[-4000:]
+        return run
+
     def run(
         self,
         messages: Iterable[Message],
@@ -211,23 +291,12 @@ class TargetRunner:
         config = self.workdir / f"target-config-{next(self._runs)}.json"
         config.write_text(json.dumps(self.config(**settings)))
         lines = (m if isinstance(m, str) else json.dumps(m) for m in messages)
-        environment = {
-            k: v for k, v in os.environ.items() if not k.startswith(("PG", "TARGET_POSTGRES_"))
-        }
-        if self.pycache is not None:
-            use_pycache(environment, self.pycache)
-        environment |= declared_env()
-        for name, value in (env or {}).items():
-            if value is None:
-                environment.pop(name, None)
-            else:
-                environment[name] = value
         out = subprocess.run(
             [str(self.executable), "--config", str(config)],
             input="".join(f"{line}\n" for line in lines),
             capture_output=True,
             text=True,
-            env=environment,
+            env=self.environment(env),
             timeout=TIMEOUT,
             check=False,
         )

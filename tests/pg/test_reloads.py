@@ -142,3 +142,27 @@ def test_a_zoneless_column_left_by_plain_0_8_1_is_kept_and_written_in_utc(target
         (2, dt.datetime(2024, 3, 1, 10, 0)),  # noqa: DTZ001
         (3, dt.datetime(2024, 3, 2, 10, 0)),  # noqa: DTZ001
     ]
+
+
+def test_activate_version_marks_deleted_rows_of_a_table_with_a_version_column(target, pg_server):
+    # Plain 0.8.1 fails here ("bindparam() name 'version' is reserved ..."): tap-engagebay's
+    # custom_fields and forms have a `version` column. The patch builds the UPDATE without it.
+    forms = schema_message("forms", {"id": ID, "version": ID})
+
+    def load(version: int, ids: tuple[int, ...]) -> list[dict[str, object]]:
+        return [
+            forms,
+            activate_version("forms", version),
+            *(record("forms", {"id": i, "version": 7}, version=version) for i in ids),
+            activate_version("forms", version),
+        ]
+
+    target.run(load(1, (1, 2))).ok()
+    target.run(load(2, (2,))).ok()
+    with pg_server.connect() as conn:
+        rows = fetch(
+            conn,
+            f"SELECT id, version, _sdc_table_version, _sdc_deleted_at IS NOT NULL"
+            f" FROM {target.schema}.forms ORDER BY id",
+        )
+    assert rows == [(1, 7, 1, True), (2, 7, 2, False)]

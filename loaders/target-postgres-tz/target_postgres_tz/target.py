@@ -1,4 +1,4 @@
-"""target-postgres 0.8.1 with one change: `format: date-time` becomes `timestamptz`.
+"""target-postgres 0.8.1 with two changes: `date-time` is timestamptz; soft deletes always work.
 
 0.8.1 maps `date-time` to `timestamp without time zone`: the instant is converted to the
 session's time zone and the offset dropped, so the stored value means nothing without knowing
@@ -11,13 +11,20 @@ Existing columns are left as they are: 0.8.1 compares types by their generic nam
 one once with
 `ALTER TABLE t ALTER COLUMN c TYPE timestamptz USING c AT TIME ZONE 'UTC'` (the values were
 written as UTC wall times when PGTZ=UTC, as target_config/postgres.meltano.yml sets).
+
+Soft deletes: 0.8.1's ACTIVATE_VERSION (hard_delete false) binds the new version as a parameter
+named `version`, which SQLAlchemy refuses in an UPDATE of a table that has a column `version`
+("bindparam() name 'version' is reserved"): every full pass then fails on such a table
+(tap-engagebay's custom_fields and forms). The same UPDATE is built here with generated names.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import typing as t
 from functools import cached_property
 
+import sqlalchemy
 from sqlalchemy.dialects.postgresql import TIMESTAMP
 from target_postgres.connector import PostgresConnector
 from target_postgres.sinks import PostgresSink
@@ -55,9 +62,49 @@ class PostgresTZConnector(PostgresConnector):
 
 
 class PostgresTZSink(PostgresSink):
-    """The 0.8.1 sink on the patched connector."""
+    """The 0.8.1 sink on the patched connector, with a soft delete that any table accepts."""
 
     connector_class = PostgresTZConnector
+
+    def activate_version(self, new_version: int) -> None:
+        """Mark rows of older versions deleted (0.8.1's logic, without the `version` bind name).
+
+        Args:
+            new_version: The version number to activate.
+        """
+        if not self.config["activate_version"] or self.config["hard_delete"]:
+            super().activate_version(new_version)  # a warning, or a DELETE with no clash
+            return
+        if self._pending_batch:
+            self.logger.info(
+                "An activate version message for '%s' was received. Draining...",
+                self.stream_name,
+            )
+            draining_status = self.start_drain()
+            self.process_batch(draining_status)
+            self.mark_drained()
+        if not self.connector.table_exists(self.full_table_name):
+            return  # first load of the stream: nothing older to mark
+        deleted_at = dt.datetime.now(tz=dt.UTC)
+        with self.connector._connect() as connection, connection.begin():  # noqa: SLF001
+            table = sqlalchemy.Table(
+                self.table_name,
+                sqlalchemy.MetaData(),
+                autoload_with=connection.engine,
+                schema=self.schema_name,
+            )
+            version = table.c[self.version_column_name]
+            deleted = table.c[self.soft_delete_column_name]
+            # Plain values: SQLAlchemy names their parameters after the columns
+            # (_sdc_deleted_at, _sdc_table_version_1), which no record column can take.
+            connection.execute(
+                sqlalchemy.update(table)
+                .values({deleted: deleted_at})
+                .where(
+                    sqlalchemy.or_(version < new_version, version.is_(None)),
+                    deleted.is_(None),
+                )
+            )
 
 
 class TargetPostgresTZ(TargetPostgres):
