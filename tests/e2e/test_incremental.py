@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from engagebay_sim import SimConfig, Simulator
@@ -130,3 +132,38 @@ def test_a_run_stopped_midway_resumes_with_nothing_missing_or_twice(tmp_path, si
         rows, ids = table_ids(second.database, table)
         assert rows == len(ids), table
         assert ids == {int(i) for i in sim.ids(table)}, table
+
+
+def test_start_date_skips_what_was_last_modified_before_it(tmp_path):
+    with Simulator(
+        SimConfig(
+            seed=4,
+            contacts=300,
+            companies=5,
+            tracks=2,
+            deals_per_track=5,
+            tasks=5,
+            tickets=5,
+            products=5,
+            events=5,
+        )
+    ) as sim:
+        records = list(sim.truth("contacts"))
+        times = sorted(
+            max(int(r["created_time"]), int(r.get("updated_time") or 0)) for r in records
+        )
+        cut = times[len(times) // 2]
+        start = dt.datetime.fromtimestamp(cut, tz=dt.UTC).isoformat()
+        run = ok(
+            run_pipeline(
+                tmp_path, sim.url, api_key=sim.config.api_key, tap_config={"start_date": start}
+            )
+        )
+        expected = {
+            int(r["id"])
+            for r in records
+            if max(int(r["created_time"]), int(r.get("updated_time") or 0)) >= cut
+        }
+        rows, ids = table_ids(run.database, "contacts")
+        assert ids == expected
+        assert rows == len(ids) < len(records)
