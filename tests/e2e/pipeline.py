@@ -14,6 +14,11 @@ import duckdb
 
 BIN = Path(sys.executable).parent
 SCHEMA = "engagebay"
+#: Every stream keyed by an integer ``id`` (tags are keyed by ``tag``).
+STREAMS_WITH_IDS = (
+    "contacts", "companies", "deals", "tasks", "tickets", "products", "notes", "call_logs",
+    "events", "tracks", "owners", "custom_fields", "contact_lists", "forms",
+)  # fmt: skip
 
 
 @dataclass

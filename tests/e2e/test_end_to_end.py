@@ -5,24 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engagebay_sim import SimConfig, Simulator
-from tests.e2e.pipeline import query, run_pipeline, table_ids
-
-STREAMS_WITH_IDS = [
-    "contacts",
-    "companies",
-    "deals",
-    "tasks",
-    "tickets",
-    "products",
-    "notes",
-    "call_logs",
-    "events",
-    "tracks",
-    "owners",
-    "custom_fields",
-    "contact_lists",
-    "forms",
-]
+from tests.e2e.pipeline import STREAMS_WITH_IDS, query, run_pipeline, table_ids
 
 
 @pytest.fixture(scope="module")
