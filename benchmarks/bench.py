@@ -36,7 +36,7 @@ _CHILD_ENDPOINTS = ("notes", "call-logs")
 
 
 def _print(text: str) -> None:
-    print(text, flush=True)  # noqa: T201 - a benchmark prints its tables
+    print(text, flush=True)
 
 
 # ---- 1. throughput of the tap against a plain requests + json loop ----------------------------
@@ -95,12 +95,10 @@ def tap_run(config: Path, catalog: Path | None = None) -> tuple[int, float, floa
     count = 0
     rest = b""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    with subprocess.Popen(  # noqa: S603
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
-    ) as proc:
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env) as proc:
         assert proc.stdout is not None  # noqa: S101
         deadline = started + RUN_TIMEOUT_S
-        while chunk := proc.stdout.read1(1 << 20):
+        while chunk := os.read(proc.stdout.fileno(), 1 << 20):
             data = rest + chunk
             cut = data.rfind(b"\n") + 1
             whole, rest = data[:cut], data[cut:]
@@ -196,13 +194,22 @@ def meltano_run(sim: Sim, work: Path) -> tuple[float, RssSampler, int]:
     }
     log = (work / "meltano.log").open("wb")
     started = time.perf_counter()
-    with log, subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv-meltano" / "bin" / "meltano"), "run", "tap-engagebay", "target-duckdb"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    ) as proc, RssSampler(proc.pid) as sampler:
+    with (
+        log,
+        subprocess.Popen(
+            [
+                str(ROOT / ".venv-meltano" / "bin" / "meltano"),
+                "run",
+                "tap-engagebay",
+                "target-duckdb",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ) as proc,
+        RssSampler(proc.pid) as sampler,
+    ):
         try:
             rc = proc.wait(timeout=RUN_TIMEOUT_S)
         except subprocess.TimeoutExpired:
@@ -239,20 +246,30 @@ def end_to_end(sizes: list[int]) -> str:
             seconds, sampler, loaded = meltano_run(sim, Path(tmp))
         by_name = sampler.peak_by_name
         peaks[size] = sampler.peak_total
-        rows.append([
-            f"{size:,}",
-            f"{loaded:,}" + ("" if loaded == size else " (MISMATCH)"),
-            f"{seconds:,.1f}",
-            f"{loaded / seconds:,.0f}",
-            mib(sampler.peak_total),
-            mib(by_name.get("meltano", 0)),
-            mib(by_name.get("tap-engagebay", 0)),
-            mib(by_name.get("target-duckdb-sdk", 0)),
-        ])
+        rows.append(
+            [
+                f"{size:,}",
+                f"{loaded:,}" + ("" if loaded == size else " (MISMATCH)"),
+                f"{seconds:,.1f}",
+                f"{loaded / seconds:,.0f}",
+                mib(sampler.peak_total),
+                mib(by_name.get("meltano", 0)),
+                mib(by_name.get("tap-engagebay", 0)),
+                mib(by_name.get("target-duckdb-sdk", 0)),
+            ]
+        )
         _print(f"  {size:,} contacts: {seconds:,.1f} s, peak {mib(sampler.peak_total)} MiB")
     text = table(
-        ["contacts", "rows loaded", "seconds", "rows/s", "peak RSS all (MiB)", "meltano",
-         "tap", "loader"],  # fmt: skip
+        [
+            "contacts",
+            "rows loaded",
+            "seconds",
+            "rows/s",
+            "peak RSS all (MiB)",
+            "meltano",
+            "tap",
+            "loader",
+        ],
         rows,
     )
     if len(peaks) > 1:
@@ -338,16 +355,18 @@ def latency(contacts: int, latency_ms: float, levels: list[int]) -> str:
             bound = longest * latency_ms / 1000
             serial = sum(others) + math.ceil(sum(children) / level)
             floor = serial * latency_ms / 1000
-            rows.append([
-                level,
-                f"{len(log):,}",
-                f"{records:,}",
-                f"{wall:.1f}",
-                f"{longest} ({bound:.2f} s)",
-                f"{wall / bound:.1f}x",
-                f"{serial} ({floor:.1f} s)",
-                f"{wall / floor:.2f}x",
-            ])
+            rows.append(
+                [
+                    level,
+                    f"{len(log):,}",
+                    f"{records:,}",
+                    f"{wall:.1f}",
+                    f"{longest} ({bound:.2f} s)",
+                    f"{wall / bound:.1f}x",
+                    f"{serial} ({floor:.1f} s)",
+                    f"{wall / floor:.2f}x",
+                ]
+            )
             _print(f"  max_concurrent_requests={level}: {wall:.1f} s")
     text = (
         f"Account: {counts['contacts']:,} contacts, {counts['notes']:,} notes, "
@@ -357,9 +376,16 @@ def latency(contacts: int, latency_ms: float, levels: list[int]) -> str:
         f"{contact_chain} pages.\n\n"
     )
     text += table(
-        ["max_concurrent_requests", "requests", "records", "wall (s)",
-         "longest chain, requests (bound)", "wall / bound",
-         "streams one after another (floor)", "wall / floor"],  # fmt: skip
+        [
+            "max_concurrent_requests",
+            "requests",
+            "records",
+            "wall (s)",
+            "longest chain, requests (bound)",
+            "wall / bound",
+            "streams one after another (floor)",
+            "wall / floor",
+        ],
         rows,
     )
     text += (
@@ -382,7 +408,7 @@ def _tap_with_state(config: Path, state: dict[str, t.Any] | None, work: Path) ->
         (work / "state.json").write_text(json.dumps(state))
         cmd += ["--state", str(work / "state.json")]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         cmd, check=True, capture_output=True, timeout=RUN_TIMEOUT_S, env=env
     ).stdout
     last: dict[str, t.Any] = {}

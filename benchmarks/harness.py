@@ -100,7 +100,7 @@ def simulator(*args: str) -> Iterator[Sim]:
         log = (Path(tmp) / "sim.log").open("wb")
         cmd = [str(BIN / "engagebay-sim"), "--port", "0", "--port-file", str(port_file)]
         cmd += ["--api-key", API_KEY, *args]
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + _START_TIMEOUT_S
             while not port_file.exists():
@@ -145,7 +145,7 @@ def contacts_only_catalog(config: Path, workdir: Path) -> Path:
     Returns:
         The catalog file.
     """
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [str(BIN / "tap-engagebay"), "--config", str(config), "--discover"],
         check=True,
         capture_output=True,
@@ -171,7 +171,7 @@ def endpoint_of(path: str) -> str:
     Returns:
         The path after ``/dev/api/panel/``.
     """
-    return path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else path
+    return path.removeprefix(API_PREFIX)
 
 
 # ---- memory -------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ class RssSampler:
             self.samples += 1
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> RssSampler:
+    def __enter__(self) -> t.Self:
         """Start sampling.
 
         Returns:

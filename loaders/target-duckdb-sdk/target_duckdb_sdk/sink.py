@@ -28,10 +28,12 @@ from typing_extensions import override
 
 from target_duckdb_sdk import types
 from target_duckdb_sdk.connector import DuckDBConnector, literal, quote
+from target_duckdb_sdk.validation import FastJSONSchemaValidator
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from singer_sdk.sinks.core import BaseJSONSchemaValidator
     from singer_sdk.sql.connector import FullyQualifiedName
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -64,6 +66,45 @@ class _Plan(t.NamedTuple):
     convert: Callable[[object], object]
 
 
+class _Staging:
+    """One batch on its way to DuckDB: records are converted and written as they arrive."""
+
+    def __init__(self, path: Path, plan: list[_Plan], table: str | FullyQualifiedName) -> None:
+        self.path = path
+        self.plan = plan
+        self.table = table
+        self.count = 0
+        self.longest = 0
+        self._keys = [f"c{i}" for i in range(len(plan))]
+        self._props = [(p.prop, p.convert) for p in plan]
+        self._out: t.BinaryIO | None = path.open("wb", buffering=1 << 20)
+
+    def add(self, record: dict[str, t.Any]) -> None:
+        """Convert one record to a staging line and write it.
+
+        Args:
+            record: The parsed record.
+        """
+        assert self._out is not None  # noqa: S101 - add after close is a bug
+        self.count += 1
+        row = dict(zip(self._keys, [conv(record.get(prop)) for prop, conv in self._props]))  # noqa: B905
+        row[_SEQ] = self.count
+        line = _encode(row)
+        self.longest = max(self.longest, len(line))
+        self._out.write(line)
+
+    def close(self) -> None:
+        """Flush and close the file (idempotent)."""
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def discard(self) -> None:
+        """Close and delete the file."""
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+
 class DuckDBSink(SQLSink[DuckDBConnector]):
     """Loads one stream into one DuckDB table."""
 
@@ -71,6 +112,19 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
 
     #: Rows per batch when ``batch_size_rows`` is not set.
     MAX_SIZE_DEFAULT = 100_000
+
+    @override
+    def get_validator(self) -> BaseJSONSchemaValidator | None:
+        """The SDK's jsonschema validator behind a fast path for plainly valid records.
+
+        Returns:
+            The validator, or None when ``validate_records`` is false.
+        """
+        if not self.validate_schema:
+            return None
+        return FastJSONSchemaValidator(
+            self.schema, validate_formats=self.validate_field_string_format
+        )
 
     @property
     @override
@@ -108,13 +162,47 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
     # ---- loading ------------------------------------------------------------------------
 
     @override
+    def process_record(self, record: dict, context: dict) -> None:
+        """Write the record to the batch's staging file at once (nothing is kept in memory).
+
+        Memory therefore stays flat whatever ``batch_size_rows`` is: a batch lives on disk
+        until ``process_batch`` loads it.
+
+        Args:
+            record: The parsed record.
+            context: The batch's context (holds the open staging file).
+        """
+        staging = context.get("staging")
+        if staging is None:
+            staging = context["staging"] = self._open_staging(self.full_table_name, self.schema)
+        staging.add(record)
+
+    @override
     def process_batch(self, context: dict) -> None:
-        records = context.get("records", [])
-        if not records:
+        staging: _Staging | None = context.pop("staging", None)
+        if staging is None:
             return
-        loaded = self.bulk_insert_records(self.full_table_name, self.schema, records)
-        if loaded is not None and loaded < len(records):
-            self.tally_duplicate_merged(len(records) - loaded)
+        self._load_staged(staging)
+
+    @override
+    def clean_up(self) -> None:
+        """Remove the staging file of a batch that was never loaded (a failed run)."""
+        pending = self._pending_batch or {}
+        staging: _Staging | None = pending.pop("staging", None)
+        if staging is not None:
+            staging.discard()
+        super().clean_up()
+
+    def _load_staged(self, staging: _Staging) -> None:
+        try:
+            staging.close()
+            if not staging.count:
+                return
+            loaded = self._load(staging)
+            if loaded < staging.count:
+                self.tally_duplicate_merged(staging.count - loaded)
+        finally:
+            staging.discard()
 
     def _plan(self, full_table_name: str | FullyQualifiedName, schema: dict) -> list[_Plan]:
         """Match every schema property with its table column and actual type."""
@@ -128,24 +216,14 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
             plan.append(_Plan(prop, column.name, column.type, types.converter_for(column.type)))
         return plan
 
-    def _write_staging_file(
-        self, path: Path, plan: list[_Plan], records: Iterable[dict[str, t.Any]]
-    ) -> tuple[int, int]:
-        """Write the batch; returns (rows, longest line in bytes)."""
-        keys = [f"c{i}" for i in range(len(plan))]
-        props = [(p.prop, p.convert) for p in plan]
-        count = 0
-        longest = 0
-        with path.open("wb") as out:
-            for count, record in enumerate(records, start=1):
-                row = dict(
-                    zip(keys, [convert(record.get(prop)) for prop, convert in props], strict=True)
-                )
-                row[_SEQ] = count
-                line = _encode(row)
-                longest = max(longest, len(line))
-                out.write(line)
-        return count, longest
+    def _open_staging(self, full_table_name: str | FullyQualifiedName, schema: dict) -> _Staging:
+        """Plan the columns and open a new staging file for a batch."""
+        plan = self._plan(full_table_name, schema)
+        handle, name = tempfile.mkstemp(
+            prefix="target-duckdb-", suffix=".ndjson", dir=self.config.get("temp_dir")
+        )
+        os.close(handle)
+        return _Staging(Path(name), plan, full_table_name)
 
     def _read_json_sql(self, path: Path, plan: list[_Plan], longest: int) -> str:
         """``SELECT`` of the staged batch, typed column by column, named like the table."""
@@ -165,7 +243,10 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
         schema: dict,
         records: Iterable[dict[str, t.Any]],
     ) -> int | None:
-        """Stage the batch in a file, then load it in one transaction.
+        """Stage records in a file, then load it in one transaction.
+
+        The target itself stages each record as it arrives (``process_record``); this is the
+        SDK's entry point for callers that hold a batch in memory.
 
         Args:
             full_table_name: The table.
@@ -175,24 +256,25 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
         Returns:
             The number of rows written (after keeping the last version of each key).
         """
-        plan = self._plan(full_table_name, schema)
-        handle, name = tempfile.mkstemp(
-            prefix="target-duckdb-", suffix=".ndjson", dir=self.config.get("temp_dir")
-        )
-        os.close(handle)
-        path = Path(name)
+        staging = self._open_staging(full_table_name, schema)
         try:
-            count, longest = self._write_staging_file(path, plan, records)
-            select = self._read_json_sql(path, plan, longest)
-            table = self.connector.quoted_table(full_table_name)
-            if not self._upsert:
-                with self.connector.transaction() as conn:
-                    conn.exec_driver_sql(f"INSERT INTO {table} BY NAME {select}")
-                self.logger.info("Appended %d rows to %s", count, table)
-                return count
-            return self._merge(table, select, plan, count)
+            for record in records:
+                staging.add(record)
+            staging.close()
+            return self._load(staging) if staging.count else 0
         finally:
-            path.unlink(missing_ok=True)
+            staging.discard()
+
+    def _load(self, staging: _Staging) -> int:
+        """Load a closed staging file: append, or merge by key; returns the rows written."""
+        select = self._read_json_sql(staging.path, staging.plan, staging.longest)
+        table = self.connector.quoted_table(staging.table)
+        if not self._upsert:
+            with self.connector.transaction() as conn:
+                conn.exec_driver_sql(f"INSERT INTO {table} BY NAME {select}")
+            self.logger.info("Appended %d rows to %s", staging.count, table)
+            return staging.count
+        return self._merge(table, select, staging.plan, staging.count)
 
     def _merge(self, table: str, select: str, plan: list[_Plan], count: int) -> int:
         """Keep the last version of each key, replace those keys' rows, in one transaction."""
