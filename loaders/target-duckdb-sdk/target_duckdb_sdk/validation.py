@@ -72,6 +72,9 @@ def _compile_type(kind: object) -> Check | None:
         checks.append(_TYPE_CHECKS[name])
     if len(checks) == 1:
         return checks[0]
+    if len(names) == 2 and "null" in names:  # noqa: PLR2004 - the usual ["x", "null"]
+        other = checks[1] if names[0] == "null" else checks[0]
+        return lambda v: v is None or other(v)
     return lambda v: any(check(v) for check in checks)
 
 
