@@ -13,12 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from engagebay_sim import SimConfig, Simulator
+from tests.meltano.project import Meltano, tap_env
 from tests.pg.harness import (
     DECLARATION,
     ID,
     PATCH,
     ROOT,
     TIME,
+    column_types,
     fetch,
     loader,
     record,
@@ -127,3 +130,47 @@ def test_meltano_installs_and_runs_the_target_from_env_vars(project, pycache, pg
     with pg_server.connect() as conn:
         rows = fetch(conn, "SELECT id, updated_time FROM via_meltano.contacts")
     assert rows == [(2**53 + 1, dt.datetime(2024, 3, 1, 10, 0, tzinfo=dt.UTC))]
+
+
+@pytest.mark.meltano
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_meltano_run_tap_engagebay_target_postgres(pg_server, tmp_path_factory):
+    # The project itself (meltano.yml + target_config/), configured only through variables.
+    meltano = Meltano.isolated(
+        tmp_path_factory.mktemp("meltano-sys"),
+        tmp_path_factory.mktemp("pycache"),
+        {
+            "extractors/tap-engagebay": "tap-engagebay",
+            "loaders/target-postgres": loader()["executable"],
+        },
+    )
+    schema = "meltano_run"
+    streams = ["contacts", "companies", "deals", "notes", "custom_fields", "forms"]
+    with Simulator(SimConfig(seed=3, contacts=10, companies=3, deals_per_track=2)) as sim:
+        env = {
+            **tap_env(sim.url, sim.config.api_key),
+            "TARGET_POSTGRES_HOST": pg_server.host,
+            "TARGET_POSTGRES_PORT": str(pg_server.port),
+            "TARGET_POSTGRES_USER": pg_server.user,
+            "TARGET_POSTGRES_PASSWORD": pg_server.password,
+            "TARGET_POSTGRES_DATABASE": pg_server.dbname,
+            "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": schema,
+        }
+        meltano.ok("run", "tap-engagebay", "target-postgres", env=env)
+        meltano.ok("run", "engagebay-to-postgres", env=env)  # the job: same pair, same state
+        expected = {stream: sorted(sim.ids(stream)) for stream in streams}
+    with pg_server.connect() as conn:
+        loaded = {
+            stream: sorted(i for (i,) in fetch(conn, f"SELECT id FROM {schema}.{stream}"))
+            for stream in streams
+        }
+        types = column_types(conn, schema, "contacts")
+    assert loaded == expected
+    assert (types["id"], types["created_time"], types["tags"]) == (
+        "bigint",
+        "timestamp with time zone",
+        "jsonb",
+    )
+    state = json.loads(meltano.ok("state", "get", "dev:tap-engagebay-to-target-postgres"))
+    assert state["singer_state"]["bookmarks"]["contacts"]["replication_key_value"]

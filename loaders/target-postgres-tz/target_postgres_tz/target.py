@@ -56,9 +56,9 @@ class PostgresTZConnector(PostgresConnector):
         Returns:
             The mapping.
         """
-        to_sql = PostgresConnector.jsonschema_to_sql.func(self)  # type: ignore[attr-defined]
+        to_sql = super().jsonschema_to_sql
         to_sql.register_format_handler("date-time", timestamptz)
-        return t.cast("JSONSchemaToSQL", to_sql)
+        return to_sql
 
 
 class PostgresTZSink(PostgresSink):
