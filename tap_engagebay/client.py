@@ -240,8 +240,8 @@ class EngageBayStream(RESTStream[str | None]):
         Yields:
             Seconds to wait before the next attempt.
         """
-        base = float(self.config.get("retry_wait_base", 2.0))
-        cap = float(self.config.get("retry_wait_max", 120.0))
+        base = int(self.config.get("retry_wait_base_ms", 2000)) / 1000
+        cap = float(self.config.get("retry_wait_max", 120))
         exception = yield 0.0
         attempt = 0
         while True:

@@ -198,21 +198,21 @@ class TapEngageBay(Tap):
         ),
         th.Property(
             "max_retry_seconds",
-            th.NumberType(minimum=0),
+            th.IntegerType(minimum=0),
             default=900,
             description="Cap on the total time spent retrying one request.",
         ),
         th.Property(
-            "retry_wait_base",
-            th.NumberType(minimum=0),
-            default=2.0,
-            description="First retry wait in seconds; doubles each retry. A Retry-After "
+            "retry_wait_base_ms",
+            th.IntegerType(minimum=0),
+            default=2000,
+            description="First retry wait in milliseconds; doubles each retry. A Retry-After "
             "header, when sent, sets the wait instead.",
         ),
         th.Property(
             "retry_wait_max",
-            th.NumberType(minimum=0),
-            default=120.0,
+            th.IntegerType(minimum=0),
+            default=120,
             description="Longest single wait between retries, in seconds.",
         ),
     ).to_dict()

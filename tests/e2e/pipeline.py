@@ -69,7 +69,7 @@ def run_pipeline(  # noqa: PLR0913
     tap_cfg = {
         "api_key": api_key,
         "api_url": api_url,
-        "retry_wait_base": 0.01,
+        "retry_wait_base_ms": 10,
         **(tap_config or {}),
     }
     (workdir / "tap.json").write_text(json.dumps(tap_cfg))
