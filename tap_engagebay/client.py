@@ -27,6 +27,7 @@ from tap_engagebay.errors import (
     UnexpectedBodyError,
 )
 from tap_engagebay.pagination import LastRecordCursorPaginator
+from tap_engagebay.safety import check_api_url
 from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
@@ -114,8 +115,8 @@ class EngageBayStream(RESTStream[str | None]):
 
     @property
     def url_base(self) -> str:
-        """The API root, ``{api_url}/dev/api/panel``."""
-        return str(self.config["api_url"]).rstrip("/") + API_PREFIX
+        """The API root, ``{api_url}/dev/api/panel``; never a clear-text remote URL."""
+        return check_api_url(str(self.config["api_url"])) + API_PREFIX
 
     @property
     def http_headers(self) -> dict[str, str]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import sys
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
-from urllib.parse import urlparse
 
 from singer_sdk import Tap
 from singer_sdk import typing as th
@@ -17,48 +15,20 @@ from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
 from singer_sdk.singerlib import StateMessage
 
 from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
+from tap_engagebay.safety import check_api_url
 from tap_engagebay.streams import STREAM_TYPES, UnpagedStream
 
 if t.TYPE_CHECKING:
     from tap_engagebay.client import EngageBayStream
 
 DEFAULT_API_URL = "https://app.engagebay.com"
+#: https:// to any host; http:// only to loopback (127.x.x.x, localhost, [::1]), e.g. the simulator.
+SAFE_URL_PATTERN = (
+    r"^(https://[^/\s:]+(:\d+)?"
+    r"|http://(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?)(/\S*)?$"
+)
 EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
-
-
-def check_api_url(url: str) -> str:
-    """Allow HTTPS anywhere and plain HTTP only to this machine (the simulator).
-
-    Args:
-        url: The ``api_url`` setting.
-
-    Returns:
-        The URL without a trailing slash.
-
-    Raises:
-        UnsafeURLError: For any other scheme or a remote plain-HTTP host.
-    """
-    parsed = urlparse(url)
-    host = parsed.hostname or ""
-    if parsed.scheme == "https" and host:
-        return url.rstrip("/")
-    if parsed.scheme == "http" and _is_loopback(host):
-        return url.rstrip("/")
-    msg = (
-        f"api_url must be an https:// URL (plain http:// only to a loopback host such as the "
-        f"simulator); got scheme {parsed.scheme or 'none'!r} and host {host or 'none'!r}"
-    )
-    raise UnsafeURLError(msg)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class RedactingFilter(logging.Filter):
@@ -112,7 +82,7 @@ class TapEngageBay(Tap):
         ),
         th.Property(
             "api_url",
-            th.StringType,
+            th.StringType(pattern=SAFE_URL_PATTERN),
             default=DEFAULT_API_URL,
             title="API URL",
             description="Root of the API; the tap calls {api_url}/dev/api/panel/... "
@@ -236,10 +206,31 @@ class TapEngageBay(Tap):
                 handler.addFilter(redactor)
             for handler in self.logger.handlers:
                 handler.addFilter(redactor)
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """Validate the settings, saying in words why an ``api_url`` is refused.
+
+        The JSON schema already refuses a clear-text remote URL (before any request is made);
+        this replaces its regular-expression message with one a person can act on.
+
+        Args:
+            raise_errors: Raise on errors (the SDK's contract).
+
+        Returns:
+            The errors.
+
+        Raises:
+            ConfigValidationError: When there are errors and ``raise_errors``.
+        """
+        errors = super()._validate_config(raise_errors=False)
         try:
             check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
         except UnsafeURLError as exc:
-            raise ConfigValidationError(str(exc), errors=[str(exc)]) from exc
+            errors = [e for e in errors if "config['api_url']" not in e] + [str(exc)]
+        if errors and raise_errors:
+            summary = "Config validation failed"
+            raise ConfigValidationError(summary, errors=errors)
+        return errors
 
     @classmethod
     def invoke(  # type: ignore[override]
