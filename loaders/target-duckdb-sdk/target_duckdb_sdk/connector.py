@@ -60,6 +60,12 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+#: DuckDB's memory limit when ``memory_limit`` is not set. Beyond it DuckDB evicts cached table
+#: blocks and spills to disk; without it, it keeps the blocks of a growing table cached (up to
+#: 80% of the machine's RAM), so the loader's memory grew with the table.
+DEFAULT_MEMORY_LIMIT = "256MB"
+
+
 class Column(t.NamedTuple):
     """A column of an existing table."""
 
@@ -99,7 +105,7 @@ class DuckDBConnector(SQLConnector):
 
     @override
     def create_engine(self) -> sa.Engine:
-        """An engine whose connections work in UTC (naive times are read as UTC).
+        """An engine whose connections work in UTC and within ``memory_limit``.
 
         Returns:
             The SQLAlchemy engine.
@@ -109,8 +115,36 @@ class DuckDBConnector(SQLConnector):
         @sa.event.listens_for(engine, "connect")
         def _utc(dbapi_connection: t.Any, _record: object) -> None:  # noqa: ANN401
             dbapi_connection.execute("SET TimeZone = 'UTC'")
+            if self.memory_limit:
+                dbapi_connection.execute(f"SET memory_limit = {literal(self.memory_limit)}")
 
         return engine
+
+    @property
+    def memory_limit(self) -> str | None:
+        """DuckDB's memory limit for this run (None: DuckDB's own default, 80% of RAM)."""
+        if not hasattr(self, "_memory_limit"):
+            self._memory_limit: str | None = str(
+                self.config.get("memory_limit") or DEFAULT_MEMORY_LIMIT
+            )
+        return self._memory_limit
+
+    def lift_memory_limit(self) -> bool:
+        """Go back to DuckDB's default memory limit (after an Out of Memory error).
+
+        Returns:
+            False when there was no limit to lift (the error is real).
+        """
+        if self.memory_limit is None:
+            return False
+        self.logger.warning(
+            "DuckDB ran out of memory within memory_limit %s; retrying without the limit "
+            "(set memory_limit higher, or batch_size_rows lower, to avoid this).",
+            self.memory_limit,
+        )
+        self._memory_limit = None
+        self.execute("RESET memory_limit")
+        return True
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sa.Connection]:

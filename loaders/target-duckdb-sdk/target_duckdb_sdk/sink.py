@@ -21,6 +21,7 @@ import tempfile
 import typing as t
 from pathlib import Path
 
+import sqlalchemy as sa
 from singer_sdk.helpers.capabilities import TargetLoadMethods
 from singer_sdk.helpers.conform import DatetimeErrorTreatmentEnum
 from singer_sdk.sql import SQLSink
@@ -268,6 +269,15 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
             staging.discard()
 
     def _load(self, staging: _Staging) -> int:
+        """Load a closed staging file; once more without the memory limit if DuckDB hit it."""
+        try:
+            return self._load_once(staging)
+        except sa.exc.OperationalError as exc:  # the transaction was rolled back
+            if "Out of Memory" not in str(exc) or not self.connector.lift_memory_limit():
+                raise
+            return self._load_once(staging)
+
+    def _load_once(self, staging: _Staging) -> int:
         """Load a closed staging file: append, or merge by key; returns the rows written."""
         select = self._read_json_sql(staging.path, staging.plan, staging.longest)
         table = self.connector.quoted_table(staging.table)

@@ -9,6 +9,7 @@ from singer_sdk.helpers.capabilities import TargetLoadMethods
 from singer_sdk.sql import SQLTarget
 from typing_extensions import override
 
+from target_duckdb_sdk.connector import DEFAULT_MEMORY_LIMIT
 from target_duckdb_sdk.sink import DuckDBSink
 
 if t.TYPE_CHECKING:
@@ -79,6 +80,16 @@ class TargetDuckDB(SQLTarget):
                 "`upsert`: a record whose key exists replaces the row (streams without keys "
                 "append); `append-only`: always insert; `overwrite`: drop each table the first "
                 "time the run sees its stream, then upsert."
+            ),
+        ),
+        th.Property(
+            "memory_limit",
+            th.StringType,
+            title="DuckDB memory limit",
+            description=(
+                "DuckDB's memory_limit for the load (e.g. 256MB, 2GB); beyond it DuckDB evicts "
+                f"cached blocks and spills to disk. {DEFAULT_MEMORY_LIMIT} when not set; raise "
+                "it if a load fails with an Out of Memory error."
             ),
         ),
         th.Property(
