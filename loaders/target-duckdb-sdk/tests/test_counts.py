@@ -98,3 +98,16 @@ def test_streams_without_keys_append(warehouse: Warehouse):
     warehouse.run(messages)
     warehouse.run(messages)
     assert warehouse.one("SELECT count(*) FROM engagebay.log") == (4,)
+
+
+def test_load_out_of_memory_is_retried_without_the_limit(warehouse: Warehouse):
+    wide = {"id": {"type": "integer"}, "text": {"type": ["null", "string"]}}
+    messages = [
+        schema_message("contacts", wide),
+        *(record("contacts", {"id": i, "text": "x" * 20_000}) for i in range(1, 2_001)),
+    ]
+    warehouse.run(messages, memory_limit="4MB")
+    assert warehouse.one("SELECT count(*), count(DISTINCT id) FROM engagebay.contacts") == (
+        2_000,
+        2_000,
+    )
