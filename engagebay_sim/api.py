@@ -89,7 +89,11 @@ class Api:
             return not_found()
 
     def _route(  # noqa: C901, PLR0911, PLR0912 - a flat routing table reads best
-        self, method: str, parts: list[str], params: Params, body: t.Any  # noqa: ANN401
+        self,
+        method: str,
+        parts: list[str],
+        params: Params,
+        body: t.Any,  # noqa: ANN401
     ) -> Reply:
         head, rest = parts[0], parts[1:]
         store = self.store

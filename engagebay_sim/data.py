@@ -130,9 +130,7 @@ class Dataset:
             # Index 0 of each stream gets the id 2**53 - 1 - k: ids right at the edge.
             self._b[name] = (MASK52 - STREAM_NUMBER[name]) & MASK52
         span = config.anchor - START - 45 * DAY
-        self._step = {
-            name: max(1, span // max(1, self.base_count(name))) for name in PAGED_STREAMS
-        }
+        self._step = {name: max(1, span // max(1, self.base_count(name))) for name in PAGED_STREAMS}
         self._delta = {name: DAY + h64(self.seed, "delta", name) % (30 * DAY) for name in STREAMS}
         self.custom_fields: dict[str, list[Record]] = {
             scope: [self._field_definition(scope, pos, *spec)
@@ -557,21 +555,25 @@ class Dataset:
             value = self.custom_value(stream, index, field, r)
             if value is None:
                 continue
-            out.append({
-                "name": field["field_label"],
-                "value": value,
-                "field_type": field["field_type"],
-                "is_searchable": field["is_searchable"],
-                "type": "CUSTOM",
-            })
+            out.append(
+                {
+                    "name": field["field_label"],
+                    "value": value,
+                    "field_type": field["field_type"],
+                    "is_searchable": field["is_searchable"],
+                    "type": "CUSTOM",
+                }
+            )
         if self._h(stream, index, "orphan") % 9 == 0:
-            out.append({
-                "name": ORPHAN_PROPERTY,
-                "value": "legacy value",
-                "field_type": "TEXT",
-                "is_searchable": False,
-                "type": "CUSTOM",
-            })
+            out.append(
+                {
+                    "name": ORPHAN_PROPERTY,
+                    "value": "legacy value",
+                    "field_type": "TEXT",
+                    "is_searchable": False,
+                    "type": "CUSTOM",
+                }
+            )
         return out
 
     @staticmethod
@@ -647,25 +649,29 @@ class Dataset:
             "score": r.randrange(0, 100),
         }
         self._times("contacts", i, rec)
-        rec.update({
-            "status": r.choice(("CONFIRMED", "CONFIRMED", "UNCONFIRMED", "UNSUBSCRIBED")),
-            "sources": [{"type": "DEFAULT", "subscribed_on": ct, "status": "ACTIVE", "custom": 0}],
-            "companyIds": self._refs("companies", c.companies, r, 1),
-            "contactIds": [],
-            "properties": props,
-            "listIds": self._refs("contact_lists", c.lists, r, 2),
-            "owner": self.owner_ref(owner),
-            "entiy_group_name": "subscriber",
-            "tags": self._tags(r, ct),
-            "broadcastIds": [],
-            "openedLinks": [],
-            "emailProperties": [],
-            "unsubscribeList": [],
-            "emailBounceStatus": [] if r.random() < 0.95 else ["HARD_BOUNCE"],  # noqa: PLR2004
-            "importedEntity": r.random() < 0.2,  # noqa: PLR2004
-            "forceCreate": False,
-            "forceUpdate": False,
-        })
+        rec.update(
+            {
+                "status": r.choice(("CONFIRMED", "CONFIRMED", "UNCONFIRMED", "UNSUBSCRIBED")),
+                "sources": [
+                    {"type": "DEFAULT", "subscribed_on": ct, "status": "ACTIVE", "custom": 0}
+                ],
+                "companyIds": self._refs("companies", c.companies, r, 1),
+                "contactIds": [],
+                "properties": props,
+                "listIds": self._refs("contact_lists", c.lists, r, 2),
+                "owner": self.owner_ref(owner),
+                "entiy_group_name": "subscriber",
+                "tags": self._tags(r, ct),
+                "broadcastIds": [],
+                "openedLinks": [],
+                "emailProperties": [],
+                "unsubscribeList": [],
+                "emailBounceStatus": [] if r.random() < 0.95 else ["HARD_BOUNCE"],  # noqa: PLR2004
+                "importedEntity": r.random() < 0.2,  # noqa: PLR2004
+                "forceCreate": False,
+                "forceUpdate": False,
+            }
+        )
         return rec
 
     def _gen_companies(self, i: int) -> Record:
@@ -683,17 +689,19 @@ class Dataset:
         rec: Record = {"id": self.id_value("companies", i), "name": name,
                        "name_sort": name.lower(), "url": url}  # fmt: skip
         self._times("companies", i, rec)
-        rec.update({
-            "properties": props,
-            "tags": self._tags(r, rec["created_time"]),
-            "contactIds": [],
-            "entiy_group_name": "company",
-            "owner_id": self.id_value("owners", owner, f"company-owner-{i}"),
-            "owner": self.owner_ref(owner),
-            "importedEntity": False,
-            "forceCreate": False,
-            "companyIds": [],
-        })
+        rec.update(
+            {
+                "properties": props,
+                "tags": self._tags(r, rec["created_time"]),
+                "contactIds": [],
+                "entiy_group_name": "company",
+                "owner_id": self.id_value("owners", owner, f"company-owner-{i}"),
+                "owner": self.owner_ref(owner),
+                "importedEntity": False,
+                "forceCreate": False,
+                "companyIds": [],
+            }
+        )
         return rec
 
     def milestones(self, track: int) -> tuple[tuple[str, str, float], ...]:
@@ -757,19 +765,21 @@ class Dataset:
             "type": r.choice(("TODO", "EMAIL", "CALL")),
         }
         self._times("tasks", i, rec)
-        rec.update({
-            "closed_date": rec["created_time"] // 60 * 60 + r.randrange(1, 30) * DAY,
-            "task_milestone": milestone,
-            "queue_id": 0,
-            "contact_ids": self._refs("contacts", c.contacts, r, 2),
-            "company_ids": [],
-            "deal_ids": self._refs("deals", self.base_count("deals"), r, 1),
-            "task_ids": [],
-            "subscribers": [],
-            "companies": [],
-            "deals": [],
-            "owner": self.owner_ref(owner),
-        })
+        rec.update(
+            {
+                "closed_date": rec["created_time"] // 60 * 60 + r.randrange(1, 30) * DAY,
+                "task_milestone": milestone,
+                "queue_id": 0,
+                "contact_ids": self._refs("contacts", c.contacts, r, 2),
+                "company_ids": [],
+                "deal_ids": self._refs("deals", self.base_count("deals"), r, 1),
+                "task_ids": [],
+                "subscribers": [],
+                "companies": [],
+                "deals": [],
+                "owner": self.owner_ref(owner),
+            }
+        )
         return rec
 
     def _gen_tickets(self, i: int) -> Record:
@@ -792,18 +802,24 @@ class Dataset:
             "group_id": self.id_of("owners", 0) - 1,
         }
         self._times("tickets", i, rec)
-        rec.update({
-            "is_spam": r.random() < 0.02,  # noqa: PLR2004
-            "public_notes_count": r.randrange(0, 5),
-            "private_notes_count": r.randrange(0, 3),
-            "tags": self._tags(r, rec["created_time"]),
-            "reopens_count": r.randrange(0, 2),
-            "automationStatus": [],
-            "html_body": f"<p>{r.choice(UNICODE_TEXTS)}</p>",
-            "last_note_id": self.id_of("notes", CREATED_CHILD_BASE - 1 - i),
-            "subscriber": {"id": self.id_of("contacts", contact), "email": email, "name": first},
-            "properties": self.custom_properties("tickets", i),
-        })
+        rec.update(
+            {
+                "is_spam": r.random() < 0.02,  # noqa: PLR2004
+                "public_notes_count": r.randrange(0, 5),
+                "private_notes_count": r.randrange(0, 3),
+                "tags": self._tags(r, rec["created_time"]),
+                "reopens_count": r.randrange(0, 2),
+                "automationStatus": [],
+                "html_body": f"<p>{r.choice(UNICODE_TEXTS)}</p>",
+                "last_note_id": self.id_of("notes", CREATED_CHILD_BASE - 1 - i),
+                "subscriber": {
+                    "id": self.id_of("contacts", contact),
+                    "email": email,
+                    "name": first,
+                },
+                "properties": self.custom_properties("tickets", i),
+            }
+        )
         return rec
 
     def _gen_products(self, i: int) -> Record:
@@ -818,14 +834,16 @@ class Dataset:
             "image_url": "https://d2p078bqz5urf7.cloudfront.net/cloud/assets/img/CART.png",
         }
         self._times("products", i, rec)
-        rec.update({
-            "owner_id": self.id_value("owners", self.owner_index("products", i), f"prod-{i}"),
-            "price": price,
-            "discount_type": r.choice(("PERCENTAGE", "AMOUNT")),
-            "discount": r.randrange(0, 20),
-            "currency": "USD-$",
-            "properties": [],
-        })
+        rec.update(
+            {
+                "owner_id": self.id_value("owners", self.owner_index("products", i), f"prod-{i}"),
+                "price": price,
+                "discount_type": r.choice(("PERCENTAGE", "AMOUNT")),
+                "discount": r.randrange(0, 20),
+                "currency": "USD-$",
+                "properties": [],
+            }
+        )
         return rec
 
     def child_times(self, stream: str, index: int, rec: Record) -> None:
@@ -869,36 +887,38 @@ class Dataset:
         }
         if not self.updated_time_absent("call_logs", i):
             rec["updated_time"] = self.updated_time("call_logs", i)
-        rec.update({
-            "contact_id": self.id_value("contacts", parent, f"call-contact-{i}"),
-            "call_id": f"CA{h64(self.seed, 'call', i):016x}{h64(self.seed, 'call2', i):016x}",
-            "duration": r.randrange(10, 1800) if answered else 0,
-            "status": "ANSWERED" if answered else "NOT_ANSWERED",
-            "status_legacy": "completed" if answered else "no-answer",
-            "to_number": f"+44{r.randrange(10**9, 10**10)}",
-            "from_number": f"+44{r.randrange(10**9, 10**10)}",
-            "account_id": f"AC{h64(self.seed, 'acct'):016x}",
-            "caller_type": "twilio",
-            "started_at": ct - 2,
-            "recording_url": f"https://api.twilio.example/Recordings/RE{i:08d}",
-            "isManualEntry": r.random() < 0.1,  # noqa: PLR2004
-            "owner_id": self.id_value("owners", self.owner_index("call_logs", i), f"call-{i}"),
-            "notes": [],
-            "note": {
-                "force": False,
-                "syncIds": [],
-                "type": "PUBLIC",
-                "createFollowUpTask": False,
-            },
-            "addNote": False,
-            "forceUpdate": False,
-            "sendNotificationsTo": [],
-            "isVoicemail": False,
-            "callType": r.choice(("INBOUND", "OUTBOUND")),
-            "reflectStatus": False,
-            "call_cost": 0,
-            "inActive": False,
-        })
+        rec.update(
+            {
+                "contact_id": self.id_value("contacts", parent, f"call-contact-{i}"),
+                "call_id": f"CA{h64(self.seed, 'call', i):016x}{h64(self.seed, 'call2', i):016x}",
+                "duration": r.randrange(10, 1800) if answered else 0,
+                "status": "ANSWERED" if answered else "NOT_ANSWERED",
+                "status_legacy": "completed" if answered else "no-answer",
+                "to_number": f"+44{r.randrange(10**9, 10**10)}",
+                "from_number": f"+44{r.randrange(10**9, 10**10)}",
+                "account_id": f"AC{h64(self.seed, 'acct'):016x}",
+                "caller_type": "twilio",
+                "started_at": ct - 2,
+                "recording_url": f"https://api.twilio.example/Recordings/RE{i:08d}",
+                "isManualEntry": r.random() < 0.1,  # noqa: PLR2004
+                "owner_id": self.id_value("owners", self.owner_index("call_logs", i), f"call-{i}"),
+                "notes": [],
+                "note": {
+                    "force": False,
+                    "syncIds": [],
+                    "type": "PUBLIC",
+                    "createFollowUpTask": False,
+                },
+                "addNote": False,
+                "forceUpdate": False,
+                "sendNotificationsTo": [],
+                "isVoicemail": False,
+                "callType": r.choice(("INBOUND", "OUTBOUND")),
+                "reflectStatus": False,
+                "call_cost": 0,
+                "inActive": False,
+            }
+        )
         return rec
 
     def _gen_events(self, i: int) -> Record:
@@ -1001,8 +1021,12 @@ class Dataset:
     def _gen_forms(self, i: int) -> Record:
         created = START - 60 * DAY + i * DAY
         fid = self.id_of("forms", i)
-        attrs = {"title": "<p>Start Today for Free</p>", "form_fields": [
-            {"type": "email", "name": "email", "label": "Email", "required": "true"}]}
+        attrs = {
+            "title": "<p>Start Today for Free</p>",
+            "form_fields": [
+                {"type": "email", "name": "email", "label": "Email", "required": "true"}
+            ],
+        }
         return {
             "id": fid,
             "name": f"\n\t\t\t\t\t Form-{i}-Jun-18-07:55:00 \n\t\t\t\t",

@@ -351,7 +351,11 @@ class Simulator:
             self._log.append(entry)
 
     def control(  # noqa: C901, PLR0911, PLR0912 - a flat routing table reads best
-        self, method: str, path: str, query: dict[str, str], body: t.Any  # noqa: ANN401
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: t.Any,  # noqa: ANN401
     ) -> tuple[int, t.Any]:
         """Answer a control request (``/_sim/...``).
 

@@ -190,13 +190,15 @@ class Store:
                 by_name[name]["value"] = value
                 continue
             field = fields.get(name)
-            props.append({
-                "name": name,
-                "value": value,
-                "field_type": field["field_type"] if field else "TEXT",
-                "is_searchable": bool(field and field["is_searchable"]),
-                "type": "CUSTOM",
-            })
+            props.append(
+                {
+                    "name": name,
+                    "value": value,
+                    "field_type": field["field_type"] if field else "TEXT",
+                    "is_searchable": bool(field and field["is_searchable"]),
+                    "type": "CUSTOM",
+                }
+            )
         rec["properties"] = props
 
     # ----------------------------------------------------------------- cursors

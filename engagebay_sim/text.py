@@ -71,7 +71,7 @@ UNICODE_TEXTS = (
     "e\u0301 combining acute, n\u0303",
     "Z\u0364\u0351\u0313a\u0308\u0356l\u036e\u0312g\u0306o\u0314",
     "tab\there and\nnew line",
-    'quotes "double" and \'single\'',
+    "quotes \"double\" and 'single'",
     "<b>markup</b> & ampersand; <script>x</script>",
     "back\\slash C:\\path",
     "   padded   ",
