@@ -106,7 +106,8 @@ def test_load_out_of_memory_is_retried_without_the_limit(warehouse: Warehouse):
         schema_message("contacts", wide),
         *(record("contacts", {"id": i, "text": "x" * 20_000}) for i in range(1, 2_001)),
     ]
-    warehouse.run(messages, memory_limit="4MB")
+    target = warehouse.run(messages, memory_limit="4MB")
+    assert all(s.connector.memory_limit is None for s in target._sinks_active.values())
     assert warehouse.one("SELECT count(*), count(DISTINCT id) FROM engagebay.contacts") == (
         2_000,
         2_000,
