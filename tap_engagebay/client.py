@@ -16,6 +16,7 @@ import requests
 from singer_sdk import RESTStream
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_engagebay.errors import (
     AuthenticationError,
@@ -32,6 +33,7 @@ from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
+    from concurrent.futures import Future
 
     from singer_sdk.helpers.types import Context
 
@@ -87,6 +89,9 @@ class EngageBayStream(RESTStream[str | None]):
 
     http_method = "POST"
     payload_as_json = False
+    # post_process already fits every value to the schema (transform.py; property-tested):
+    # the SDK's own pass over each record would only repeat it.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     primary_keys: t.ClassVar[list[str]] = ["id"]
     #: True for the cursor-paged list endpoints.
     paged: bool = False
@@ -431,6 +436,7 @@ class EngageBayStream(RESTStream[str | None]):
         *,
         sort_key: str,
         cursor: str | None = None,
+        read_ahead: bool = False,
     ) -> Iterator[Page]:
         """Walk a cursor-paged listing page by page.
 
@@ -438,21 +444,42 @@ class EngageBayStream(RESTStream[str | None]):
             context: The partition or parent context.
             sort_key: The sort order.
             cursor: A saved cursor to resume from.
+            read_ahead: Request the next page while this one is handled (for listings read to
+                the end; a listing that may stop early would pay for a page it never uses).
 
         Yields:
             Each page, with the cursor of the next one.
         """
-        current = cursor
+        pool = self._tap.pool if read_ahead else None  # type: ignore[attr-defined]
         paginator = LastRecordCursorPaginator(cursor)
-        while not paginator.finished:
-            payload, server_time = self.fetch(context, sort_key=sort_key, cursor=current)
-            records = self.records_of(payload, self.path)
-            paginator.remember_page(records)
-            next_cursor = paginator.get_next(None)  # type: ignore[arg-type]
-            yield Page(records=records, next_cursor=next_cursor, server_time=server_time)
-            if next_cursor is None:
-                break
-            current = next_cursor
+        page = self._fetch_page(context, sort_key, cursor, paginator)
+        while True:
+            ahead: Future[Page] | None = None
+            if page.next_cursor is not None and pool is not None:
+                ahead = pool.submit(
+                    self._fetch_page, context, sort_key, page.next_cursor, paginator
+                )
+            yield page
+            if page.next_cursor is None:
+                return
+            page = (
+                ahead.result()
+                if ahead is not None
+                else self._fetch_page(context, sort_key, page.next_cursor, paginator)
+            )
+
+    def _fetch_page(
+        self,
+        context: Context | None,
+        sort_key: str,
+        cursor: str | None,
+        paginator: LastRecordCursorPaginator,
+    ) -> Page:
+        payload, server_time = self.fetch(context, sort_key=sort_key, cursor=cursor)
+        records = self.records_of(payload, self.path)
+        paginator.remember_page(records)
+        next_cursor = paginator.get_next(None)  # type: ignore[arg-type]
+        return Page(records=records, next_cursor=next_cursor, server_time=server_time)
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Read an unpaged endpoint (lists override this).
