@@ -71,6 +71,8 @@ class Simulator:
         self.timeout_s = self.config.timeout_s
         self._log: list[dict[str, t.Any]] = []
         self._log_lock = threading.Lock()
+        self._in_flight = 0
+        self._peak_in_flight = 0
         self._seq = 0
         self._api_count = 0
         self._quota_hit = False
@@ -163,9 +165,25 @@ class Simulator:
                     if path_prefix is None or e["path"].startswith(path_prefix)]  # fmt: skip
 
     def clear_requests(self) -> None:
-        """Empty the request log."""
+        """Empty the request log (and restart the count of requests in flight at once)."""
         with self._log_lock:
             self._log.clear()
+            self._peak_in_flight = self._in_flight
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests being answered at the same time since start or the last clear."""
+        with self._log_lock:
+            return self._peak_in_flight
+
+    def _enter(self) -> None:
+        with self._log_lock:
+            self._in_flight += 1
+            self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
+
+    def _leave(self) -> None:
+        with self._log_lock:
+            self._in_flight -= 1
 
     # ----------------------------------------------------------------- faults and latency
 
@@ -373,6 +391,8 @@ class Simulator:
             return 200, {"ok": True, "url": self.url, "seed": self.config.seed}
         if parts == ["requests"] and method == "GET":
             return 200, self.requests(query.get("path_prefix"))
+        if parts == ["in-flight"] and method == "GET":
+            return 200, {"peak": self.peak_in_flight}
         if parts == ["requests", "clear"] and method == "POST":
             self.clear_requests()
             return 200, {"ok": True}
@@ -514,7 +534,11 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith(CONTROL_PREFIX):
             self._control(path[len(CONTROL_PREFIX) :], query, raw)
             return
-        self._api(path, query, raw)
+        self.sim._enter()  # noqa: SLF001
+        try:
+            self._api(path, query, raw)
+        finally:
+            self.sim._leave()  # noqa: SLF001
 
     def _control(self, path: str, query: dict[str, str], raw: bytes) -> None:
         try:
