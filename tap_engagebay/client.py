@@ -28,18 +28,20 @@ from tap_engagebay.errors import (
     UnexpectedBodyError,
 )
 from tap_engagebay.pagination import LastRecordCursorPaginator
+from tap_engagebay.prefetch import PageReader
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
-    from concurrent.futures import Future
 
     from singer_sdk.helpers.types import Context
 
 API_PREFIX = "/dev/api/panel"
 QUOTA_MARKERS = ("limit reached", "api call limit")
 _BODY_SNIPPET = 300
+#: Pages of a listing read beyond the one being handled, when it is read to the end.
+READ_AHEAD_PAGES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +211,32 @@ class EngageBayStream(RESTStream[str | None]):
         """
         response: requests.Response = self.request_decorator(self._request)(request, context)
         return response
+
+    def _request(
+        self, prepared_request: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        """Send one attempt, within the tap's limit of requests in flight.
+
+        Args:
+            prepared_request: The request.
+            context: The partition or parent context (for metrics).
+
+        Returns:
+            The validated response.
+
+        Raises:
+            FatalAPIError: Another request already ended the sync (quota, refused key).
+        """
+        tap = self._tap
+        stop: FatalAPIError | None = tap.stop_error  # type: ignore[attr-defined]
+        if stop is not None:
+            raise type(stop)(str(stop))
+        with tap.request_gate:  # type: ignore[attr-defined]
+            try:
+                return super()._request(prepared_request, context)
+            except (QuotaExhaustedError, AuthenticationError) as exc:
+                tap.halt(exc)  # type: ignore[attr-defined]
+                raise
 
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
         """Retry transient failures with backoff, honouring Retry-After, within a time cap.
@@ -444,29 +472,97 @@ class EngageBayStream(RESTStream[str | None]):
             context: The partition or parent context.
             sort_key: The sort order.
             cursor: A saved cursor to resume from.
-            read_ahead: Request the next page while this one is handled (for listings read to
-                the end; a listing that may stop early would pay for a page it never uses).
+            read_ahead: Request the next pages while this one is handled (for listings read
+                to the end; a listing that may stop early would pay for a page it never uses).
 
-        Yields:
+        Returns:
             Each page, with the cursor of the next one.
         """
-        pool = self._tap.pool if read_ahead else None  # type: ignore[attr-defined]
+        started = self._warm_readers.pop(_reader_key(context, sort_key, cursor), None)
+        if started is not None:
+            return iter(started)
+        if read_ahead:
+            reader = self.page_reader(context, sort_key=sort_key, cursor=cursor, read_ahead=True)
+            if reader is not None:
+                return iter(reader)
+        # Also what a task already running in the pool uses: it never waits on the pool.
+        return self._pages_here(context, sort_key, cursor)
+
+    def page_reader(
+        self,
+        context: Context | None,
+        *,
+        sort_key: str,
+        cursor: str | None = None,
+        read_ahead: bool = False,
+    ) -> PageReader | None:
+        """Start reading a listing in the tap's thread pool (None when it has none).
+
+        Args:
+            context: The partition or parent context.
+            sort_key: The sort order.
+            cursor: Where to start.
+            read_ahead: Read up to ``READ_AHEAD_PAGES`` pages ahead; else only the first page
+                is read early.
+
+        Returns:
+            The reader, already at work.
+        """
+        pool = self._tap.pool  # type: ignore[attr-defined]
+        if pool is None:
+            return None
         paginator = LastRecordCursorPaginator(cursor)
-        page = self._fetch_page(context, sort_key, cursor, paginator)
+        return PageReader(
+            lambda at: self._fetch_page(context, sort_key, at, paginator),
+            cursor,
+            pool=pool,
+            ahead=READ_AHEAD_PAGES if read_ahead else 0,
+        )
+
+    def warm_listing(
+        self,
+        context: Context | None,
+        *,
+        sort_key: str,
+        cursor: str | None = None,
+        read_ahead: bool = False,
+    ) -> None:
+        """Start reading a listing now; ``iter_pages`` with the same arguments takes it over.
+
+        Args:
+            context: The partition or parent context.
+            sort_key: The sort order.
+            cursor: Where to start.
+            read_ahead: As for ``page_reader``.
+        """
+        reader = self.page_reader(context, sort_key=sort_key, cursor=cursor, read_ahead=read_ahead)
+        if reader is not None:
+            self._warm_readers[_reader_key(context, sort_key, cursor)] = reader
+
+    @cached_property
+    def _warm_readers(self) -> dict[str, PageReader]:
+        return {}
+
+    def warm_up(self) -> None:
+        """Start this stream's first requests before its turn comes (streams override this)."""
+
+    def close_readers(self) -> None:
+        """Cancel what was read ahead and never used."""
+        while self._warm_readers:
+            _, reader = self._warm_readers.popitem()
+            reader.close()
+
+    def _pages_here(
+        self, context: Context | None, sort_key: str, cursor: str | None
+    ) -> Iterator[Page]:
+        """Pages fetched one after another on this thread (no thread pool)."""
+        paginator = LastRecordCursorPaginator(cursor)
         while True:
-            ahead: Future[Page] | None = None
-            if page.next_cursor is not None and pool is not None:
-                ahead = pool.submit(
-                    self._fetch_page, context, sort_key, page.next_cursor, paginator
-                )
+            page = self._fetch_page(context, sort_key, cursor, paginator)
             yield page
             if page.next_cursor is None:
                 return
-            page = (
-                ahead.result()
-                if ahead is not None
-                else self._fetch_page(context, sort_key, page.next_cursor, paginator)
-            )
+            cursor = page.next_cursor
 
     def _fetch_page(
         self,
@@ -536,6 +632,10 @@ class EngageBayStream(RESTStream[str | None]):
     def value_problems(self) -> dict[str, int]:
         """Values that did not fit their column (kept raw), counted for a warning."""
         return {}
+
+
+def _reader_key(context: Context | None, sort_key: str, cursor: str | None) -> str:
+    return json.dumps([context, sort_key, cursor], sort_keys=True, default=str)
 
 
 def _retry_after_seconds(response: requests.Response) -> float | None:

@@ -12,6 +12,7 @@ from singer_sdk.exceptions import RetriableAPIError
 
 from tap_engagebay.client import EngageBayStream, Page, payload_of
 from tap_engagebay.errors import NotFoundError
+from tap_engagebay.prefetch import OrderedPrefetch
 from tap_engagebay.properties import RAW_PROPERTIES, PropertyMap
 from tap_engagebay.schemas_base import (
     BOOL,
@@ -33,6 +34,10 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 MODIFIED = "modified_time"
+#: The entity types with custom fields (``/customfields/list/{scope}``).
+CUSTOM_SCOPES = ("CONTACT", "DEAL", "COMPANY", "TICKET")
+#: Calendar windows read ahead per allowed request in flight.
+WINDOWS_AHEAD_PER_REQUEST = 8
 _EARLIEST_EVENT = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
 
 
@@ -119,6 +124,24 @@ class ListStream(EngageBayStream):
                 started = yield from self._read_all(context, state)
             state["replication_key_signpost"] = _iso(started)
         self.log_value_problems()
+
+    def warm_up(self) -> None:
+        """Start each partition's first reads: the listing to its end, or both change passes."""
+        contexts: list[Context | None] = [None]
+        if self.partitions:
+            contexts = list(self.partitions)
+        for context in contexts:
+            if self.replication_method == "FULL_TABLE":
+                self.warm_listing(context, sort_key="created_time", read_ahead=True)
+                continue
+            state = self.get_context_state(context)
+            if state.get("replication_key_value"):
+                for sort_key in ("-updated_time", "-created_time"):
+                    self.warm_listing(context, sort_key=sort_key)
+            else:
+                resume = state.get("resume") if isinstance(state.get("resume"), dict) else None
+                cursor = resume.get("cursor") if resume else None
+                self.warm_listing(context, sort_key="created_time", cursor=cursor, read_ahead=True)
 
     def _read_all(
         self, context: Context | None, state: dict[str, t.Any]
@@ -693,6 +716,25 @@ class EventsStream(EngageBayStream):
             yield lo * 1000, hi * 1000 - 1
             lo = hi
 
+    def warm_up(self) -> None:
+        """Start reading the first windows."""
+        self._warm_windows = self._window_reader(self.get_context_state(None))
+
+    _warm_windows: tuple[float, Iterable[list[dict[str, t.Any]]]] | None = None
+
+    def _window_reader(
+        self, state: dict[str, t.Any]
+    ) -> tuple[float, Iterable[list[dict[str, t.Any]]]]:
+        """The sync's clock and its windows' events, read ahead in the tap's thread pool."""
+        now = time.time()
+        windows = list(self.windows(state.get("replication_key_value"), now))
+        pool = self._tap.pool  # type: ignore[attr-defined]
+        if pool is None:
+            return now, map(self.read_window, windows)
+        # The windows are independent: read them in the pool, a bounded number ahead.
+        ahead = WINDOWS_AHEAD_PER_REQUEST * int(self.config.get("max_concurrent_requests", 4))
+        return now, OrderedPrefetch(self.read_window, windows, pool=pool, ahead=ahead)
+
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Every event in every window.
 
@@ -703,14 +745,18 @@ class EventsStream(EngageBayStream):
             Raw events, each window's sorted by start time.
         """
         state = self.get_context_state(context)
-        now = time.time()
-        windows = list(self.windows(state.get("replication_key_value"), now))
-        pool = self._tap.pool  # type: ignore[attr-defined]
-        # The windows are independent: read them max_concurrent_requests at a time, in order.
-        pages = pool.map(self.read_window, windows) if pool else map(self.read_window, windows)
+        warm, self._warm_windows = self._warm_windows, None
+        now, pages = warm if warm is not None else self._window_reader(state)
         for records in pages:
             yield from sorted(records, key=lambda r: _epoch(r.get("start_time")))
         state["replication_key_signpost"] = epoch_to_iso(int(now * 1000), milliseconds=True)
+
+    def close_readers(self) -> None:
+        """Cancel the windows read ahead and not used."""
+        super().close_readers()
+        warm, self._warm_windows = self._warm_windows, None
+        if warm is not None and isinstance(warm[1], OrderedPrefetch):
+            warm[1].close()
 
     def read_window(self, window: tuple[int, int]) -> list[dict[str, t.Any]]:
         """The events of one millisecond window.
@@ -738,6 +784,33 @@ class UnpagedStream(EngageBayStream):
     """A GET returning the whole list at once."""
 
     http_method = "GET"
+    _warm_fetch: Future[tuple[t.Any, int | None]] | None = None
+
+    def warm_up(self) -> None:
+        """Start the one request now."""
+        pool = self._tap.pool  # type: ignore[attr-defined]
+        if pool is not None:
+            self._warm_fetch = pool.submit(self.fetch, None)
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """The list, read ahead when possible.
+
+        Args:
+            context: The partition, if any.
+
+        Returns:
+            The records.
+        """
+        warm, self._warm_fetch = self._warm_fetch, None
+        payload, _ = warm.result() if warm is not None and context is None else self.fetch(context)
+        return self.records_of(payload, self.path)
+
+    def close_readers(self) -> None:
+        """Cancel the request read ahead and not used."""
+        super().close_readers()
+        warm, self._warm_fetch = self._warm_fetch, None
+        if warm is not None:
+            warm.cancel()
 
 
 class TracksStream(UnpagedStream):
@@ -752,6 +825,9 @@ class TracksStream(UnpagedStream):
         th.Property("milestones", json_array()),
         *_TIMES,
     )
+
+    def warm_up(self) -> None:
+        """Nothing to start: the tap reads its lookups together, once."""
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:  # noqa: ARG002
         """The tracks, shared with the deals stream's partitions (one request).
@@ -819,7 +895,10 @@ class CustomFieldsStream(UnpagedStream):
     @property
     def partitions(self) -> list[dict[str, t.Any]]:
         """One partition per entity type."""
-        return [{"scope": scope} for scope in ("CONTACT", "DEAL", "COMPANY", "TICKET")]
+        return [{"scope": scope} for scope in CUSTOM_SCOPES]
+
+    def warm_up(self) -> None:
+        """Nothing to start: the tap reads its lookups together, once."""
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """The definitions of one scope, shared with the schema discovery (one request).

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import typing as t
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 
 from singer_sdk import Tap
@@ -17,7 +18,7 @@ from singer_sdk.singerlib import StateMessage
 
 from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
 from tap_engagebay.safety import check_api_url
-from tap_engagebay.streams import STREAM_TYPES, UnpagedStream
+from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
 if t.TYPE_CHECKING:
     from tap_engagebay.client import EngageBayStream
@@ -30,6 +31,11 @@ SAFE_URL_PATTERN = (
 )
 EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
+#: What streams share, read once per run: deal tracks and custom field definitions.
+LOOKUPS: tuple[tuple[str, str], ...] = (
+    ("tracks", "/tracks"),
+    *((f"customfields:{scope}", f"/customfields/list/{scope}") for scope in CUSTOM_SCOPES),
+)
 
 
 class RedactingFilter(logging.Filter):
@@ -154,8 +160,10 @@ class TapEngageBay(Tap):
             "max_concurrent_requests",
             th.IntegerType(minimum=1, maximum=16),
             default=4,
-            description="Requests in flight at once for independent reads (each contact's "
-            "notes and call logs). 1 reads strictly one request after another.",
+            description="Requests in flight at once, across all streams: each stream's first "
+            "pages, pages ahead of the one being written, calendar windows and each contact's "
+            "notes and call logs are read concurrently. 1 reads strictly one request after "
+            "another.",
         ),
         th.Property(
             "request_timeout",
@@ -271,21 +279,78 @@ class TapEngageBay(Tap):
             parse_env_config=config.parse_env,
             validate_config=True,
         )
+        tap.warm_up()
         try:
             tap.sync_all()
-        except QuotaExhaustedError:
+        except QuotaExhaustedError as exc:
             # Records already written are matched by the state reached with them: the
             # initial sync's resume cursor, or the untouched bookmarks of an incremental one.
+            tap.finish_sync(exc)
             tap.write_message(StateMessage(value=tap.state))
             raise
+        except BaseException as exc:
+            tap.finish_sync(exc)
+            raise
+        tap.finish_sync()
 
     @cached_property
     def pool(self) -> ThreadPoolExecutor | None:
-        """Threads for concurrent independent requests; None when limited to one."""
+        """Threads for requests read ahead; None when limited to one request at a time."""
         workers = int(self.config.get("max_concurrent_requests", 4))
         if workers <= 1:
             return None
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engagebay")
+
+    @cached_property
+    def request_gate(self) -> threading.BoundedSemaphore:
+        """At most ``max_concurrent_requests`` requests in flight, from any thread."""
+        limit = int(self.config.get("max_concurrent_requests", 4))
+        return threading.BoundedSemaphore(max(1, limit))
+
+    #: Set by the first answer that makes every further request pointless (quota, key).
+    stop_error: FatalAPIError | None = None
+
+    def warm_up(self) -> None:
+        """Start the first requests of every selected stream, once, before the sync begins.
+
+        The SDK syncs streams one after another; their reads are independent, so with a
+        thread pool each stream's first pages (and the calendar windows, and the unpaged
+        lists) are requested now and wait, bounded, until the stream's turn comes.
+        """
+        if self._warmed or self.pool is None:
+            return
+        self._warmed = True
+        for stream in self.streams.values():
+            if stream.selected and not stream.parent_stream_type:
+                stream.warm_up()  # type: ignore[attr-defined]
+
+    _warmed = False
+
+    def halt(self, error: BaseException) -> None:
+        """Make every later request attempt fail at once: the run is ending.
+
+        Args:
+            error: Why.
+        """
+        if self.stop_error is None:
+            message = f"the sync stopped: {error}"
+            self.stop_error = error if isinstance(error, FatalAPIError) else FatalAPIError(message)
+
+    def finish_sync(self, error: BaseException | None = None) -> None:
+        """Cancel whatever was read ahead and not used, and stop the threads.
+
+        Args:
+            error: What ended the sync, if it failed: requests still queued or retrying
+                then stop at their next attempt instead of being waited for.
+        """
+        if error is not None:
+            self.halt(error)
+        for stream in self.streams.values():
+            stream.close_readers()  # type: ignore[attr-defined]
+        pool = self.__dict__.pop("pool", None)
+        if pool is not None:
+            pool.shutdown(wait=error is None, cancel_futures=True)
+        self._warmed = False
 
     def discover_streams(self) -> list[EngageBayStream]:
         """Every stream; nothing is fetched until a schema or a record is needed.
@@ -303,15 +368,41 @@ class TapEngageBay(Tap):
 
     def _lookup(self, key: str, path: str) -> list[dict[str, t.Any]]:
         if key not in self._lookups:
-            reader = UnpagedStream(tap=self, name=f"lookup:{key}", schema=LOOKUP_SCHEMA, path=path)
-            payload, _ = reader.fetch(None)
-            self._lookups[key] = reader.records_of(payload, path)
-        records: list[dict[str, t.Any]] = self._lookups[key]
+            pool = self.pool
+            if pool is not None:
+                # The first lookup asks for all of them at once: they are independent.
+                for other, other_path in LOOKUPS:
+                    if other not in self._lookups:
+                        self._lookups[other] = pool.submit(self._read_lookup, other, other_path)
+            else:
+                self._lookups[key] = self._read_lookup(key, path)
+        found = self._lookups.get(key)
+        if found is None:
+            found = self._lookups[key] = self._read_lookup(key, path)
+        if isinstance(found, Future):
+            try:
+                found = self._lookups[key] = found.result()
+            except Exception as exc:
+                self._stop_lookups(exc)
+                raise
+        records: list[dict[str, t.Any]] = found
         return records
+
+    def _stop_lookups(self, error: Exception) -> None:
+        """A lookup failed and ends the run: the others stop at their next attempt."""
+        self.halt(error)
+        for value in self._lookups.values():
+            if isinstance(value, Future):
+                value.cancel()
+
+    def _read_lookup(self, key: str, path: str) -> list[dict[str, t.Any]]:
+        reader = UnpagedStream(tap=self, name=f"lookup:{key}", schema=LOOKUP_SCHEMA, path=path)
+        payload, _ = reader.fetch(None)
+        return reader.records_of(payload, path)
 
     def track_records(self) -> list[dict[str, t.Any]]:
         """The deal tracks (``GET /tracks``), fetched once."""
-        return self._lookup("tracks", "/tracks")
+        return self._lookup(*LOOKUPS[0])
 
     def tracks(self) -> list[int]:
         """Ids of every deal track."""

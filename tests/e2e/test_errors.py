@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,11 @@ def test_a_wrong_key_stops_at_once_with_a_clear_message(tmp_path, sim):
     assert "refused the API key" in result.stderr
     assert "Pro" in result.stderr
     assert "wrong-key-123456" not in result.stderr + result.stdout
-    assert len(api_requests(sim)) == 1  # no retry
+    # No retry, and nothing asked after the refusal: only the first requests, sent together
+    # (at most max_concurrent_requests, default 4), each once.
+    paths = [r["path"] for r in api_requests(sim)]
+    assert 1 <= len(paths) <= 4
+    assert len(set(paths)) == len(paths)
 
 
 @pytest.mark.parametrize(
@@ -80,12 +85,22 @@ def test_transient_faults_are_retried_and_nothing_is_lost(tmp_path, sim, kind):
     assert rows == len(ids) == sim.count("contacts")
 
 
-def test_retries_give_up_with_the_endpoint_in_the_message(tmp_path, sim):
+@pytest.mark.parametrize("in_flight", [1, 4])
+def test_retries_give_up_with_the_endpoint_in_the_message(tmp_path, sim, in_flight):
     sim.set_faults([{"kind": "503", "rate": 1.0}])
-    result = run_tap(tmp_path, sim, extra={"max_retries": 2})
+    extra = {"max_retries": 2, "max_concurrent_requests": in_flight}
+    result = run_tap(tmp_path, sim, extra=extra)
     assert result.returncode != 0
     assert "503" in result.stderr
-    assert len(api_requests(sim)) == 3  # one try and two retries
+    tries = Counter(r["path"] for r in api_requests(sim))
+    # One try and two retries for each request in flight when the first one gave up; then
+    # the run stops: a request that a freed thread started meanwhile gets no retry.
+    assert set(tries.values()) <= {1, 2, 3}
+    assert 3 in tries.values()
+    assert sum(1 for n in tries.values() if n > 1) <= in_flight
+    assert len(tries) <= in_flight + 1
+    failed = [p for p, n in tries.items() if n == 3 and p.rsplit("/", 1)[-1] in result.stderr]
+    assert failed, (tries, result.stderr[-500:])
 
 
 def test_xml_instead_of_json_is_reported_not_parsed(tmp_path, sim):

@@ -112,9 +112,9 @@ def test_a_record_updated_during_a_run_is_caught_by_the_next(tmp_path, sim):
 
 
 def test_a_run_stopped_midway_resumes_with_nothing_missing_or_twice(tmp_path, sim):
-    # 4 lookups, then each page of 100 contacts and its 200 notes and call-log requests:
-    # the quota runs out while the fourth page is handled.
-    sim.set_faults([{"kind": "quota", "nth": [612]}])
+    # The lookups and the first reads of every stream, then each page of 100 contacts and its
+    # 200 notes and call-log requests: the quota runs out a few pages into the contacts.
+    sim.set_faults([{"kind": "quota", "nth": [1000]}])
     first = run_pipeline(tmp_path / "1", sim.url, api_key=sim.config.api_key)
     assert first.tap_rc == 75, first.tap_stderr[-2000:]
     assert first.state is not None
@@ -127,7 +127,13 @@ def test_a_run_stopped_midway_resumes_with_nothing_missing_or_twice(tmp_path, si
         run_pipeline(tmp_path / "1", sim.url, api_key=sim.config.api_key, state=first.state)
     )
     # It resumed from the saved cursor instead of starting over.
-    assert len(list_requests(sim, "subscribers")) <= 17
+    saved = first.state["bookmarks"]["contacts"]["resume"]["cursor"]
+    pages = list_requests(sim, "subscribers")
+    assert pages[0]["form"].get("cursor") == saved
+    # Only the pages not yet loaded (and the last one loaded, if its last contact's notes
+    # were being read when the quota ran out).
+    done = rows_before // 100
+    assert 20 - done <= len(pages) <= 21 - done
     for table in ("contacts", "companies", "deals", "notes"):
         rows, ids = table_ids(second.database, table)
         assert rows == len(ids), table

@@ -1,0 +1,159 @@
+"""Reading ahead: order kept, bounded, nothing asked for that is not wanted, errors surface."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
+
+import pytest
+
+from tap_engagebay.client import Page
+from tap_engagebay.prefetch import OrderedPrefetch, PageReader
+
+
+class Chain:
+    """A listing of ``pages`` pages, cursor ``c<n>`` naming page n; counts every fetch."""
+
+    def __init__(self, pages: int, *, fail_at: int | None = None) -> None:
+        self.pages = pages
+        self.fail_at = fail_at
+        self.fetched: list[str | None] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, cursor: str | None) -> Page:
+        with self.lock:
+            self.fetched.append(cursor)
+        number = 1 if cursor is None else int(cursor[1:])
+        if number == self.fail_at:
+            msg = f"page {number} failed"
+            raise RuntimeError(msg)
+        next_cursor = f"c{number + 1}" if number < self.pages else None
+        return Page(records=[{"id": number}], next_cursor=next_cursor, server_time=None)
+
+
+def settle(reader: PageReader) -> None:
+    """Wait until no page of the reader is in flight (its state can no longer change)."""
+    while True:
+        pending = list(reader._queue)
+        wait(pending)
+        if pending == list(reader._queue):
+            return
+
+
+@pytest.fixture
+def pool():
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        yield executor
+
+
+@pytest.mark.parametrize("ahead", [0, 1, 2, 5])
+def test_every_page_once_in_order(pool, ahead):
+    chain = Chain(12)
+    pages = list(PageReader(chain, None, pool=pool, ahead=ahead))
+    assert [p.records[0]["id"] for p in pages] == list(range(1, 13))
+    assert chain.fetched == [None, *(f"c{n}" for n in range(2, 13))]
+
+
+def test_a_saved_cursor_starts_the_chain_there(pool):
+    chain = Chain(5)
+    pages = list(PageReader(chain, "c3", pool=pool, ahead=2))
+    assert [p.records[0]["id"] for p in pages] == [3, 4, 5]
+
+
+@pytest.mark.parametrize("ahead", [1, 2, 3])
+def test_never_more_than_ahead_pages_wait(pool, ahead):
+    chain = Chain(50)
+    reader = PageReader(chain, None, pool=pool, ahead=ahead)
+    settle(reader)
+    # Nothing handed out yet: the first page and at most ``ahead`` - 1 more.
+    assert len(chain.fetched) == max(1, ahead)
+    pages = iter(reader)
+    for handed_out in range(1, 6):
+        next(pages)
+        settle(reader)
+        assert len(chain.fetched) == handed_out + ahead
+    pages.close()
+
+
+def test_ahead_zero_reads_only_what_is_asked_for(pool):
+    # The incremental passes stop after the first page when nothing changed: a second page
+    # read ahead would be a request wasted on every run.
+    chain = Chain(10)
+    reader = PageReader(chain, None, pool=pool, ahead=0)
+    settle(reader)
+    assert chain.fetched == [None]
+    pages = iter(reader)
+    next(pages)
+    settle(reader)
+    assert chain.fetched == [None]
+    next(pages)
+    settle(reader)
+    assert chain.fetched == [None, "c2"]
+    pages.close()
+    settle(reader)
+    assert chain.fetched == [None, "c2"]
+
+
+def test_closing_stops_the_chain(pool):
+    chain = Chain(50)
+    reader = PageReader(chain, None, pool=pool, ahead=3)
+    pages = iter(reader)
+    next(pages)
+    pages.close()
+    settle(reader)
+    fetched = len(chain.fetched)
+    assert fetched <= 1 + 3
+    settle(reader)
+    assert len(chain.fetched) == fetched
+
+
+def test_an_error_is_raised_where_the_page_is_wanted(pool):
+    chain = Chain(6, fail_at=4)
+    pages = iter(PageReader(chain, None, pool=pool, ahead=2))
+    assert [next(pages).records[0]["id"] for _ in range(3)] == [1, 2, 3]
+    with pytest.raises(RuntimeError, match="page 4 failed"):
+        next(pages)
+    assert "c5" not in chain.fetched
+
+
+class CountingPool(ThreadPoolExecutor):
+    def __init__(self) -> None:
+        super().__init__(max_workers=2)
+        self.submitted = 0
+
+    def submit(self, *args, **kwargs):
+        self.submitted += 1
+        return super().submit(*args, **kwargs)
+
+
+def test_ordered_prefetch_keeps_order_and_bound():
+    release = threading.Event()
+
+    def slow_first(item: int) -> int:
+        if item == 0:
+            release.wait(10)
+        return item * item
+
+    with CountingPool() as counting:
+        calls = OrderedPrefetch(slow_first, range(20), pool=counting, ahead=4)
+        assert counting.submitted == 4
+        results = iter(calls)
+        release.set()
+        assert next(results) == 0
+        assert counting.submitted == 5
+        assert list(results) == [n * n for n in range(1, 20)]
+        assert counting.submitted == 20
+
+
+def test_ordered_prefetch_raises_in_order():
+    def func(item: int) -> int:
+        if item == 3:
+            msg = "window 3 failed"
+            raise ValueError(msg)
+        return item
+
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        results = iter(OrderedPrefetch(func, range(6), pool=executor, ahead=3))
+        assert [next(results) for _ in range(3)] == [0, 1, 2]
+        with pytest.raises(ValueError, match="window 3 failed"):
+            next(results)
