@@ -509,6 +509,8 @@ class Handler(BaseHTTPRequestHandler):
         content_type: str,
         extra: dict[str, str] | None = None,
     ) -> None:
+        # Done before the answer is written: the client cannot send its next request before.
+        self._release()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -535,9 +537,16 @@ class Handler(BaseHTTPRequestHandler):
             self._control(path[len(CONTROL_PREFIX) :], query, raw)
             return
         self.sim._enter()  # noqa: SLF001
+        self._in_flight = True
         try:
             self._api(path, query, raw)
         finally:
+            self._release()
+
+    def _release(self) -> None:
+        """This request no longer counts as in flight (once)."""
+        if getattr(self, "_in_flight", False):
+            self._in_flight = False
             self.sim._leave()  # noqa: SLF001
 
     def _control(self, path: str, query: dict[str, str], raw: bytes) -> None:

@@ -34,6 +34,7 @@ from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
+    from concurrent.futures import Executor
 
     from singer_sdk.helpers.types import Context
 
@@ -508,14 +509,14 @@ class EngageBayStream(RESTStream[str | None]):
         Returns:
             The reader, already at work.
         """
-        pool = self._tap.pool  # type: ignore[attr-defined]
-        if pool is None:
+        lane = self.lane
+        if lane is None:
             return None
         paginator = LastRecordCursorPaginator(cursor)
         return PageReader(
             lambda at: self._fetch_page(context, sort_key, at, paginator),
             cursor,
-            pool=pool,
+            pool=lane,
             ahead=READ_AHEAD_PAGES if read_ahead else 0,
         )
 
@@ -538,6 +539,12 @@ class EngageBayStream(RESTStream[str | None]):
         reader = self.page_reader(context, sort_key=sort_key, cursor=cursor, read_ahead=read_ahead)
         if reader is not None:
             self._warm_readers[_reader_key(context, sort_key, cursor)] = reader
+
+    @property
+    def lane(self) -> Executor | None:
+        """The threads this stream's reads ahead run on, at its turn's priority (or None)."""
+        lane: Executor | None = self._tap.lane(self)  # type: ignore[attr-defined]
+        return lane
 
     @cached_property
     def _warm_readers(self) -> dict[str, PageReader]:

@@ -18,13 +18,16 @@ running in the pool that waited on the pool could wait forever.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import queue
 import threading
 import typing as t
 from collections import deque
+from concurrent.futures import Executor, Future
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
-    from concurrent.futures import Executor, Future
 
     from tap_engagebay.client import Page
 
@@ -180,3 +183,165 @@ class OrderedPrefetch(t.Generic[T, R]):
             self._closed = True
             for future in self._queue:
                 future.cancel()
+
+
+class PriorityPool(Executor):
+    """Worker threads taking the most urgent task first (lowest priority number, then FIFO).
+
+    The tap gives each stream the rank of its turn in the sync: the stream being written
+    (and its children) is served first; what is read ahead for later streams fills the
+    remaining requests in flight. Threads are daemons: a process that ends does not wait for
+    requests it no longer needs.
+    """
+
+    _STOP = float("inf")
+
+    def __init__(self, workers: int, *, name: str) -> None:
+        """Start the threads.
+
+        Args:
+            workers: How many.
+            name: Thread name prefix.
+        """
+        self._queue: queue.PriorityQueue[tuple[float, int, _Task | None]] = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._threads = [
+            threading.Thread(target=self._work, name=f"{name}_{n}", daemon=True)
+            for n in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def lane(self, priority: float) -> Lane:
+        """An executor whose tasks all have this priority.
+
+        Args:
+            priority: Lower runs first.
+
+        Returns:
+            The lane.
+        """
+        return Lane(self, priority)
+
+    def submit(self, fn: Callable[..., R], /, *args: t.Any, **kwargs: t.Any) -> Future[R]:  # noqa: ANN401
+        """Run a task at the highest priority.
+
+        Args:
+            fn: The task.
+            args: Its arguments.
+            kwargs: Its keyword arguments.
+
+        Returns:
+            Its future.
+        """
+        return self.submit_at(-1, fn, *args, **kwargs)
+
+    def submit_at(
+        self,
+        priority: float,
+        fn: Callable[..., R],
+        /,
+        *args: t.Any,  # noqa: ANN401
+        **kwargs: t.Any,  # noqa: ANN401
+    ) -> Future[R]:
+        """Run a task at a priority.
+
+        Args:
+            priority: Lower runs first.
+            fn: The task.
+            args: Its arguments.
+            kwargs: Its keyword arguments.
+
+        Returns:
+            Its future.
+
+        Raises:
+            RuntimeError: After shutdown.
+        """
+        future: Future[R] = Future()
+        with self._lock:
+            if self._closed:
+                msg = "cannot schedule new tasks after shutdown"
+                raise RuntimeError(msg)
+            task = _Task(future, functools.partial(fn, *args, **kwargs))
+            self._queue.put((priority, next(self._order), task))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            _, _, task = self._queue.get()
+            if task is None:
+                return
+            task.run()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:  # noqa: FBT001, FBT002 - Executor's signature
+        """Stop taking tasks; optionally cancel the queued ones and wait for the running ones.
+
+        Args:
+            wait: Wait for the threads to finish.
+            cancel_futures: Cancel the tasks not yet started.
+        """
+        with self._lock:
+            self._closed = True
+            if cancel_futures:
+                while True:
+                    try:
+                        _, _, task = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if task is not None:
+                        task.future.cancel()
+            for _ in self._threads:
+                self._queue.put((self._STOP, next(self._order), None))
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+
+class Lane(Executor):
+    """The tasks of one stream in a :class:`PriorityPool`, all at the stream's priority."""
+
+    def __init__(self, pool: PriorityPool, priority: float) -> None:
+        """Bind a priority.
+
+        Args:
+            pool: The pool.
+            priority: Lower runs first.
+        """
+        self._pool = pool
+        self._priority = priority
+
+    def submit(self, fn: Callable[..., R], /, *args: t.Any, **kwargs: t.Any) -> Future[R]:  # noqa: ANN401
+        """Run a task at this lane's priority.
+
+        Args:
+            fn: The task.
+            args: Its arguments.
+            kwargs: Its keyword arguments.
+
+        Returns:
+            Its future.
+        """
+        return self._pool.submit_at(self._priority, fn, *args, **kwargs)
+
+
+class _Task:
+    """A queued call and the future it completes."""
+
+    __slots__ = ("call", "future")
+
+    def __init__(self, future: Future[t.Any], call: Callable[[], t.Any]) -> None:
+        self.future = future
+        self.call = call
+
+    def run(self) -> None:
+        if not self.future.set_running_or_notify_cancel():
+            return  # cancelled while queued
+        try:
+            result = self.call()
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
+            self.future.set_exception(exc)
+        else:
+            self.future.set_result(result)

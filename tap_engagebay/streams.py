@@ -543,7 +543,7 @@ class ContactChildStream(EngageBayStream):
         Args:
             contact_ids: Contacts about to be emitted.
         """
-        pool = self._tap.pool  # type: ignore[attr-defined]
+        pool = self.lane
         if pool is None:
             return
         for contact_id in contact_ids:
@@ -728,7 +728,7 @@ class EventsStream(EngageBayStream):
         """The sync's clock and its windows' events, read ahead in the tap's thread pool."""
         now = time.time()
         windows = list(self.windows(state.get("replication_key_value"), now))
-        pool = self._tap.pool  # type: ignore[attr-defined]
+        pool = self.lane
         if pool is None:
             return now, map(self.read_window, windows)
         # The windows are independent: read them in the pool, a bounded number ahead.
@@ -788,7 +788,7 @@ class UnpagedStream(EngageBayStream):
 
     def warm_up(self) -> None:
         """Start the one request now."""
-        pool = self._tap.pool  # type: ignore[attr-defined]
+        pool = self.lane
         if pool is not None:
             self._warm_fetch = pool.submit(self.fetch, None)
 

@@ -7,7 +7,7 @@ import logging
 import sys
 import threading
 import typing as t
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import cached_property
 
 from singer_sdk import Tap
@@ -17,6 +17,7 @@ from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
 from singer_sdk.singerlib import StateMessage
 
 from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
+from tap_engagebay.prefetch import Lane, PriorityPool
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
@@ -294,12 +295,36 @@ class TapEngageBay(Tap):
         tap.finish_sync()
 
     @cached_property
-    def pool(self) -> ThreadPoolExecutor | None:
+    def pool(self) -> PriorityPool | None:
         """Threads for requests read ahead; None when limited to one request at a time."""
         workers = int(self.config.get("max_concurrent_requests", 4))
         if workers <= 1:
             return None
-        return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engagebay")
+        return PriorityPool(workers, name="engagebay")
+
+    def lane(self, stream: EngageBayStream) -> Lane | None:
+        """Where a stream's reads run: ranked by the stream's turn in the sync.
+
+        The stream being written (a child: its parent) comes first, the next stream's
+        reads ahead next, and so on: what the sync waits for is never queued behind what
+        it will only need later.
+
+        Args:
+            stream: The stream.
+
+        Returns:
+            The lane, or None without a pool.
+        """
+        pool = self.pool
+        if pool is None:
+            return None
+        names = list(self.streams)
+        parent = stream.parent_stream_type
+        if parent is not None:
+            name = next((s.name for s in self.streams.values() if type(s) is parent), "")
+        else:
+            name = stream.name
+        return pool.lane(names.index(name) if name in names else len(names))
 
     @cached_property
     def request_gate(self) -> threading.BoundedSemaphore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -129,3 +130,17 @@ def test_a_new_day_resets_the_quota(make_simulator):
 def test_unknown_kind_rejected(simulator):
     with pytest.raises(ValueError, match="unknown fault kind"):
         simulator.set_faults([{"kind": "explode", "rate": 1.0}])
+
+
+def test_requests_in_flight_are_counted(simulator):
+    simulator.set_latency(150)
+    for _ in range(3):
+        assert call(simulator, "tags").status_code == 200
+    assert simulator.peak_in_flight == 1  # one after another, even on new connections
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: call(simulator, "tags"), range(4)))
+    assert [a.status_code for a in answers] == [200] * 4
+    assert simulator.peak_in_flight == 4  # each waits 150 ms: all four overlap
+    simulator.clear_requests()
+    assert simulator.peak_in_flight == 0
+    assert requests.get(f"{simulator.url}/_sim/in-flight", timeout=10).json() == {"peak": 0}

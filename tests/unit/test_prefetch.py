@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 import pytest
 
 from tap_engagebay.client import Page
-from tap_engagebay.prefetch import OrderedPrefetch, PageReader
+from tap_engagebay.prefetch import OrderedPrefetch, PageReader, PriorityPool
 
 
 class Chain:
@@ -157,3 +157,76 @@ def test_ordered_prefetch_raises_in_order():
         assert [next(results) for _ in range(3)] == [0, 1, 2]
         with pytest.raises(ValueError, match="window 3 failed"):
             next(results)
+
+
+def test_priority_pool_runs_the_most_urgent_first():
+    pool = PriorityPool(1, name="test")
+    gate = threading.Event()
+    ran: list[str] = []
+    try:
+        blocker = pool.submit(gate.wait, 10)  # holds the only thread while the rest queue up
+        futures = [
+            pool.lane(3).submit(ran.append, "later stream"),
+            pool.lane(1).submit(ran.append, "stream being written"),
+            pool.lane(2).submit(ran.append, "next stream"),
+            pool.lane(1).submit(ran.append, "stream being written, second"),
+            pool.submit(ran.append, "lookup"),
+        ]
+        gate.set()
+        wait([blocker, *futures])
+    finally:
+        pool.shutdown()
+    assert ran == [
+        "lookup",
+        "stream being written",
+        "stream being written, second",
+        "next stream",
+        "later stream",
+    ]
+
+
+def test_priority_pool_hands_errors_to_the_waiter():
+    pool = PriorityPool(2, name="test")
+
+    def fail() -> None:
+        msg = "request failed"
+        raise ValueError(msg)
+
+    try:
+        with pytest.raises(ValueError, match="request failed"):
+            pool.lane(4).submit(fail).result(timeout=10)
+    finally:
+        pool.shutdown()
+
+
+def test_priority_pool_shutdown_cancels_what_has_not_started():
+    pool = PriorityPool(1, name="test")
+    started, gate = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def block() -> str:
+        started.set()
+        gate.wait(10)
+        return "finished"
+
+    running = pool.submit(block)
+    assert started.wait(10)
+    queued = [pool.lane(n).submit(ran.append, str(n)) for n in range(3)]
+    pool.shutdown(wait=False, cancel_futures=True)
+    gate.set()
+    assert running.result(timeout=10) == "finished"
+    assert all(f.cancelled() for f in queued)
+    pool.shutdown(wait=True)
+    assert ran == []
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        pool.submit(print)
+
+
+def test_page_reader_on_a_lane_reads_in_order(pool):
+    lanes = PriorityPool(3, name="test")
+    try:
+        chain = Chain(9)
+        pages = list(PageReader(chain, None, pool=lanes.lane(2), ahead=2))
+    finally:
+        lanes.shutdown()
+    assert [p.records[0]["id"] for p in pages] == list(range(1, 10))
