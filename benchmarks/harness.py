@@ -58,6 +58,10 @@ class Sim:
         """The API request log (oldest first)."""
         return [e for e in self._call("GET", "requests") if e["path"].startswith(API_PREFIX)]
 
+    def peak_in_flight(self) -> int:
+        """The most API requests answered at once since the log was last cleared."""
+        return int(self._call("GET", "in-flight")["peak"])
+
     def clear_requests(self) -> None:
         """Empty the request log."""
         self._call("POST", "requests/clear", {})
