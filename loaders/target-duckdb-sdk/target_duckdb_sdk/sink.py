@@ -76,6 +76,7 @@ class _Staging:
         self.table = table
         self.count = 0
         self.longest = 0
+        self.size = 0
         self._keys = [f"c{i}" for i in range(len(plan))]
         self._props = [(p.prop, p.convert) for p in plan]
         self._out: t.BinaryIO | None = path.open("wb", buffering=1 << 20)
@@ -92,6 +93,7 @@ class _Staging:
         row[_SEQ] = self.count
         line = _encode(row)
         self.longest = max(self.longest, len(line))
+        self.size += len(line)
         self._out.write(line)
 
     def close(self) -> None:
@@ -112,9 +114,25 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
     connector_class = DuckDBConnector
 
     #: Rows per batch when ``batch_size_rows`` is not set. Records wait on disk, not in memory,
-    #: but DuckDB's memory for one load grows with the batch: 10,000 rows keeps the loader's
-    #: peak the same at 10 thousand and at a million rows.
+    #: but DuckDB's memory for one load grows with the batch, so a batch also ends when its
+    #: staging file reaches ``batch_size_bytes`` (wide rows: fewer of them).
     MAX_SIZE_DEFAULT = 10_000
+    #: Bytes of staged rows per batch when ``batch_size_bytes`` is not set.
+    MAX_BYTES_DEFAULT = 8 * 2**20
+
+    @property
+    @override
+    def is_full(self) -> bool:
+        """A batch is full at ``batch_size_rows`` rows or ``batch_size_bytes`` staged bytes.
+
+        Returns:
+            True when the batch should be loaded now.
+        """
+        if super().is_full:
+            return True
+        staging: _Staging | None = (self._pending_batch or {}).get("staging")
+        limit = int(self.config.get("batch_size_bytes") or self.MAX_BYTES_DEFAULT)
+        return staging is not None and staging.size >= limit
 
     @override
     def get_validator(self) -> BaseJSONSchemaValidator | None:

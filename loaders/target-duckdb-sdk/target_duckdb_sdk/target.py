@@ -51,6 +51,16 @@ class TargetDuckDB(SQLTarget):
             ),
         ),
         th.Property(
+            "batch_size_bytes",
+            th.IntegerType,
+            title="Batch Size Bytes",
+            description=(
+                "A batch also ends when its staged rows reach this many bytes (DuckDB's memory "
+                f"for a load follows the batch's bytes); {DuckDBSink.MAX_BYTES_DEFAULT} when "
+                "not set."
+            ),
+        ),
+        th.Property(
             "add_record_metadata",
             th.BooleanType,
             default=True,

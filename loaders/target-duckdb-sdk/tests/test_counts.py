@@ -112,3 +112,25 @@ def test_load_out_of_memory_is_retried_without_the_limit(warehouse: Warehouse):
         2_000,
         2_000,
     )
+
+
+def test_a_batch_also_ends_at_its_byte_limit(warehouse: Warehouse, caplog):
+    # 300 records of ~1 KB with a 20 KB byte limit and no row limit in reach: many batches.
+    wide = {"id": {"type": "integer"}, "body": {"type": ["null", "string"]}}
+    messages = [
+        schema_message("notes", wide),
+        *(record("notes", {"id": i, "body": "x" * 1000}) for i in range(1, 301)),
+    ]
+    with caplog.at_level("INFO"):
+        warehouse.run(messages, batch_size_rows=10_000, batch_size_bytes=20_000)
+    merges = [r for r in caplog.records if r.getMessage().startswith("Merged ")]
+    assert 15 <= len(merges) <= 20  # about 19 rows of ~1 KB per 20 KB batch
+    assert warehouse.one("SELECT count(*), count(DISTINCT id) FROM engagebay.notes") == (300, 300)
+
+
+def test_without_a_byte_limit_set_small_rows_batch_by_rows(warehouse: Warehouse, caplog):
+    with caplog.at_level("INFO"):
+        warehouse.run(contacts(250), batch_size_rows=BATCH)
+    merges = [r for r in caplog.records if r.getMessage().startswith("Merged ")]
+    assert len(merges) == 3  # 100 + 100 + 50: the 8 MiB default is far away
+    assert warehouse.one("SELECT count(*) FROM engagebay.contacts") == (250,)
