@@ -229,10 +229,10 @@ class EngageBayStream(RESTStream[str | None]):
             FatalAPIError: Another request already ended the sync (quota, refused key).
         """
         tap = self._tap
-        stop: FatalAPIError | None = tap.stop_error  # type: ignore[attr-defined]
-        if stop is not None:
-            raise type(stop)(str(stop))
         with tap.request_gate:  # type: ignore[attr-defined]
+            stop: FatalAPIError | None = tap.stop_error  # type: ignore[attr-defined]
+            if stop is not None:
+                raise type(stop)(str(stop))
             try:
                 return super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
