@@ -63,7 +63,7 @@ def literal(text: str) -> str:
 #: DuckDB's memory limit when ``memory_limit`` is not set. Beyond it DuckDB evicts cached table
 #: blocks and spills to disk; without it, it keeps the blocks of a growing table cached (up to
 #: 80% of the machine's RAM), so the loader's memory grew with the table.
-DEFAULT_MEMORY_LIMIT = "96MB"
+DEFAULT_MEMORY_LIMIT = "256MB"
 
 
 class Column(t.NamedTuple):
