@@ -7,6 +7,7 @@ identifier quoted, so property names are kept exactly as the tap sends them.
 from __future__ import annotations
 
 import contextlib
+import re
 import typing as t
 from pathlib import Path
 
@@ -64,6 +65,25 @@ def literal(text: str) -> str:
 #: blocks and spills to disk; without it, it keeps the blocks of a growing table cached (up to
 #: 80% of the machine's RAM), so the loader's memory grew with the table.
 DEFAULT_MEMORY_LIMIT = "256MB"
+#: Times an Out of Memory error doubles the limit before it is lifted.
+MAX_DOUBLINGS = 2
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
+
+
+def limit_bytes(text: str) -> int | None:
+    """Bytes of a DuckDB memory size (``256MB``, ``1.5GiB``, ``2 GB``); None if unreadable.
+
+    Args:
+        text: The size.
+
+    Returns:
+        The size in bytes.
+    """
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
+    if not match or match.group(2).upper() not in _UNITS:
+        return None
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
 
 
 class Column(t.NamedTuple):
@@ -129,21 +149,33 @@ class DuckDBConnector(SQLConnector):
             )
         return self._memory_limit
 
-    def lift_memory_limit(self) -> bool:
-        """Go back to DuckDB's default memory limit (after an Out of Memory error).
+    def relax_memory_limit(self) -> bool:
+        """Double the memory limit after an Out of Memory error (the third time: lift it).
+
+        The limit grows only as far as a load needs, so one large merge does not leave the
+        rest of the run without a bound.
 
         Returns:
-            False when there was no limit to lift (the error is real).
+            False when there was no limit to relax (the error is real).
         """
-        if self.memory_limit is None:
+        current = self.memory_limit
+        if current is None:
             return False
+        self._relaxed = getattr(self, "_relaxed", 0) + 1
+        size = limit_bytes(current)
+        if self._relaxed > MAX_DOUBLINGS or size is None:
+            self._memory_limit = None
+            self.execute("RESET memory_limit")
+            new = "DuckDB's default (80% of RAM)"
+        else:
+            self._memory_limit = new = f"{2 * size // 10**6}MB"
+            self.execute(f"SET memory_limit = {literal(new)}")
         self.logger.warning(
-            "DuckDB ran out of memory within memory_limit %s; retrying without the limit "
-            "(set memory_limit higher, or batch_size_rows lower, to avoid this).",
-            self.memory_limit,
+            "DuckDB ran out of memory within memory_limit %s; retrying with %s for the rest of "
+            "the run (set memory_limit higher, or batch_size_bytes lower, to avoid this).",
+            current,
+            new,
         )
-        self._memory_limit = None
-        self.execute("RESET memory_limit")
         return True
 
     @contextlib.contextmanager

@@ -287,13 +287,13 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
             staging.discard()
 
     def _load(self, staging: _Staging) -> int:
-        """Load a closed staging file; once more without the memory limit if DuckDB hit it."""
-        try:
-            return self._load_once(staging)
-        except sa.exc.OperationalError as exc:  # the transaction was rolled back
-            if "Out of Memory" not in str(exc) or not self.connector.lift_memory_limit():
-                raise
-            return self._load_once(staging)
+        """Load a closed staging file; again with more memory while DuckDB runs out of it."""
+        while True:
+            try:
+                return self._load_once(staging)
+            except sa.exc.OperationalError as exc:  # the transaction was rolled back
+                if "Out of Memory" not in str(exc) or not self.connector.relax_memory_limit():
+                    raise
 
     def _load_once(self, staging: _Staging) -> int:
         """Load a closed staging file: append, or merge by key; returns the rows written."""

@@ -98,8 +98,9 @@ class TargetDuckDB(SQLTarget):
             title="DuckDB memory limit",
             description=(
                 "DuckDB's memory_limit for the load (e.g. 256MB, 2GB); beyond it DuckDB evicts "
-                f"cached blocks and spills to disk. {DEFAULT_MEMORY_LIMIT} when not set; raise "
-                "it if a load fails with an Out of Memory error."
+                f"cached blocks and spills to disk. {DEFAULT_MEMORY_LIMIT} when not set. A load "
+                "that runs out of memory is rolled back and retried with twice the limit "
+                "(twice), then without it, with a warning."
             ),
         ),
         th.Property(
