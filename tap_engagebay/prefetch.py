@@ -10,6 +10,8 @@ another. What is independent is read ahead through the tap's thread pool (at mos
   pays for a page).
 - :class:`OrderedPrefetch` runs independent calls (calendar windows) in order, at most
   ``ahead`` results waiting.
+- :class:`PriorityPool` runs them all, most urgent first: each stream's reads go through a
+  :class:`Lane` ranked by the stream's turn in the sync.
 
 Results are handed out in order on the consuming thread; an error is raised there, where
 the page would have been fetched. Only a thread outside the pool may consume them: a task
