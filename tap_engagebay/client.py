@@ -34,7 +34,7 @@ from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
-    from concurrent.futures import Executor
+    from concurrent.futures import Executor, Future
 
     from singer_sdk.helpers.types import Context
 
@@ -558,6 +558,9 @@ class EngageBayStream(RESTStream[str | None]):
         while self._warm_readers:
             _, reader = self._warm_readers.popitem()
             reader.close()
+        warm, self._warm_fetch = self._warm_fetch, None
+        if warm is not None:
+            warm.cancel()
 
     def _pages_here(
         self, context: Context | None, sort_key: str, cursor: str | None
@@ -584,8 +587,11 @@ class EngageBayStream(RESTStream[str | None]):
         next_cursor = paginator.get_next(None)  # type: ignore[arg-type]
         return Page(records=records, next_cursor=next_cursor, server_time=server_time)
 
+    #: The one request of an unpaged endpoint, when ``warm_up`` started it early.
+    _warm_fetch: Future[tuple[t.Any, int | None]] | None = None
+
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """Read an unpaged endpoint (lists override this).
+        """Read an unpaged endpoint (lists override this), from the request started early.
 
         Args:
             context: The partition or parent context.
@@ -593,7 +599,8 @@ class EngageBayStream(RESTStream[str | None]):
         Yields:
             Each record.
         """
-        payload, _ = self.fetch(context)
+        warm, self._warm_fetch = self._warm_fetch, None
+        payload, _ = warm.result() if warm is not None and context is None else self.fetch(context)
         yield from self.records_of(payload, self.path)
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:

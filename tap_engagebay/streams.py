@@ -784,33 +784,12 @@ class UnpagedStream(EngageBayStream):
     """A GET returning the whole list at once."""
 
     http_method = "GET"
-    _warm_fetch: Future[tuple[t.Any, int | None]] | None = None
 
     def warm_up(self) -> None:
-        """Start the one request now."""
+        """Start the one request now (``get_records`` takes its answer)."""
         pool = self.lane
         if pool is not None:
             self._warm_fetch = pool.submit(self.fetch, None)
-
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """The list, read ahead when possible.
-
-        Args:
-            context: The partition, if any.
-
-        Returns:
-            The records.
-        """
-        warm, self._warm_fetch = self._warm_fetch, None
-        payload, _ = warm.result() if warm is not None and context is None else self.fetch(context)
-        return self.records_of(payload, self.path)
-
-    def close_readers(self) -> None:
-        """Cancel the request read ahead and not used."""
-        super().close_readers()
-        warm, self._warm_fetch = self._warm_fetch, None
-        if warm is not None:
-            warm.cancel()
 
 
 class TracksStream(UnpagedStream):
