@@ -732,7 +732,7 @@ class EventsStream(EngageBayStream):
         if pool is None:
             return now, map(self.read_window, windows)
         # The windows are independent: read them in the pool, a bounded number ahead.
-        ahead = WINDOWS_AHEAD_PER_REQUEST * int(self.config.get("max_concurrent_requests", 4))
+        ahead = WINDOWS_AHEAD_PER_REQUEST * self._tap.max_in_flight  # type: ignore[attr-defined]
         return now, OrderedPrefetch(self.read_window, windows, pool=pool, ahead=ahead)
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:

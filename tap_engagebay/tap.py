@@ -294,13 +294,17 @@ class TapEngageBay(Tap):
             raise
         tap.finish_sync()
 
+    @property
+    def max_in_flight(self) -> int:
+        """The ``max_concurrent_requests`` setting: requests in flight at once, at least 1."""
+        return max(1, int(self.config.get("max_concurrent_requests", 4)))
+
     @cached_property
     def pool(self) -> PriorityPool | None:
         """Threads for requests read ahead; None when limited to one request at a time."""
-        workers = int(self.config.get("max_concurrent_requests", 4))
-        if workers <= 1:
+        if self.max_in_flight == 1:
             return None
-        return PriorityPool(workers, name="engagebay")
+        return PriorityPool(self.max_in_flight, name="engagebay")
 
     def lane(self, stream: EngageBayStream) -> Lane | None:
         """Where a stream's reads run: ranked by the stream's turn in the sync.
@@ -329,8 +333,7 @@ class TapEngageBay(Tap):
     @cached_property
     def request_gate(self) -> threading.BoundedSemaphore:
         """At most ``max_concurrent_requests`` requests in flight, from any thread."""
-        limit = int(self.config.get("max_concurrent_requests", 4))
-        return threading.BoundedSemaphore(max(1, limit))
+        return threading.BoundedSemaphore(self.max_in_flight)
 
     #: Set by the first answer that makes every further request pointless (quota, key).
     stop_error: FatalAPIError | None = None
