@@ -86,6 +86,22 @@ def limit_bytes(text: str) -> int | None:
     return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
 
 
+def out_of_memory_detail(error: str) -> str:
+    """The line of a DuckDB error that says what it failed to allocate (the SQL left out).
+
+    Args:
+        error: The error's text, possibly wrapped by SQLAlchemy.
+
+    Returns:
+        ``Out of Memory Error: failed to allocate ...``, or ``""`` when there is none.
+    """
+    for line in error.splitlines():
+        start = line.find("Out of Memory Error")
+        if start >= 0:
+            return line[start:].strip()
+    return ""
+
+
 class Column(t.NamedTuple):
     """A column of an existing table."""
 
@@ -149,11 +165,14 @@ class DuckDBConnector(SQLConnector):
             )
         return self._memory_limit
 
-    def relax_memory_limit(self) -> bool:
+    def relax_memory_limit(self, error: str = "") -> bool:
         """Double the memory limit after an Out of Memory error (the third time: lift it).
 
         The limit grows only as far as a load needs, so one large merge does not leave the
         rest of the run without a bound.
+
+        Args:
+            error: DuckDB's message, quoted in the warning (what it failed to allocate).
 
         Returns:
             False when there was no limit to relax (the error is real).
@@ -171,9 +190,10 @@ class DuckDBConnector(SQLConnector):
             self._memory_limit = new = f"{2 * size // 10**6}MB"
             self.execute(f"SET memory_limit = {literal(new)}")
         self.logger.warning(
-            "DuckDB ran out of memory within memory_limit %s; retrying with %s for the rest of "
-            "the run (set memory_limit higher, or batch_size_bytes lower, to avoid this).",
+            "DuckDB ran out of memory within memory_limit %s (%s); retrying with %s for the "
+            "rest of the run (set memory_limit higher to avoid this).",
             current,
+            out_of_memory_detail(error) or "no detail",
             new,
         )
         return True

@@ -292,7 +292,9 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
             try:
                 return self._load_once(staging)
             except sa.exc.OperationalError as exc:  # the transaction was rolled back
-                if "Out of Memory" not in str(exc) or not self.connector.relax_memory_limit():
+                if "Out of Memory" not in str(exc) or not self.connector.relax_memory_limit(
+                    str(exc)
+                ):
                     raise
 
     def _load_once(self, staging: _Staging) -> int:

@@ -100,14 +100,26 @@ def test_streams_without_keys_append(warehouse: Warehouse):
     assert warehouse.one("SELECT count(*) FROM engagebay.log") == (4,)
 
 
-def test_load_out_of_memory_is_retried_without_the_limit(warehouse: Warehouse):
+def test_load_out_of_memory_is_retried_with_more_then_without_the_limit(
+    warehouse: Warehouse, caplog
+):
     wide = {"id": {"type": "integer"}, "text": {"type": ["null", "string"]}}
     messages = [
         schema_message("contacts", wide),
         *(record("contacts", {"id": i, "text": "x" * 20_000}) for i in range(1, 2_001)),
     ]
-    target = warehouse.run(messages, memory_limit="4MB")
+    with caplog.at_level("WARNING"):
+        target = warehouse.run(messages, memory_limit="4MB")
     assert all(s.connector.memory_limit is None for s in target._sinks_active.values())
+    steps = [r.getMessage() for r in caplog.records if "ran out of memory" in r.getMessage()]
+    assert [m.split("; retrying with ")[1].split(" for ")[0] for m in steps] == [
+        "8MB",
+        "16MB",
+        "DuckDB's default (80% of RAM)",
+    ]
+    # each warning says what DuckDB failed to allocate, not the SQL that asked for it
+    assert all("(Out of Memory Error: failed to allocate" in m for m in steps), steps
+    assert not any("read_json" in m or "SELECT" in m for m in steps), steps
     assert warehouse.one("SELECT count(*), count(DISTINCT id) FROM engagebay.contacts") == (
         2_000,
         2_000,

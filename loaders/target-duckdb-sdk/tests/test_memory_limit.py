@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from target_duckdb_sdk.connector import DuckDBConnector, limit_bytes
+from target_duckdb_sdk.connector import DuckDBConnector, limit_bytes, out_of_memory_detail
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,15 @@ def test_out_of_memory_doubles_the_limit_twice_then_lifts_it(tmp_path):
     assert all(s is not None for s in sizes), (first, second, third, lifted)
     assert sizes[0] < sizes[1] < sizes[2] < sizes[3]
     assert sizes[1] == pytest.approx(2 * sizes[0], rel=0.01)
+
+
+def test_the_detail_is_duckdbs_own_line_without_the_sql():
+    error = (
+        "(duckdb.duckdb.OutOfMemoryException) Out of Memory Error: failed to allocate data of "
+        "size 16.0 KiB (91.5 MiB/91.5 MiB used)\n\nPossible solutions:\n* Reducing the number "
+        "of threads\n[SQL: INSERT INTO t SELECT * FROM read_json('/tmp/x.ndjson')]"
+    )
+    assert out_of_memory_detail(error) == (
+        "Out of Memory Error: failed to allocate data of size 16.0 KiB (91.5 MiB/91.5 MiB used)"
+    )
+    assert out_of_memory_detail("(duckdb.duckdb.IOException) disk full") == ""
