@@ -292,9 +292,8 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
             try:
                 return self._load_once(staging)
             except sa.exc.OperationalError as exc:  # the transaction was rolled back
-                if "Out of Memory" not in str(exc) or not self.connector.relax_memory_limit(
-                    str(exc)
-                ):
+                error = str(exc)
+                if "Out of Memory" not in error or not self.connector.relax_memory_limit(error):
                     raise
 
     def _load_once(self, staging: _Staging) -> int:
