@@ -104,6 +104,20 @@ class TargetDuckDB(SQLTarget):
             ),
         ),
         th.Property(
+            "vacuum",
+            th.BooleanType,
+            default=False,
+            title="Merge small row groups at checkpoints",
+            description=(
+                "Let DuckDB's checkpoints merge small row groups and rewrite row groups with "
+                "deleted rows (DuckDB's own behaviour). Off by default: each merge reads the "
+                "row groups it merges into memory, which made the loader's peak memory grow "
+                "with the table; without it, a load of many batches leaves row groups of a few "
+                "thousand rows, and rows replaced by an upsert keep their space until every row "
+                "of their row group is gone."
+            ),
+        ),
+        th.Property(
             "temp_dir",
             th.StringType,
             title="Staging folder",
