@@ -287,14 +287,42 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
             staging.discard()
 
     def _load(self, staging: _Staging) -> int:
-        """Load a closed staging file; again with more memory while DuckDB runs out of it."""
+        """Load a closed staging file; again while DuckDB runs out of memory.
+
+        The first retry follows a CHECKPOINT at the same limit: it writes out the committed
+        rows DuckDB still holds in memory, which may be all the load lacked. Later retries
+        raise the limit (``relax_memory_limit``).
+        """
+        checkpointed = False
         while True:
             try:
                 return self._load_once(staging)
             except sa.exc.OperationalError as exc:  # the transaction was rolled back
                 error = str(exc)
-                if "Out of Memory" not in error or not self.connector.relax_memory_limit(error):
+                if "Out of Memory" not in error:
                     raise
+                if not checkpointed:
+                    checkpointed = True
+                    if self._checkpoint():
+                        continue
+                if not self.connector.relax_memory_limit(error):
+                    raise
+
+    def _checkpoint(self) -> bool:
+        """Write the rows DuckDB holds in memory to the file; False if that ran out too."""
+        self.logger.info(
+            "A load of %s needed more than memory_limit %s: checkpointing, then retrying it "
+            "at the same limit.",
+            self.stream_name,
+            self.connector.memory_limit,
+        )
+        try:
+            self.connector.execute("CHECKPOINT")
+        except sa.exc.OperationalError as exc:
+            if "Out of Memory" not in str(exc):
+                raise
+            return False
+        return True
 
     def _load_once(self, staging: _Staging) -> int:
         """Load a closed staging file: append, or merge by key; returns the rows written."""
