@@ -65,7 +65,8 @@ def literal(text: str) -> str:
 #: blocks and spills to disk; without it, it keeps the blocks of a growing table cached (up to
 #: 80% of the machine's RAM), so the loader's memory grew with the table. One load of an 8 MiB
 #: batch and the rows committed since the last checkpoint fit in 96MB once checkpoints no longer
-#: merge row groups (see ``create_engine``); 1,000,000 contacts loaded without running out.
+#: merge row groups (see ``create_engine``); one 1,000,000-contact run loaded without running
+#: out (another peaked higher, see docs/benchmarks.md "Session 4").
 DEFAULT_MEMORY_LIMIT = "96MB"
 #: Times an Out of Memory error doubles the limit before it is lifted.
 MAX_DOUBLINGS = 2

@@ -58,6 +58,18 @@ def _encode(row: dict[str, object]) -> bytes:
         return _SURROGATE.sub("\ufffd", text).encode() + b"\n"
 
 
+def _out_of_memory(error: str) -> bool:
+    """Whether a DuckDB error (as SQLAlchemy wraps it) says it ran out of memory.
+
+    Args:
+        error: The error's text.
+
+    Returns:
+        True for DuckDB's Out of Memory errors.
+    """
+    return "Out of Memory" in error
+
+
 class _Plan(t.NamedTuple):
     """How one schema property is written: its column, type and value converter."""
 
@@ -299,7 +311,7 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
                 return self._load_once(staging)
             except sa.exc.OperationalError as exc:  # the transaction was rolled back
                 error = str(exc)
-                if "Out of Memory" not in error:
+                if not _out_of_memory(error):
                     raise
                 if not checkpointed:
                     checkpointed = True
@@ -319,7 +331,7 @@ class DuckDBSink(SQLSink[DuckDBConnector]):
         try:
             self.connector.execute("CHECKPOINT")
         except sa.exc.OperationalError as exc:
-            if "Out of Memory" not in str(exc):
+            if not _out_of_memory(str(exc)):
                 raise
             return False
         return True
