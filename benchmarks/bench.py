@@ -169,7 +169,7 @@ def throughput(contacts: int, repeats: int) -> str:
 # ---- 2. end to end through Meltano into DuckDB ------------------------------------------------
 
 
-def meltano_run(sim: Sim, work: Path) -> tuple[float, RssSampler, int, int]:
+def meltano_run(sim: Sim, work: Path) -> tuple[float, RssSampler, int, tuple[int, int]]:
     """``meltano run tap-engagebay target-duckdb`` (contacts only) into a fresh warehouse.
 
     Meltano's system database is a throwaway SQLite file, so the project's state is untouched.
