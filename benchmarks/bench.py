@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 import requests
+from target_duckdb_sdk.connector import LIMIT_RAISED
+from target_duckdb_sdk.sink import CHECKPOINT_RETRY
 
 from benchmarks.harness import (
     API_KEY,
@@ -31,10 +33,6 @@ from benchmarks.harness import (
 )
 
 RUN_TIMEOUT_S = 3600
-#: The loader's warning when a load ran out of memory and the limit was raised.
-OUT_OF_MEMORY = "DuckDB ran out of memory within memory_limit"
-#: The loader's message when a load ran out of memory and is retried, first, after a CHECKPOINT.
-CHECKPOINT_RETRY = "checkpointing, then retrying it at the same limit"
 _RECORD_MARKS = (b'"type":"RECORD"', b'"type": "RECORD"')
 _CHILD_ENDPOINTS = ("notes", "call-logs")
 
@@ -231,7 +229,7 @@ def meltano_run(sim: Sim, work: Path) -> tuple[float, RssSampler, int, tuple[int
     finally:
         con.close()
     text = (work / "meltano.log").read_text(errors="replace")
-    retries = (text.count(CHECKPOINT_RETRY), text.count(OUT_OF_MEMORY))
+    retries = (text.count(CHECKPOINT_RETRY), text.count(LIMIT_RAISED))
     return seconds, sampler, int(rows[0]) if rows else 0, retries
 
 

@@ -99,8 +99,9 @@ class TargetDuckDB(SQLTarget):
             description=(
                 "DuckDB's memory_limit for the load (e.g. 256MB, 2GB); beyond it DuckDB evicts "
                 f"cached blocks and spills to disk. {DEFAULT_MEMORY_LIMIT} when not set. A load "
-                "that runs out of memory is rolled back and retried with twice the limit "
-                "(twice), then without it, with a warning."
+                "that runs out of memory is rolled back and retried: first at the same limit "
+                "after a CHECKPOINT, then with twice the limit (twice), then without it, with a "
+                "warning."
             ),
         ),
         th.Property(
