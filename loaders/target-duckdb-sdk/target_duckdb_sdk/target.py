@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import typing as t
 
 from singer_sdk import typing as th
@@ -18,6 +19,10 @@ if t.TYPE_CHECKING:
     from singer_sdk.sinks import Sink
 
 DEFAULT_SCHEMA = "engagebay"
+#: Seconds between confirmed states when ``state_interval_seconds`` is not set.
+STATE_INTERVAL_DEFAULT = 60
+#: The clock of ``state_interval_seconds`` (a name of its own so that tests can drive it).
+clock = time.monotonic
 
 
 class TargetDuckDB(SQLTarget):
@@ -25,6 +30,8 @@ class TargetDuckDB(SQLTarget):
 
     name = "target-duckdb-sdk"
     default_sink_class = DuckDBSink
+    #: When the last state was confirmed (``clock``); None until the first STATE.
+    _state_confirmed_at: float | None = None
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -58,6 +65,17 @@ class TargetDuckDB(SQLTarget):
                 "A batch also ends when its staged rows reach this many bytes (DuckDB's memory "
                 f"for a load follows the batch's bytes); {DuckDBSink.MAX_BYTES_DEFAULT} when "
                 "not set."
+            ),
+        ),
+        th.Property(
+            "state_interval_seconds",
+            th.NumberType,
+            title="State Interval Seconds",
+            description=(
+                "At the first STATE message this many seconds after the last confirmed one, "
+                "every pending batch is loaded and that state confirmed (written to stdout, "
+                "where Meltano saves it): a killed run resumes from at most about this long "
+                f"ago. {STATE_INTERVAL_DEFAULT} when not set; 0 confirms every STATE message."
             ),
         ),
         th.Property(
@@ -135,6 +153,41 @@ class TargetDuckDB(SQLTarget):
     @max_parallelism.setter
     def max_parallelism(self, new_value: int) -> None:
         _ = new_value
+
+    @property
+    def state_interval(self) -> float:
+        """Seconds between confirmed states (``state_interval_seconds``)."""
+        value = self.config.get("state_interval_seconds")
+        return float(STATE_INTERVAL_DEFAULT if value is None else value)
+
+    @override
+    def _process_state_message(self, message_dict: dict) -> None:
+        """Keep the state; once ``state_interval_seconds`` passed, load everything and confirm it.
+
+        The SDK confirms a state only when it drains every sink: when a record is five minutes
+        old (``_MAX_RECORD_AGE_IN_MINUTES``) or at the end. A state is due here, on its own
+        message, because every record the tap sent before it has arrived: confirming it at
+        once loses nothing, and later records are not yet covered by any state.
+
+        Args:
+            message_dict: The STATE message.
+        """
+        super()._process_state_message(message_dict)
+        now = clock()
+        if self._state_confirmed_at is None:
+            self._state_confirmed_at = now
+        waited = now - self._state_confirmed_at
+        if waited >= self.state_interval:
+            self.logger.info(
+                "Loading every batch to confirm the state (%.0f s since the last one)", waited
+            )
+            self.drain_all()
+
+    @override
+    def _reset_max_record_age(self) -> None:
+        """Every full drain confirms the latest state: the interval starts again."""
+        super()._reset_max_record_age()
+        self._state_confirmed_at = clock()
 
     @override
     def get_sink(
