@@ -18,6 +18,7 @@ from singer_sdk.singerlib import StateMessage
 
 from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
 from tap_engagebay.prefetch import Lane, PriorityPool
+from tap_engagebay.run_files import make_run_files_private
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
@@ -455,7 +456,11 @@ class TapEngageBay(Tap):
 
 
 def main() -> None:
-    """Run the tap's command line, ending cleanly on a quota or a refused key."""
+    """Run the tap's command line, ending cleanly on a quota or a refused key.
+
+    Started by Meltano, it first makes Meltano's run files private (``run_files``).
+    """
+    make_run_files_private(sys.argv)
     try:
         TapEngageBay.cli()
     except QuotaExhaustedError as exc:
