@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import time
 import typing as t
+import weakref
+from pathlib import Path
 
 from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import TargetLoadMethods
@@ -11,6 +14,7 @@ from singer_sdk.sql import SQLTarget
 from typing_extensions import override
 
 from target_duckdb_sdk.connector import DEFAULT_MEMORY_LIMIT
+from target_duckdb_sdk.lock import WarehouseBusyError, WarehouseLock
 from target_duckdb_sdk.sink import DuckDBSink
 
 if t.TYPE_CHECKING:
@@ -23,6 +27,8 @@ DEFAULT_SCHEMA = "engagebay"
 STATE_INTERVAL_DEFAULT = 60
 #: The clock of ``state_interval_seconds`` (a name of its own so that tests can drive it).
 clock = time.monotonic
+#: Seconds a loader waits for another run writing the same file (as the README's cron lines).
+DEFAULT_LOCK_TIMEOUT = 3000
 
 
 class TargetDuckDB(SQLTarget):
@@ -137,12 +143,72 @@ class TargetDuckDB(SQLTarget):
             ),
         ),
         th.Property(
+            "lock_timeout",
+            th.IntegerType(minimum=0),
+            default=DEFAULT_LOCK_TIMEOUT,
+            title="Wait for another run (seconds)",
+            description=(
+                "One run writes a database file at a time: the loader holds a lock on "
+                "`<path>.lock` from start to end. A second run's loader waits up to this many "
+                "seconds for the first to end, then stops with a message naming it (0: do not "
+                "wait)."
+            ),
+        ),
+        th.Property(
             "temp_dir",
             th.StringType,
             title="Staging folder",
             description="Folder for the per-batch staging files (default: the system's).",
         ),
     ).to_dict()
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Validate the settings, then take the warehouse file's lock (waiting for its holder).
+
+        Args:
+            args: As for the SDK's target.
+            kwargs: As for the SDK's target.
+        """
+        super().__init__(*args, **kwargs)
+        self.warehouse_lock = WarehouseLock(Path(str(self.config["path"])).expanduser().resolve())
+        timeout = float(self.config.get("lock_timeout", DEFAULT_LOCK_TIMEOUT))
+        self.warehouse_lock.acquire(timeout, self.logger)
+        # An in-process caller that never reaches the end of the pipe still lets go of it.
+        weakref.finalize(self, self.warehouse_lock.release)
+
+    @override
+    def process_endofpipe(self) -> None:
+        """Load what is left, then let the next run write."""
+        try:
+            super().process_endofpipe()
+        finally:
+            self.warehouse_lock.release()
+
+    @classmethod
+    @override
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: t.Any = None,
+        file_input: t.IO[str] | None = None,
+    ) -> None:
+        """Run the target; a warehouse kept busy by another run ends it with one line.
+
+        Args:
+            about: Display package metadata and settings.
+            about_format: Output style for ``--about``.
+            config: Configuration inputs.
+            file_input: A file to read messages from instead of standard input.
+        """
+        try:
+            super().invoke(
+                about=about, about_format=about_format, config=config, file_input=file_input
+            )
+        except WarehouseBusyError as exc:
+            sys.stderr.write(f"{cls.name}: {exc}\n")
+            sys.exit(1)
 
     @property
     @override
