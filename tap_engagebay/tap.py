@@ -211,7 +211,12 @@ class TapEngageBay(Tap):
             ConfigValidationError: When ``api_url`` is not safe.
         """
         self._lookups: dict[str, t.Any] = dict(self.known_lookups)
-        super().__init__(*args, **kwargs)
+        # The SDK sets up its mapper (which reads every stream's schema) before it loads the
+        # state; custom-field columns depend on the state, so the mapper comes after it.
+        setup_mapper = kwargs.pop("setup_mapper", True)
+        super().__init__(*args, setup_mapper=False, **kwargs)
+        if setup_mapper:
+            self.setup_mapper()
         key = str(self.config.get("api_key") or "")
         if len(key) >= 4:  # noqa: PLR2004
             redactor = RedactingFilter(key)
@@ -244,6 +249,17 @@ class TapEngageBay(Tap):
             summary = "Config validation failed"
             raise ConfigValidationError(summary, errors=errors)
         return errors
+
+    def setup_mapper(self) -> None:
+        """Set up the SDK's mapper once the streams have taken the input catalog.
+
+        The streams rename the custom-field columns of an input catalog to this run's
+        (``PropertiesMixin.apply_catalog``); the mapper, which writes the SCHEMA messages,
+        must read the catalog after that.
+        """
+        if self.input_catalog is not None:
+            _ = self.streams
+        super().setup_mapper()
 
     @classmethod
     def invoke(  # type: ignore[override]
