@@ -119,6 +119,103 @@ class EngageBayStream(RESTStream[str | None]):
         """ACTIVATE_VERSION only on the full pass, where a missing record means deleted."""
         return bool(self.config.get("reconcile", False))
 
+    # ---- the full pass: one version per stream, activated once it was read to the end ----
+
+    #: The version the records of this run's full pass carry (None: no full pass ran).
+    _pass_version: int | None = None
+
+    def _write_activate_version_message(self, full_table_version: int) -> None:
+        """Hold back the ACTIVATE_VERSION the SDK writes before the records.
+
+        Activated first, it would mark every row deleted until the pass re-read it, and leave
+        them so when the pass stops midway. It is sent by ``activate_pass`` instead, once.
+
+        Args:
+            full_table_version: The version the records of the pass carry.
+        """
+        self._pass_version = full_table_version
+
+    def activate_pass(self) -> None:
+        """Send ACTIVATE_VERSION for this stream and its children: their pass is complete.
+
+        Called once this top-level stream was read to the end. A child stream (read per
+        parent record) is activated only when it did not fail and read every parent's list.
+        """
+        if getattr(self, "failure", None) is not None:
+            return
+        if self._pass_version is not None:
+            super()._write_activate_version_message(self._pass_version)
+        for child in self.child_streams:
+            if isinstance(child, EngageBayStream):
+                child.activate_child_pass()
+
+    def activate_child_pass(self) -> None:
+        """Send this child stream's ACTIVATE_VERSION, if its part of the pass is complete."""
+        if not (
+            self.selected
+            and self.replication_method == "FULL_TABLE"
+            and self.emit_activate_version_messages
+        ):
+            return
+        if getattr(self, "failure", None) is not None:
+            self.logger.warning(
+                "%s failed during the full pass: no row of it is marked deleted this time",
+                self.name,
+            )
+            return
+        unread = self.unread_parents
+        if unread:
+            self.logger.warning(
+                "%s: the lists of %d parent records could not be read during the full pass "
+                "(e.g. %s); no row of it is marked deleted this time",
+                self.name,
+                len(unread),
+                min(unread),
+            )
+            return
+        # No parent record at all: nothing of this stream exists any more (one version a run).
+        version = self._pass_version or self._initialized_at // 1000
+        super()._write_activate_version_message(version)
+        for child in self.child_streams:
+            if isinstance(child, EngageBayStream):
+                child.activate_child_pass()
+
+    @cached_property
+    def unread_parents(self) -> set[str]:
+        """Parent records whose list this child stream could not read in this run."""
+        return set()
+
+    def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
+        """Finish the stream's state; for a top-level stream's sync, activate its full pass.
+
+        The SDK calls this for a top-level stream only once its ``sync()`` succeeded: the
+        stream (and, through it, its children) was read to the end.
+
+        Args:
+            state: As for the SDK.
+        """
+        if not state and self.parent_stream_type is None:
+            self.activate_pass()
+        super().finalize_state_progress_markers(state)
+
+    # ---- SCHEMA: once per stream per run ----------------------------------------------
+
+    def _write_schema_message(self) -> None:
+        """Write the SCHEMA message, unless this run already sent the same one.
+
+        The SDK writes one at each ``sync()``: for notes and call logs, once per contact.
+        """
+        sent = self._schemas_sent
+        for message in self._generate_schema_messages():
+            as_sent = message.to_dict()
+            if sent.get(message.stream) != as_sent:
+                sent[message.stream] = as_sent
+                self._tap.write_message(message)
+
+    @cached_property
+    def _schemas_sent(self) -> dict[str, dict[str, t.Any]]:
+        return {}
+
     # ---- request building -------------------------------------------------------------
 
     @property
