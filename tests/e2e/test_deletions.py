@@ -47,6 +47,7 @@ def sim():
         yield simulator
 
 
+@pytest.mark.slow
 def test_a_stopped_full_pass_marks_nothing_and_a_complete_one_marks_exactly_the_deleted(
     tmp_path, sim
 ):
