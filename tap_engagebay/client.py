@@ -173,8 +173,12 @@ class EngageBayStream(RESTStream[str | None]):
                 min(unread),
             )
             return
-        # No parent record at all: nothing of this stream exists any more (one version a run).
-        version = self._pass_version or self._initialized_at // 1000
+        version = self._pass_version
+        if version is None:
+            # No parent record at all, so nothing of this stream exists any more; the loader
+            # needs its SCHEMA before its ACTIVATE_VERSION.
+            version = self._initialized_at // 1000
+            self._write_schema_message()
         super()._write_activate_version_message(version)
         for child in self.child_streams:
             if isinstance(child, EngageBayStream):
