@@ -113,12 +113,14 @@ class AgileSimulator(Simulator):
         return good_user and good_key
 
     def secrets(self) -> tuple[str, ...]:
-        """The API key and the user's email never reach the request log.
+        """The API key, the user's email and their Basic token never reach the request log.
 
         Returns:
             The values.
         """
-        return (self.config.api_key, self.config.email)
+        c = self.config
+        token = base64.b64encode(f"{c.email}:{c.api_key}".encode()).decode()
+        return (token, token.rstrip("="), c.api_key, c.email)
 
     def wants_json(self, request: ApiRequest) -> bool:
         """XML unless the client asks for JSON.
