@@ -783,6 +783,11 @@ class Handler(BaseHTTPRequestHandler):
         if latency > 0:
             sim.stopping.wait(latency / 1000)
         entry["latency_ms"] = latency
+        if not path.startswith(sim.api_prefix):  # not the API: no quota, no faults
+            entry["status"] = 404
+            sim._record(entry)  # noqa: SLF001
+            self._send(Reply(404, {"error": "Unknown endpoint"}), as_json=as_json)
+            return
         rule = None
         if sim._quota_exceeded(api_count):  # noqa: SLF001
             entry["fault"] = "quota"
@@ -806,8 +811,6 @@ class Handler(BaseHTTPRequestHandler):
         reply: Reply
         if kind is not None and kind not in {"slow", "truncated", "xml"}:
             reply = sim.fault_reply(kind, rule)
-        elif not path.startswith(sim.api_prefix):
-            reply = Reply(404, {"error": "Unknown endpoint"})
         elif not auth_ok:
             reply = sim.unauthorized()
         else:

@@ -456,7 +456,7 @@ class Table:
             self.over[index] = over
             return self.render(index)
 
-    def _new_index(self, parent: int | None) -> int:  # noqa: ARG002 - children override
+    def _new_index(self) -> int:
         return self.count_base + self.n_created
 
     def create(self, n: int = 1, **overrides: t.Any) -> list[Record]:  # noqa: ANN401
@@ -472,7 +472,7 @@ class Table:
         out: list[Record] = []
         with self.lock:
             for _ in range(n):
-                index = self._new_index(None)
+                index = self._new_index()
                 self.n_created += 1
                 self.over[index] = {**self.stamp_create(int(self.clock.now())), **overrides}
                 out.append(self.render(index))
@@ -534,7 +534,7 @@ class ChildTable(Table):
     """Records that belong to a parent record (notes of a contact, messages of a ticket).
 
     Base children of parent ``p`` are the indexes ``p * slots + k`` for ``k < children(p)``;
-    created children live above ``CREATED_CHILD_BASE`` with their parent in the overlay.
+    created children live above ``CREATED_CHILD_BASE``, their parent kept beside the overlay.
     """
 
     def __init__(
@@ -554,7 +554,7 @@ class ChildTable(Table):
             parent: The parent table.
             slots: Base index slots per parent.
             children: Number of base children of a parent index (at most ``slots``).
-            parent_field: Overlay key holding a created child's parent id.
+            parent_field: The ``create`` argument naming a new child's parent id.
             **kwargs: ``Table`` hooks (``count`` is derived).
         """
         super().__init__(name, count=parent.count_base * slots, **kwargs)
@@ -562,6 +562,7 @@ class ChildTable(Table):
         self.slots = slots
         self.children = children
         self.parent_field = parent_field
+        self.created_parent: dict[int, int] = {}
 
     def base_exists(self, index: int) -> bool:
         """A base child exists when its slot is used and its parent still exists.
@@ -597,9 +598,8 @@ class ChildTable(Table):
         Returns:
             The parent's index.
         """
-        over = self.over.get(index)
-        if over and self.parent_field in over:
-            return self.parent.ids.index_of(int(str(over[self.parent_field])))
+        if index >= CREATED_CHILD_BASE:
+            return self.created_parent.get(index, -1)
         return index // self.slots
 
     def of_parent(self, parent: int) -> list[int]:
@@ -620,15 +620,16 @@ class ChildTable(Table):
                     if v is not None and self.parent_of(i) == parent]  # fmt: skip
         return sorted(out)
 
-    def _new_index(self, parent: int | None) -> int:  # noqa: ARG002
+    def _new_index(self) -> int:
         return CREATED_CHILD_BASE + self.n_created
 
     def create(self, n: int = 1, **overrides: t.Any) -> list[Record]:  # noqa: ANN401
-        """Create children; ``overrides`` must name the parent (``parent_field``).
+        """Create children of one parent, named by its id under ``parent_field``.
 
         Args:
             n: How many.
-            **overrides: Fields, with the parent's id under ``parent_field``.
+            **overrides: Fields, with the parent's id under ``parent_field`` (kept apart: the
+                vendor's generator renders the parent link as its API does).
 
         Returns:
             The new records.
@@ -639,8 +640,12 @@ class ChildTable(Table):
         if self.parent_field not in overrides:
             msg = f"{self.name} need a {self.parent_field}"
             raise ValueError(msg)
-        self.parent.index_for(overrides[self.parent_field])
-        return super().create(n, **overrides)
+        fields = dict(overrides)
+        parent = self.parent.index_for(fields.pop(self.parent_field))
+        with self.lock:
+            for k in range(n):
+                self.created_parent[self._new_index() + k] = parent
+            return super().create(n, **fields)
 
     def indexes(self) -> Iterator[int]:
         """Every current child, parent by parent, then the created ones.

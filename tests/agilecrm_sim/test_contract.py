@@ -240,3 +240,19 @@ def test_mutations_are_reflected(agile):
         {k: p[k] for k in ("type", "name", "value")} for p in got["properties"]
     ]
     assert [int(r["id"]) for r in pages[-1][-2:]] == [int(r["id"]) for r in new]
+
+
+def test_created_children_show_under_their_parent(agile):
+    contact = next(iter(agile.records("contacts")))
+    before = call(agile, f"contacts/{contact['id']}/notes")
+    count = len(before.json()) if before.status_code == 200 else 0
+    note = agile.create("notes", 1, contact_id=contact["id"], subject="Added")[0]
+    notes = call(agile, f"contacts/{contact['id']}/notes").json()
+    assert len(notes) == count + 1
+    assert notes[-1]["id"] == note["id"]
+    assert notes[-1]["subject"] == "Added"
+    assert notes[-1]["contact_ids"] == [str(int(contact["id"]))]
+    assert notes[0]["count"] == count + 1
+    agile.delete("contacts", contact["id"])
+    assert call(agile, f"contacts/{contact['id']}/notes").status_code == 204
+    assert note["id"] not in agile.ids("notes")

@@ -41,9 +41,12 @@ def read_filter(sim, filter_json: str, size: int = 6, sort: str = "-created_time
 def test_returns_exactly_the_records_changed_since_a_time(agile, stream):
     kind = {"contacts": "PERSON", "companies": "COMPANY", "deals": "OPPORTUNITY"}[stream]
     records = list(agile.records(stream))
-    times = sorted(int(r["created_time"]) for r in records)
-    since = times[len(times) // 2]
+    # A mark between a record's creation and its update: it must be found by its update.
+    updated = [r for r in records if r["updated_time"]]
+    late = updated[len(updated) // 2]
+    since = (int(late["created_time"]) + late["updated_time"]) // 2
     expected = agile.changed_since(stream, since)
+    assert int(late["id"]) in expected
     assert 0 < len(expected) < len(records)
     assert set(read_filter(agile, changed_filter(since, kind))) == expected
 

@@ -125,7 +125,7 @@ def test_child_tables_follow_their_parent():
     assert kids.of_parent(2) == [6, 7]
     made = kids.create(1, parent_id=parent.ids.id_of(2))
     assert len(kids.of_parent(2)) == 3
-    assert made[0]["parent_id"] == parent.ids.id_of(2)
+    assert "parent_id" not in made[0]  # the vendor's generator renders the link
     before = kids.size()
     parent.delete(parent.ids.id_of(2))
     assert kids.of_parent(2) == []
