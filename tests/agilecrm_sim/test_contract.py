@@ -240,6 +240,8 @@ def test_mutations_are_reflected(agile):
         {k: p[k] for k in ("type", "name", "value")} for p in got["properties"]
     ]
     assert [int(r["id"]) for r in pages[-1][-2:]] == [int(r["id"]) for r in new]
+    truth = requests.get(f"{agile.url}/_sim/truth/contacts/ids", timeout=10).json()
+    assert set(truth) == set(served)
 
 
 def test_created_children_show_under_their_parent(agile):

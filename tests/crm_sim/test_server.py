@@ -124,3 +124,15 @@ def test_binds_to_loopback_only():
     with pytest.raises(ValueError, match=r"only binds to 127\.0\.0\.1"):
         ToySim(host="0.0.0.0")  # noqa: S104 - the refusal under test
     assert Clock().offset == 0
+
+
+def test_latency_is_fixed_or_drawn_from_a_range(toy):
+    toy.set_latency((1.0, 3.0))
+    for _ in range(5):
+        get(toy)
+    toy.set_latency(2.0)
+    get(toy)
+    latencies = [e["latency_ms"] for e in toy.requests()]
+    assert all(1.0 <= ms <= 3.0 for ms in latencies[:5])
+    assert len(set(latencies[:5])) > 1
+    assert latencies[5] == 2.0
