@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import threading
 import typing as t
 from dataclasses import dataclass
@@ -13,10 +14,12 @@ from urllib.parse import urlparse
 
 import backoff
 import requests
-from singer_sdk import RESTStream
+from singer_sdk import RESTStream, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.streams._state import StreamStateManager
 
 from tap_engagebay.errors import (
     AuthenticationError,
@@ -29,6 +32,7 @@ from tap_engagebay.errors import (
 )
 from tap_engagebay.pagination import LastRecordCursorPaginator
 from tap_engagebay.prefetch import PageReader
+from tap_engagebay.progress import Progress, RecordCounter, StreamProgress
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.transform import conform_record
 
@@ -36,6 +40,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
     from concurrent.futures import Executor, Future
 
+    from singer_sdk.helpers import types
     from singer_sdk.helpers.types import Context
 
 API_PREFIX = "/dev/api/panel"
@@ -43,6 +48,39 @@ QUOTA_MARKERS = ("limit reached", "api call limit")
 _BODY_SNIPPET = 300
 #: Pages of a listing read beyond the one being handled, when it is read to the end.
 READ_AHEAD_PAGES = 2
+#: What the state says while an incremental stream runs (the SDK's own note would say that
+#: its progress is not resumable).
+RESUME_NOTE = (
+    "The bookmark moves when the stream ends; an interrupted run reads again from the "
+    "previous bookmark, or, on a first sync, from the page cursor saved in `resume`."
+)
+
+
+class ResumableStateManager(StreamStateManager):
+    """The SDK's state manager, with a progress note that says how this tap resumes.
+
+    The streams are unsorted, so the SDK keeps the bookmark aside (``progress_markers``) until
+    a stream ends; it then writes a note that progress is not resumable and warns so. The tap
+    does resume (``RESUME_NOTE``): the note says that instead, and nothing warns.
+    """
+
+    def increment_state(
+        self,
+        latest_record: types.Record,
+        *,
+        context: types.Context | None = None,
+        replication_key: str,
+    ) -> None:
+        """Advance the bookmark kept aside, noting how an interrupted run resumes.
+
+        Args:
+            latest_record: The record just written.
+            context: The partition.
+            replication_key: The bookmark's key.
+        """
+        state = self.get_context_state(context)
+        state.setdefault(PROGRESS_MARKERS, {PROGRESS_MARKER_NOTE: RESUME_NOTE})
+        super().increment_state(latest_record, context=context, replication_key=replication_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +151,67 @@ class EngageBayStream(RESTStream[str | None]):
             session = requests.Session()
             local.session = session
         return session
+
+    @property
+    def state_manager(self) -> StreamStateManager:
+        """The SDK's state manager, with a note that says how the tap resumes."""
+        if self._state_manager is None:
+            self._state_manager = ResumableStateManager(
+                tap_name=self.tap_name,
+                stream_name=self.name,
+                tap_state=self._tap_state,
+                state_partitioning_keys=self.state_partitioning_keys,
+                is_sorted=self.is_sorted,
+                check_sorted=self.check_sorted,
+            )
+        return self._state_manager
+
+    # ---- progress ---------------------------------------------------------------------
+
+    @cached_property
+    def progress(self) -> StreamProgress:
+        """What this stream has done so far (requests, retries, pages, records)."""
+        run: Progress = self._tap.progress  # type: ignore[attr-defined]
+        parent = self.parent_stream_type
+        parent_name = str(getattr(parent, "name", "")) if parent is not None else None
+        return run.stream(self.name, parent=parent_name)
+
+    def get_record_counter(
+        self,
+        *,
+        endpoint: str | None = None,
+        log_interval: float = metrics.DEFAULT_LOG_INTERVAL,
+    ) -> metrics.Counter:
+        """The SDK's record counter, also feeding the progress lines.
+
+        Args:
+            endpoint: As for the SDK.
+            log_interval: As for the SDK.
+
+        Returns:
+            The counter.
+        """
+        for child in self.child_streams:
+            if child.selected:
+                _ = child.progress  # type: ignore[attr-defined]  # its summary follows ours
+        run: Progress = self._tap.progress  # type: ignore[attr-defined]
+        return RecordCounter(run, self.progress, endpoint=endpoint, log_interval=log_interval)
+
+    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Log as the SDK does; a child stream's per-parent messages only at DEBUG.
+
+        A child stream is synced once per parent record: the SDK's "Beginning sync" line
+        would come once per contact. Its progress line counts the parents instead.
+
+        Args:
+            message: The message.
+            args: Its arguments.
+            level: The level.
+            kwargs: As for ``logging.Logger.log``.
+        """
+        if self.parent_stream_type is not None and level == logging.INFO:
+            level = logging.DEBUG
+        super().log(message, *args, level=level, **kwargs)
 
     @property
     def emit_activate_version_messages(self) -> bool:
@@ -334,6 +433,7 @@ class EngageBayStream(RESTStream[str | None]):
             stop: FatalAPIError | None = tap.stop_error  # type: ignore[attr-defined]
             if stop is not None:
                 raise type(stop)(str(stop))
+            self.progress.request()
             try:
                 return super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
@@ -407,6 +507,7 @@ class EngageBayStream(RESTStream[str | None]):
             details: What backoff knows of the retry.
         """
         exc = details.get("exception")
+        self.progress.retry()
         self.logger.warning(
             "Retrying %s %s in %.2f s (attempt %d failed: %s)",
             self.http_method,
@@ -684,6 +785,7 @@ class EngageBayStream(RESTStream[str | None]):
     ) -> Page:
         payload, server_time = self.fetch(context, sort_key=sort_key, cursor=cursor)
         records = self.records_of(payload, self.path)
+        self.progress.page()
         paginator.remember_page(records)
         next_cursor = paginator.get_next(None)  # type: ignore[arg-type]
         return Page(records=records, next_cursor=next_cursor, server_time=server_time)

@@ -18,6 +18,7 @@ from singer_sdk.singerlib import StateMessage
 
 from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
 from tap_engagebay.prefetch import Lane, PriorityPool
+from tap_engagebay.progress import Progress, quiet_sdk_metrics
 from tap_engagebay.run_files import make_run_files_private
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
@@ -240,6 +241,8 @@ class TapEngageBay(Tap):
         Raises:
             ConfigValidationError: When there are errors and ``raise_errors``.
         """
+        # The SDK has just set its metrics logger's level; discovery's first requests follow.
+        quiet_sdk_metrics(self.metrics_logger)
         errors = super()._validate_config(raise_errors=False)
         try:
             check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
@@ -346,6 +349,11 @@ class TapEngageBay(Tap):
         else:
             name = stream.name
         return pool.lane(names.index(name) if name in names else len(names))
+
+    @cached_property
+    def progress(self) -> Progress:
+        """Progress lines and summaries of the streams (see tap_engagebay.progress)."""
+        return Progress(self.logger)
 
     @cached_property
     def request_gate(self) -> threading.BoundedSemaphore:
