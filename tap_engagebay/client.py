@@ -54,6 +54,42 @@ RESUME_NOTE = (
     "The bookmark moves when the stream ends; an interrupted run reads again from the "
     "previous bookmark, or, on a first sync, from the page cursor saved in `resume`."
 )
+DEFAULT_RETRY_WAIT_BASE = 2.0
+
+
+def retry_wait_base(config: t.Mapping[str, t.Any]) -> float:
+    """The first retry wait, in seconds.
+
+    Args:
+        config: The tap's settings.
+
+    Returns:
+        ``retry_wait_base``, or the deprecated ``retry_wait_base_ms`` when that is set.
+    """
+    old = config.get("retry_wait_base_ms")
+    if old is not None:
+        return int(old) / 1000
+    return float(config.get("retry_wait_base", DEFAULT_RETRY_WAIT_BASE))
+
+
+def deprecated_settings(config: t.Mapping[str, t.Any]) -> list[str]:
+    """One line per deprecated setting in use, naming its replacement.
+
+    Args:
+        config: The tap's settings.
+
+    Returns:
+        The warnings.
+    """
+    old = config.get("retry_wait_base_ms")
+    if old is None:
+        return []
+    message = (
+        f"Setting retry_wait_base_ms is deprecated and will be removed: set retry_wait_base "
+        f"(in seconds) instead; this run waits retry_wait_base_ms={old} ms, i.e. "
+        f"retry_wait_base={retry_wait_base(config):g}."
+    )
+    return [message]
 
 
 class ResumableStateManager(StreamStateManager):
@@ -476,7 +512,7 @@ class EngageBayStream(RESTStream[str | None]):
         Yields:
             Seconds to wait before the next attempt.
         """
-        base = int(self.config.get("retry_wait_base_ms", 2000)) / 1000
+        base = retry_wait_base(self.config)
         cap = float(self.config.get("retry_wait_max", 120))
         exception = yield 0.0
         attempt = 0
