@@ -10,7 +10,7 @@ import typing as t
 
 from benchmarks import bench
 
-SECTIONS = ("throughput", "e2e", "latency", "requests", "reconcile")
+SECTIONS = ("throughput", "e2e", "latency", "requests", "reconcile", "side-by-side")
 
 
 def _ints(text: str) -> list[int]:
@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--requests-contacts", type=int, default=500)
     p.add_argument("--reconcile-sizes", type=_ints, default=[2_000, 20_000],
                    help="full sync vs full pass contact counts, comma separated")  # fmt: skip
+    p.add_argument("--sbs-sizes", type=_ints, default=[50_000, 200_000],
+                   help="side-by-side contact counts (no latency), comma separated")  # fmt: skip
+    p.add_argument("--sbs-latency", type=_ints, default=[20_000, 50],
+                   help="side-by-side latency case: contacts,ms per request")  # fmt: skip
+    p.add_argument("--sbs-repeats", type=int, default=2, help="side-by-side rounds")
     return p
 
 
@@ -64,6 +69,9 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         bench.request_counts(args.requests_contacts)
     if "reconcile" in only:
         bench.full_pass(args.reconcile_sizes)
+    if "side-by-side" in only:
+        contacts, ms = args.sbs_latency
+        bench.side_by_side(args.sbs_sizes, (contacts, float(ms)), args.sbs_repeats)
     return 0
 
 

@@ -23,9 +23,11 @@ from benchmarks.harness import (
     PAGE_SIZE,
     ROOT,
     RssSampler,
-    Sim,
+    compile_bytecode,
     contacts_only_catalog,
     endpoint_of,
+    ensure_dlt,
+    lean_server,
     mib,
     simulator,
     table,
@@ -76,7 +78,7 @@ def plain_loop(url: str, max_pages: int) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def tap_run(config: Path, catalog: Path | None = None) -> tuple[int, float, float]:
+def tap_run(config: Path, catalog: Path | None = None) -> tuple[int, float, float, int]:
     """Run the tap, counting RECORD messages on its stdout as they arrive.
 
     Args:
@@ -84,7 +86,8 @@ def tap_run(config: Path, catalog: Path | None = None) -> tuple[int, float, floa
         catalog: Catalog (selection), if any.
 
     Returns:
-        (records, wall seconds including start-up, seconds from the first record to the end).
+        (records, wall seconds including start-up, seconds from the first record to the end,
+        peak RSS in bytes).
 
     Raises:
         RuntimeError: When the tap fails.
@@ -97,7 +100,10 @@ def tap_run(config: Path, catalog: Path | None = None) -> tuple[int, float, floa
     count = 0
     rest = b""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env) as proc:
+    with (
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env) as proc,
+        RssSampler(proc.pid) as sampler,
+    ):
         assert proc.stdout is not None  # noqa: S101
         deadline = started + RUN_TIMEOUT_S
         while chunk := os.read(proc.stdout.fileno(), 1 << 20):
@@ -117,7 +123,7 @@ def tap_run(config: Path, catalog: Path | None = None) -> tuple[int, float, floa
     if rc != 0:
         msg = f"tap-engagebay exited with {rc}"
         raise RuntimeError(msg)
-    return count, ended - started, ended - (first or started)
+    return count, ended - started, ended - (first or started), sampler.peak_total
 
 
 def throughput(contacts: int, repeats: int) -> str:
@@ -144,7 +150,7 @@ def throughput(contacts: int, repeats: int) -> str:
             best_plain = max(best_plain, n / secs)
             rows.append([f"plain requests + json (run {i + 1})", f"{n:,}", f"{secs:.1f}",
                          f"{n / secs:,.0f}", ""])  # fmt: skip
-            n, wall, streaming = tap_run(config, catalog)
+            n, wall, streaming, _ = tap_run(config, catalog)
             best_tap = max(best_tap, n / wall)
             best_stream = max(best_stream, (n - PAGE_SIZE) / max(streaming, 1e-9))
             rows.append([f"tap-engagebay (run {i + 1})", f"{n:,}", f"{wall:.1f}",
@@ -167,13 +173,13 @@ def throughput(contacts: int, repeats: int) -> str:
 # ---- 2. end to end through Meltano into DuckDB ------------------------------------------------
 
 
-def meltano_run(sim: Sim, work: Path) -> tuple[float, RssSampler, int, tuple[int, int]]:
+def meltano_run(url: str, work: Path) -> tuple[float, RssSampler, int, tuple[int, int]]:
     """``meltano run tap-engagebay target-duckdb`` (contacts only) into a fresh warehouse.
 
     Meltano's system database is a throwaway SQLite file, so the project's state is untouched.
 
     Args:
-        sim: The simulator.
+        url: The server's URL.
         work: Scratch folder.
 
     Returns:
@@ -189,7 +195,7 @@ def meltano_run(sim: Sim, work: Path) -> tuple[float, RssSampler, int, tuple[int
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
         "MELTANO_DATABASE_URI": f"sqlite:///{work / 'meltano.db'}",
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "TAP_ENGAGEBAY_API_URL": sim.url,
+        "TAP_ENGAGEBAY_API_URL": url,
         "TAP_ENGAGEBAY_API_KEY": API_KEY,
         "TAP_ENGAGEBAY__SELECT": '["contacts.*"]',
         "TARGET_DUCKDB_PATH": str(warehouse),
@@ -248,7 +254,7 @@ def end_to_end(sizes: list[int]) -> str:
     for size in sizes:
         with simulator("--preset", "demo", "--contacts", str(size)) as sim, \
                 tempfile.TemporaryDirectory(prefix="eb-bench-") as tmp:  # fmt: skip
-            seconds, sampler, loaded, (checkpointed, raised) = meltano_run(sim, Path(tmp))
+            seconds, sampler, loaded, (checkpointed, raised) = meltano_run(sim.url, Path(tmp))
         by_name = sampler.peak_by_name
         peaks[size] = sampler.peak_total
         rows.append(
@@ -352,13 +358,13 @@ def latency(contacts: int, latency_ms: float, levels: list[int]) -> str:
         work = Path(tmp)
         counts = {s: sim.count(s) for s in ("contacts", "notes", "call_logs", "deals")}
         # The tap's own time: the same sync with no latency, at the default concurrency.
-        _, own, _ = tap_run(tap_config(sim.url, work))
+        _, own, _, _ = tap_run(tap_config(sim.url, work))
         sim.set_latency(latency_ms)
         for level in levels:
             sim.clear_requests()
             config = tap_config(sim.url, work, max_concurrent_requests=level)
             launched = time.time()
-            records, wall, _ = tap_run(config)
+            records, wall, _, _ = tap_run(config)
             log = sim.requests()
             # The simulator's clock is the wall clock here (nothing advances it).
             start_up = min(e["ts"] for e in log) - launched
@@ -549,5 +555,134 @@ def full_pass(sizes: list[int]) -> str:
         ])  # fmt: skip
         _print(f"{contacts:,} contacts: full sync {full_s:.1f} s, full pass {pass_s:.1f} s")
     text = table(["contacts", "full sync (s)", "full pass (s)", "pass / sync"], rows)
+    _print(text)
+    return text
+
+
+# ---- 6. side by side against a lean server: plain loop, tap, Meltano, dlt ---------------------
+
+_PLAIN_SCRIPT = (
+    "import json, sys; from benchmarks.bench import plain_loop; "
+    "print(json.dumps(plain_loop(sys.argv[1], int(sys.argv[2]))))"
+)
+
+
+def _sampled(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, int, str]:
+    """Run a command to its end, sampling the RSS of it and its children.
+
+    Returns:
+        (wall seconds, peak RSS in bytes, its stdout).
+
+    Raises:
+        RuntimeError: When it fails.
+    """
+    started = time.perf_counter()
+    with (
+        log.open("wb") as err,
+        subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err) as proc,
+        RssSampler(proc.pid) as sampler,
+    ):
+        out, _ = proc.communicate(timeout=RUN_TIMEOUT_S)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        msg = f"{cmd[0]} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+        raise RuntimeError(msg)
+    return seconds, sampler.peak_total, out.decode()
+
+
+def dlt_run(python: Path, url: str, work: Path) -> tuple[float, int, int]:
+    """dlt's ``rest_api`` source into a fresh DuckDB file (``benchmarks/dlt_pipeline.py``).
+
+    Returns:
+        (seconds, peak RSS in bytes, rows in the warehouse).
+    """
+    env = {**os.environ, "EB_API_KEY": API_KEY, "RUNTIME__DLTHUB_TELEMETRY": "false",
+           "PYTHONWARNINGS": "ignore"}  # fmt: skip
+    cmd = [str(python), str(ROOT / "benchmarks" / "dlt_pipeline.py"), url, str(work)]
+    seconds, peak, out = _sampled(cmd, env, work / "dlt.log")
+    return seconds, peak, int(json.loads(out.strip().splitlines()[-1])["rows"])
+
+
+def _side_by_side_case(  # noqa: PLR0913 - one case of the table
+    dlt_python: Path, contacts: int, latency_ms: float, repeats: int, *, rows: list[list[str]],
+    best: dict[str, float],
+) -> None:  # fmt: skip
+    pages = math.ceil(contacts / PAGE_SIZE)  # the last page has no cursor
+    label = f"{contacts:,}" + (f" @ {latency_ms:.0f} ms" if latency_ms else "")
+    with lean_server(contacts, latency_ms) as url, \
+            tempfile.TemporaryDirectory(prefix="eb-bench-") as tmp:  # fmt: skip
+        work = Path(tmp)
+        config = tap_config(url, work)
+        catalog = contacts_only_catalog(config, work)
+        for i in range(repeats):
+            plain = [str(BIN / "python"), "-c", _PLAIN_SCRIPT, url, str(pages + 1)]
+            secs, peak, out = _sampled(plain, dict(os.environ), work / "plain.log")
+            n, secs = json.loads(out)  # the loop's own time: Python's start-up not counted
+            runs: list[tuple[str, int, float, int]] = [("plain requests + json", n, secs, peak)]
+            _print(f"  {label} run {i + 1}: plain loop {secs:.1f} s")
+            n, secs, _, peak = tap_run(config, catalog)
+            runs.append(("tap-engagebay alone (to a pipe)", n, secs, peak))
+            _print(f"  {label} run {i + 1}: tap {secs:.1f} s")
+            with tempfile.TemporaryDirectory(prefix="eb-bench-m-") as mtmp:
+                secs, sampler, n, _ = meltano_run(url, Path(mtmp))
+            runs.append(("meltano run tap-engagebay target-duckdb", n, secs, sampler.peak_total))
+            _print(f"  {label} run {i + 1}: meltano {secs:.1f} s")
+            with tempfile.TemporaryDirectory(prefix="eb-bench-d-") as dtmp:
+                secs, peak, n = dlt_run(dlt_python, url, Path(dtmp))
+            runs.append(("dlt rest_api -> duckdb (jsonl)", n, secs, peak))
+            _print(f"  {label} run {i + 1}: dlt {secs:.1f} s")
+            for name, n, secs, peak in runs:
+                rate = n / secs
+                key = f"{label}|{name}"
+                best[key] = max(best.get(key, 0.0), rate)
+                bound = pages * latency_ms / 1000
+                rows.append([
+                    label, f"{name} (run {i + 1})",
+                    f"{n:,}" + ("" if n == contacts else f" (expected {contacts:,})"),
+                    f"{secs:,.1f}", f"{rate:,.0f}",
+                    f"{secs / bound:.2f}x" if latency_ms else "", mib(peak),
+                ])  # fmt: skip
+
+
+def side_by_side(sizes: list[int], latency: tuple[int, float], repeats: int) -> str:
+    """Benchmark 6: plain loop, tap, Meltano and dlt against the lean server, alternating.
+
+    Args:
+        sizes: Contact counts read with no latency.
+        latency: ``(contacts, ms per request)`` of the latency case.
+        repeats: Rounds of the four contenders at each size.
+
+    Returns:
+        The report section.
+    """
+    _print("\n## 6. Side by side against a lean server: tap, Meltano and dlt (contacts only)\n")
+    dlt_python = ensure_dlt()
+    compile_bytecode()
+    load = os.getloadavg()
+    rows: list[list[str]] = []
+    best: dict[str, float] = {}
+    cases = [(size, 0.0) for size in sizes] + [latency]
+    for contacts, ms in cases:
+        _side_by_side_case(dlt_python, contacts, ms, repeats, rows=rows, best=best)
+    end_load = os.getloadavg()
+    text = (
+        f"Load average at the start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+        f"(1/5/15 min), at the end {end_load[0]:.1f} / {end_load[1]:.1f} / "
+        f"{end_load[2]:.1f}.\n\n"
+    )
+    text += table(["contacts", "contender", "records / rows", "seconds", "per second",
+                   "wall / sequential bound", "peak RSS (MiB)"], rows)  # fmt: skip
+    lines = []
+    for contacts, ms in cases:
+        label = f"{contacts:,}" + (f" @ {ms:.0f} ms" if ms else "")
+        plain = best[f"{label}|plain requests + json"]
+        tap = best[f"{label}|tap-engagebay alone (to a pipe)"]
+        melt = best[f"{label}|meltano run tap-engagebay target-duckdb"]
+        dlt = best[f"{label}|dlt rest_api -> duckdb (jsonl)"]
+        lines.append(
+            f"- {label}: tap alone **{tap / plain:.2f}x** the plain loop; Meltano end "
+            f"to end **{melt / dlt:.2f}x** dlt's rows/s ({melt:,.0f} vs {dlt:,.0f})"
+        )
+    text += f"\n\nBest of {repeats} of each:\n\n" + "\n".join(lines)
     _print(text)
     return text

@@ -293,3 +293,86 @@ def table(headers: list[str], rows: list[list[t.Any]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" for _ in headers) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in cells]
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def lean_server(contacts: int, latency_ms: float = 0.0) -> Iterator[str]:
+    """Start ``benchmarks.lean_server`` for a demo account of ``contacts``; stop it after.
+
+    Its pages are rendered once per size into ``.bench-cache/`` (git-ignored) and reused.
+
+    Args:
+        contacts: Contacts in the account.
+        latency_ms: Delay of every API answer, in ms.
+
+    Yields:
+        Its base URL.
+
+    Raises:
+        RuntimeError: When it does not start (rendering included) within 30 minutes.
+    """
+    with tempfile.TemporaryDirectory(prefix="eb-bench-lean-") as tmp:
+        port_file = Path(tmp) / "url"
+        log_path = Path(tmp) / "server.log"
+        cmd = [sys.executable, "-m", "benchmarks.lean_server", "--contacts", str(contacts),
+               "--api-key", API_KEY, "--cache-dir", str(ROOT / ".bench-cache"),
+               "--port-file", str(port_file), "--latency-ms", str(latency_ms)]  # fmt: skip
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                deadline = time.monotonic() + 1800
+                while not port_file.exists():
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        msg = f"lean server did not start: {log_path.read_text()}"
+                        raise RuntimeError(msg)
+                    time.sleep(0.05)
+                yield port_file.read_text().strip()
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)
+                strays = log_path.read_text(errors="replace")
+                if strays:
+                    sys.stderr.write(strays)
+
+
+DLT_VENV = ROOT / ".venv-dlt"
+DLT_REQUIREMENT = "dlt[duckdb]==1.31.0"
+
+
+def ensure_dlt() -> Path:
+    """Install dlt with DuckDB into ``.venv-dlt`` from PyPI (once), apart from the project's.
+
+    Returns:
+        Its Python.
+    """
+    python = DLT_VENV / "bin" / "python"
+    probe = [str(python), "-c", "import dlt, duckdb; print(dlt.__version__)"]
+    if python.exists() and subprocess.run(probe, capture_output=True, check=False).returncode == 0:
+        return python
+    uv = str(BIN / "uv")
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(DLT_VENV)], check=True)
+    subprocess.run([uv, "pip", "install", "--quiet", "--python", str(python), DLT_REQUIREMENT],
+                   check=True)  # fmt: skip
+    return python
+
+
+def compile_bytecode() -> None:
+    """Compile every environment's modules once, as ``pip install`` does by default.
+
+    ``uv`` (which the bootstrap and Meltano use) does not, and with ``PYTHONDONTWRITEBYTECODE``
+    set every run would compile its imports again (~2 s of a tap's start-up here): without this
+    the contenders would not start on equal terms.
+    """
+    venvs = [ROOT / ".venv", ROOT / ".venv-meltano", DLT_VENV]
+    venvs += sorted(p.parent.parent for p in (ROOT / ".meltano").glob("*/*/venv/bin"))
+    for venv in venvs:
+        if (venv / "bin" / "python").exists():
+            subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q", "-j", "0",
+                            str(venv / "lib")], capture_output=True, check=False)  # fmt: skip
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", "tap_engagebay",
+                    "engagebay_sim", "loaders/target-duckdb-sdk/target_duckdb_sdk"],
+                   cwd=ROOT, capture_output=True, check=False)  # fmt: skip
