@@ -13,6 +13,7 @@ from http import HTTPStatus
 from urllib.parse import urlparse
 
 import backoff
+import msgspec
 import requests
 from singer_sdk import RESTStream, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
@@ -623,7 +624,7 @@ class EngageBayStream(RESTStream[str | None]):
             )
             raise UnexpectedBodyError(msg, response)
         try:
-            payload = json.loads(text)
+            payload = _loads(text)
         except ValueError as exc:
             msg = (
                 f"EngageBay answered invalid or truncated JSON for {where} "
@@ -885,6 +886,18 @@ class EngageBayStream(RESTStream[str | None]):
     def value_problems(self) -> dict[str, int]:
         """Values that did not fit their column (kept raw), counted for a warning."""
         return {}
+
+
+def _loads(text: str) -> t.Any:  # noqa: ANN401 - any JSON
+    """``json.loads``, through msgspec's decoder (faster) when that one can read the text.
+
+    What msgspec refuses (NaN, 1e400, lone surrogates, broken JSON) goes to ``json.loads``, so
+    the result, and the error, are always what ``json.loads`` gives.
+    """
+    try:
+        return msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
 
 
 def _reader_key(context: Context | None, sort_key: str, cursor: str | None) -> str:

@@ -50,6 +50,10 @@ RAW_PROPERTIES = "properties"
 _NUMBER_RE = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?")
 _NUMERIC = {"NUMBER", "CURRENCY", "DECIMAL", "FORMULA"}
 _JSON_TEXT_SYSTEM = {"address"}
+#: Field types whose values are parsed; every other type's text is kept as sent.
+_PARSED = {*_NUMERIC, "CHECKBOX", "MULTICHECKBOX", "DATE", "FILE", "JSON"}
+#: Distinct DATE texts remembered per account format (dates repeat: birthdays, renewals...).
+_DATE_CACHE_SIZE = 10_000
 
 #: The SYSTEM properties each entity documents (name -> field_type used for typing).
 SYSTEM_FIELDS: dict[str, dict[str, str]] = {
@@ -156,6 +160,7 @@ class DateReader:
         for token, directive in self._TOKENS:
             pattern = pattern.replace(token, directive)
         self.pattern = pattern
+        self._seen: dict[str, str] = {}
 
     def read(self, value: str) -> str:
         """Parse a DATE value.
@@ -170,6 +175,14 @@ class DateReader:
         Raises:
             PropertyParseError: When the value is none of those.
         """
+        seen = self._seen.get(value)
+        if seen is None:
+            seen = self._read(value)
+            if len(self._seen) < _DATE_CACHE_SIZE:
+                self._seen[value] = seen
+        return seen
+
+    def _read(self, value: str) -> str:
         text = value.strip()
         if text.isdigit():
             number = int(text)
@@ -334,9 +347,11 @@ class PropertyMap:
         Raises:
             PropertyParseError: When the value does not parse.
         """
+        ftype = field.field_type.upper()
+        if type(value) is str and ftype not in _PARSED and field.name not in _JSON_TEXT_SYSTEM:
+            return value if value.strip() else None  # text, the usual case: kept as sent
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        ftype = field.field_type.upper()
         if not isinstance(value, str):
             value = json.dumps(value) if isinstance(value, dict | list) else str(value)
         text = value.strip()
@@ -394,7 +409,7 @@ class PropertyMap:
         if not isinstance(properties, list):
             return columns, ([] if properties in (None, "") else [properties])
         for prop in properties:
-            if not isinstance(prop, t.Mapping):
+            if type(prop) is not dict and not isinstance(prop, t.Mapping):
                 leftovers.append(prop)
                 _count(counter, f"{stream}.properties[unreadable]")
                 continue

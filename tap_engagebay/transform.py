@@ -18,10 +18,14 @@ import math
 import re
 import typing as t
 
+import msgspec
+
 EXTRA_FIELDS = "extra_fields"
 _INT_RE = re.compile(r"^\s*-?\d+\s*$")
 _NUM_RE = re.compile(r"^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 _NUL = "\x00"
+_ESCAPED_NUL = b"\\u0000"
+_encode = msgspec.json.encode
 _REPLACEMENT = "\ufffd"
 # Epoch values beyond this (year 9999) are not times.
 _MAX_EPOCH_SECONDS = 253_402_300_799
@@ -33,6 +37,25 @@ class InvalidValueError(ValueError):
     """A value that does not fit the type of its column."""
 
 
+def has_nul(value: t.Any) -> bool:  # noqa: ANN401
+    """Whether a value may hold a NUL character anywhere (keys included).
+
+    One pass in C (msgspec's JSON encoder escapes every NUL as a backslash and ``u0000``)
+    instead of a walk in Python. It can say yes for a value without NUL (a backslash followed by
+    ``u0000`` in a text, or a value msgspec cannot write), never no for one with a NUL.
+
+    Args:
+        value: Any JSON value.
+
+    Returns:
+        False when there is certainly no NUL in it.
+    """
+    try:
+        return _ESCAPED_NUL in _encode(value)
+    except (TypeError, ValueError, OverflowError):
+        return True
+
+
 def scrub(value: t.Any) -> t.Any:  # noqa: ANN401
     """Replace NUL characters anywhere inside a value.
 
@@ -40,14 +63,23 @@ def scrub(value: t.Any) -> t.Any:  # noqa: ANN401
         value: Any JSON value.
 
     Returns:
-        The value with every NUL in its strings (keys included) replaced by U+FFFD.
+        The value with every NUL in its strings (keys included) replaced by U+FFFD (the value
+        itself when it has none).
     """
     if isinstance(value, str):
         return value.replace(_NUL, _REPLACEMENT) if _NUL in value else value
+    if isinstance(value, dict | list) and not has_nul(value):
+        return value
+    return _scrub_all(value)
+
+
+def _scrub_all(value: t.Any) -> t.Any:  # noqa: ANN401
+    if isinstance(value, str):
+        return value.replace(_NUL, _REPLACEMENT) if _NUL in value else value
     if isinstance(value, dict):
-        return {scrub(k): scrub(v) for k, v in value.items()}
+        return {_scrub_all(k): _scrub_all(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [scrub(v) for v in value]
+        return [_scrub_all(v) for v in value]
     return value
 
 
@@ -81,11 +113,18 @@ def epoch_to_iso(value: t.Any, *, milliseconds: bool = False) -> str | None:  # 
     return when.isoformat(timespec="milliseconds" if milliseconds else "seconds")
 
 
-def _types(spec: t.Mapping[str, t.Any]) -> set[str]:
+_NON_NULL_TYPES: dict[t.Any, frozenset[str]] = {}
+
+
+def _types(spec: t.Mapping[str, t.Any]) -> frozenset[str]:
+    """The types a property allows besides null (remembered per distinct ``type``)."""
     kind = spec.get("type")
-    if kind is None:
-        return set()
-    return {kind} if isinstance(kind, str) else set(kind)
+    key = tuple(kind) if isinstance(kind, list) else kind
+    found = _NON_NULL_TYPES.get(key)
+    if found is None:
+        named = set() if kind is None else {kind} if isinstance(kind, str) else set(kind)
+        found = _NON_NULL_TYPES.setdefault(key, frozenset(named - {"null"}))
+    return found
 
 
 def coerce(value: t.Any, spec: t.Mapping[str, t.Any]) -> t.Any:  # noqa: ANN401, C901, PLR0911, PLR0912
@@ -103,7 +142,7 @@ def coerce(value: t.Any, spec: t.Mapping[str, t.Any]) -> t.Any:  # noqa: ANN401,
     """
     if value is None:
         return None
-    types = _types(spec) - {"null"}
+    types = _types(spec)
     if not types:
         return value
     if "integer" in types:
@@ -173,11 +212,12 @@ def conform_record(  # noqa: PLR0913
     millis = set(ms_fields)
     out: dict[str, t.Any] = {}
     extra: dict[str, t.Any] = {}
+    clean = not has_nul(row)  # the usual case: one check for the whole record
     for raw_key, raw_value in row.items():
         if raw_key in PAGING_KEYS:
             continue
-        key = scrub(raw_key)
-        value = scrub(raw_value)
+        key = raw_key if clean else scrub(raw_key)
+        value = raw_value if clean else scrub(raw_value)
         spec = props.get(key)
         if spec is None or key == EXTRA_FIELDS:
             if key == EXTRA_FIELDS and isinstance(value, dict):
