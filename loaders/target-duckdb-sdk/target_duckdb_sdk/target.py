@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import decimal
 import sys
 import time
 import typing as t
 import weakref
 from pathlib import Path
 
+import msgspec
 from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import TargetLoadMethods
+from singer_sdk.singerlib.encoding import SimpleSingerReader
 from singer_sdk.sql import SQLTarget
 from typing_extensions import override
 
@@ -31,11 +34,39 @@ clock = time.monotonic
 DEFAULT_LOCK_TIMEOUT = 3000
 
 
+_DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
+
+
+class MsgSpecDecimalReader(SimpleSingerReader):
+    """The SDK's reader, decoding each line with msgspec (about twice as fast).
+
+    The values are the SDK's own: floats as ``Decimal``, every other value as ``json.loads``
+    gives it. What msgspec refuses (NaN, lone surrogates, a broken line) goes to the SDK's
+    decoder, so the result, or the error, is the SDK's.
+    """
+
+    def deserialize_json(self, line: str) -> dict[str, t.Any]:
+        """Decode one message.
+
+        Args:
+            line: The line.
+
+        Returns:
+            The message.
+        """
+        try:
+            message: dict[str, t.Any] = _DECODER.decode(line)
+        except msgspec.DecodeError:
+            return super().deserialize_json(line)
+        return message
+
+
 class TargetDuckDB(SQLTarget):
     """Singer target for DuckDB: typed columns, merge by key, ACTIVATE_VERSION."""
 
     name = "target-duckdb-sdk"
     default_sink_class = DuckDBSink
+    message_reader_class = MsgSpecDecimalReader
     #: When the last state was confirmed (``clock``); None until the first STATE.
     _state_confirmed_at: float | None = None
 
