@@ -2,8 +2,9 @@
 
 Run with the benchmark's own dlt environment (``.venv-dlt/bin/python``, see
 ``benchmarks.harness.ensure_dlt``), not the project's: ``python benchmarks/dlt_pipeline.py URL
-WORKDIR``, with the API key in ``EB_API_KEY``. It prints ``{"rows": N}`` (the contacts in the
-warehouse) when done.
+WORKDIR``, with the API key in ``EB_API_KEY`` (and ``EB_DLT_WRITE_DISPOSITION=merge`` to merge
+by id as the project's loader does, instead of dlt's default, append). It prints
+``{"rows": N}`` (the contacts in the warehouse) when done.
 
 The paginator reads the cursor from the last record of each page and sends it back in the POST
 form body (``cursor=...``), as the tap does: none of dlt's built-in paginators does that.
@@ -77,7 +78,8 @@ def main(argv: list[str]) -> int:
                 {
                     "name": "contacts",
                     "primary_key": "id",
-                    "write_disposition": "merge",
+                    # dlt's default (append): the tap's loader merges by id, which costs more
+                    "write_disposition": os.environ.get("EB_DLT_WRITE_DISPOSITION", "append"),
                     "endpoint": {
                         "path": "subscribers",
                         "method": "POST",

@@ -152,7 +152,12 @@ class LeanServer:
             while True:  # one request a turn; ends with the connection
                 try:
                     head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                except (
+                    asyncio.IncompleteReadError,
+                    asyncio.LimitOverrunError,
+                    ConnectionError,
+                    asyncio.CancelledError,  # the server is stopping
+                ):
                     return
                 lines = head.split(b"\r\n")
                 method, target, _ = lines[0].split(b" ", 2)
