@@ -54,6 +54,8 @@ _JSON_TEXT_SYSTEM = {"address"}
 _PARSED = {*_NUMERIC, "CHECKBOX", "MULTICHECKBOX", "DATE", "FILE", "JSON"}
 #: Distinct DATE texts remembered per account format (dates repeat: birthdays, renewals...).
 _DATE_CACHE_SIZE = 10_000
+#: Property (name, type) pairs whose column is remembered.
+_LOOKUPS_REMEMBERED = 10_000
 
 #: The SYSTEM properties each entity documents (name -> field_type used for typing).
 SYSTEM_FIELDS: dict[str, dict[str, str]] = {
@@ -243,6 +245,8 @@ class PropertyMap:
         self.custom: dict[str, Field] = {}
         self.by_identity: dict[str, Field] = {}
         self._custom_folded: dict[str, Field] = {}
+        #: ``lookup``'s answers by the property's (name, type), as sent.
+        self._found: dict[tuple[t.Any, t.Any], Field | None] = {}
         ordered = sorted(
             (d for d in custom_definitions if isinstance(d, t.Mapping)),
             key=lambda d: (_int_or_zero(d.get("created_time")), _int_or_zero(d.get("id"))),
@@ -334,6 +338,19 @@ class PropertyMap:
             return self.custom.get(name) or self._custom_folded.get(fold(name))
         return None
 
+    def _lookup_remembered(self, prop: t.Mapping[str, t.Any]) -> Field | None:
+        """``lookup``, answered from memory for a (name, type) seen before (bounded)."""
+        key = (prop.get("name"), prop.get("type"))
+        try:
+            return self._found[key]
+        except KeyError:
+            field = self._found[key] = self.lookup(prop)
+            if len(self._found) > _LOOKUPS_REMEMBERED:
+                self._found.clear()
+            return field
+        except TypeError:  # a name or type that is not hashable (a list...)
+            return self.lookup(prop)
+
     def parse(self, field: Field, value: t.Any) -> t.Any:  # noqa: ANN401, C901, PLR0911, PLR0912
         """Turn a property's string value into its column's type.
 
@@ -413,7 +430,7 @@ class PropertyMap:
                 leftovers.append(prop)
                 _count(counter, f"{stream}.properties[unreadable]")
                 continue
-            field = self.lookup(prop)
+            field = self._lookup_remembered(prop)
             if field is None:
                 leftovers.append(prop)
                 _count(counter, f"{stream}.properties[unknown:{prop.get('name')}]")

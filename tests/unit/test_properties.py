@@ -135,3 +135,14 @@ def test_empty_values_are_null_not_errors():
     assert columns == {"cf_number_field": None, "cf_date": None}
     assert leftovers == []
     assert counter == {}
+
+
+def test_a_system_and_a_custom_property_of_one_name_keep_their_columns_record_after_record():
+    custom = {"id": 50, "created_time": 30, "field_label": "country", "field_type": "NUMBER"}
+    pmap = PropertyMap("CONTACT", record_keys=["id"], custom_definitions=[custom])
+    columns = {f.name: f.column for f in pmap.fields if f.kind == "CUSTOM"}
+    for _ in range(2):  # the second record's properties are looked up again, not guessed
+        system, _ = pmap.flatten([prop("country", "France", kind="SYSTEM")])
+        mine, _ = pmap.flatten([prop("country", "42", "NUMBER")])
+        assert system == {"country": "France"}
+        assert mine == {columns["country"]: 42}
