@@ -603,45 +603,77 @@ def dlt_run(python: Path, url: str, work: Path) -> tuple[float, int, int]:
     return seconds, peak, int(json.loads(out.strip().splitlines()[-1])["rows"])
 
 
+_PLAIN = "plain requests + json"
+_TAP = "tap-engagebay alone (to a pipe)"
+_MELTANO = "meltano run tap-engagebay target-duckdb"
+_DLT = "dlt rest_api -> duckdb (jsonl)"
+
+
+def _contenders(dlt_python: Path, url: str, pages: int, work: Path, catalog: Path) -> dict[
+    str, t.Callable[[], tuple[int, float, int]]
+]:  # fmt: skip
+    """Each contender as a call returning (records or rows, seconds, peak RSS in bytes)."""
+
+    def plain() -> tuple[int, float, int]:
+        cmd = [str(BIN / "python"), "-c", _PLAIN_SCRIPT, url, str(pages + 1)]
+        _, peak, out = _sampled(cmd, dict(os.environ), work / "plain.log")
+        n, secs = json.loads(out)  # the loop's own time: Python's start-up not counted
+        return n, secs, peak
+
+    def tap() -> tuple[int, float, int]:
+        n, secs, _, peak = tap_run(tap_config(url, work), catalog)
+        return n, secs, peak
+
+    def meltano() -> tuple[int, float, int]:
+        with tempfile.TemporaryDirectory(prefix="eb-bench-m-") as mtmp:
+            try:
+                secs, sampler, n, _ = meltano_run(url, Path(mtmp))
+            except RuntimeError:
+                kept = ROOT / ".bench-cache" / "meltano-failed.log"
+                kept.write_bytes((Path(mtmp) / "meltano.log").read_bytes())
+                raise
+        return n, secs, sampler.peak_total
+
+    def dlt() -> tuple[int, float, int]:
+        with tempfile.TemporaryDirectory(prefix="eb-bench-d-") as dtmp:
+            secs, peak, n = dlt_run(dlt_python, url, Path(dtmp))
+        return n, secs, peak
+
+    return {_PLAIN: plain, _TAP: tap, _MELTANO: meltano, _DLT: dlt}
+
+
 def _side_by_side_case(  # noqa: PLR0913 - one case of the table
     dlt_python: Path, contacts: int, latency_ms: float, repeats: int, *, rows: list[list[str]],
     best: dict[str, float],
 ) -> None:  # fmt: skip
     pages = math.ceil(contacts / PAGE_SIZE)  # the last page has no cursor
+    bound = pages * latency_ms / 1000
     label = f"{contacts:,}" + (f" @ {latency_ms:.0f} ms" if latency_ms else "")
     with lean_server(contacts, latency_ms) as url, \
             tempfile.TemporaryDirectory(prefix="eb-bench-") as tmp:  # fmt: skip
         work = Path(tmp)
-        config = tap_config(url, work)
-        catalog = contacts_only_catalog(config, work)
+        catalog = contacts_only_catalog(tap_config(url, work), work)
+        contenders = _contenders(dlt_python, url, pages, work, catalog)
         for i in range(repeats):
-            plain = [str(BIN / "python"), "-c", _PLAIN_SCRIPT, url, str(pages + 1)]
-            secs, peak, out = _sampled(plain, dict(os.environ), work / "plain.log")
-            n, secs = json.loads(out)  # the loop's own time: Python's start-up not counted
-            runs: list[tuple[str, int, float, int]] = [("plain requests + json", n, secs, peak)]
-            _print(f"  {label} run {i + 1}: plain loop {secs:.1f} s")
-            n, secs, _, peak = tap_run(config, catalog)
-            runs.append(("tap-engagebay alone (to a pipe)", n, secs, peak))
-            _print(f"  {label} run {i + 1}: tap {secs:.1f} s")
-            with tempfile.TemporaryDirectory(prefix="eb-bench-m-") as mtmp:
-                secs, sampler, n, _ = meltano_run(url, Path(mtmp))
-            runs.append(("meltano run tap-engagebay target-duckdb", n, secs, sampler.peak_total))
-            _print(f"  {label} run {i + 1}: meltano {secs:.1f} s")
-            with tempfile.TemporaryDirectory(prefix="eb-bench-d-") as dtmp:
-                secs, peak, n = dlt_run(dlt_python, url, Path(dtmp))
-            runs.append(("dlt rest_api -> duckdb (jsonl)", n, secs, peak))
-            _print(f"  {label} run {i + 1}: dlt {secs:.1f} s")
-            for name, n, secs, peak in runs:
+            for name, run in contenders.items():
+                try:
+                    n, secs, peak = run()
+                except (RuntimeError, subprocess.SubprocessError, ValueError) as exc:
+                    # One contender failing costs the others nothing: its row says why.
+                    why = str(exc).strip().splitlines()[0][:120]
+                    rows.append([label, f"{name} (run {i + 1})", "**failed**", why, "", "", ""])
+                    _print(f"| {' | '.join(rows[-1])} |")
+                    continue
                 rate = n / secs
                 key = f"{label}|{name}"
                 best[key] = max(best.get(key, 0.0), rate)
-                bound = pages * latency_ms / 1000
                 rows.append([
                     label, f"{name} (run {i + 1})",
                     f"{n:,}" + ("" if n == contacts else f" (expected {contacts:,})"),
                     f"{secs:,.1f}", f"{rate:,.0f}",
                     f"{secs / bound:.2f}x" if latency_ms else "", mib(peak),
                 ])  # fmt: skip
+                _print(f"| {' | '.join(rows[-1])} |")
 
 
 def side_by_side(sizes: list[int], latency: tuple[int, float], repeats: int) -> str:
@@ -675,10 +707,8 @@ def side_by_side(sizes: list[int], latency: tuple[int, float], repeats: int) -> 
     lines = []
     for contacts, ms in cases:
         label = f"{contacts:,}" + (f" @ {ms:.0f} ms" if ms else "")
-        plain = best[f"{label}|plain requests + json"]
-        tap = best[f"{label}|tap-engagebay alone (to a pipe)"]
-        melt = best[f"{label}|meltano run tap-engagebay target-duckdb"]
-        dlt = best[f"{label}|dlt rest_api -> duckdb (jsonl)"]
+        plain, tap, melt, dlt = (best.get(f"{label}|{n}", math.nan) for n in
+                                 (_PLAIN, _TAP, _MELTANO, _DLT))  # fmt: skip
         lines.append(
             f"- {label}: tap alone **{tap / plain:.2f}x** the plain loop; Meltano end "
             f"to end **{melt / dlt:.2f}x** dlt's rows/s ({melt:,.0f} vs {dlt:,.0f})"
