@@ -10,6 +10,7 @@ import weakref
 from pathlib import Path
 
 import msgspec
+import simplejson
 from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import TargetLoadMethods
 from singer_sdk.singerlib.encoding import SimpleSingerReader
@@ -279,6 +280,22 @@ class TargetDuckDB(SQLTarget):
                 "Loading every batch to confirm the state (%.0f s since the last one)", waited
             )
             self.drain_all()
+
+    @override
+    def _write_state_message(self, state: dict[str, t.Any]) -> None:
+        """Confirm a state exactly as the tap sent it, numbers with a fraction included.
+
+        The SDK reads those as ``Decimal`` and its own writer (``json.dumps``) cannot write
+        them, which stopped the run at the first state confirmed mid-run (tap-engagebay's
+        ``resume.started_at``); simplejson writes each with all its digits.
+
+        Args:
+            state: The state.
+        """
+        state_json = simplejson.dumps(state, use_decimal=True)
+        self.logger.debug("Emitting completed target state %s", state_json)
+        sys.stdout.write(f"{state_json}\n")
+        sys.stdout.flush()
 
     @override
     def _reset_max_record_age(self) -> None:

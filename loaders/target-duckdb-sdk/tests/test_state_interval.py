@@ -102,3 +102,23 @@ def test_interval_zero_confirms_every_state_and_a_long_one_only_the_last(
     )
     assert _confirmed(capsys) == expected
     assert warehouse.one(f"SELECT count(*) FROM {SCHEMA}.people")[0] == 2
+
+
+def test_a_state_with_fractions_is_confirmed_with_every_digit(
+    warehouse: Warehouse, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # tap-engagebay's resume marker holds epoch seconds with a fraction; the SDK reads it as a
+    # Decimal, which its own writer (json.dumps) cannot write: the loader stopped there.
+    value = {"resume": {"started_at": 1796311878.8544736, "precise": 0.12345678901234567890123}}
+    line = (
+        '{"type":"STATE","value":'
+        + json.dumps(value).replace("0.12345678901234568", "0.12345678901234567890123")
+        + "}\n"
+    )
+    lines = [json.dumps(schema_message("people", PROPS)) + "\n",
+             json.dumps(record("people", {"id": 1})) + "\n", line]  # fmt: skip
+    _listen(warehouse, lines, state_interval_seconds=0)
+    out = [o for o in capsys.readouterr().out.splitlines() if o]
+    assert out, "the state was confirmed"
+    assert all('"precise": 0.12345678901234567890123' in o for o in out)
+    assert json.loads(out[-1])["resume"]["started_at"] == 1796311878.8544736
