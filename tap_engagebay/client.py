@@ -136,7 +136,7 @@ class EngageBayStream(RESTStream[str | None]):
         """The raw key in the ``Authorization`` header, no scheme."""
         return APIKeyAuthenticator(
             key="Authorization",
-            value=str(self.config["api_key"]),
+            value=str(self.config["api_key"]).strip(),
             location="header",
         )
 
@@ -324,7 +324,7 @@ class EngageBayStream(RESTStream[str | None]):
         Returns:
             The text with the key replaced.
         """
-        key = str(self.config.get("api_key") or "")
+        key = str(self.config.get("api_key") or "").strip()
         return text.replace(key, "[REDACTED]") if len(key) >= 4 else text  # noqa: PLR2004
 
     def validate_response(self, response: requests.Response) -> None:

@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import threading
+import traceback
 import typing as t
 from concurrent.futures import Future
 from functools import cached_property
@@ -61,15 +62,56 @@ class RedactingFilter(logging.Filter):
         Returns:
             Always True: the record is kept, redacted.
         """
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments not matching the format: kept as text
+            message = f"{record.msg} {record.args}"
+            record.msg, record.args = message, None
         if self.secret in message:
             record.msg = message.replace(self.secret, "[REDACTED]")
             record.args = None
-        if record.exc_info and record.exc_info[1] and self.secret in str(record.exc_info[1]):
-            record.exc_info = None
-            record.exc_text = None
-            record.msg = f"{record.msg} (traceback withheld: it contained a secret)"
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            text = "".join(traceback.format_exception(error)).rstrip("\n")
+            if self.secret in text:
+                record.exc_info = None
+                record.exc_text = text.replace(self.secret, "[REDACTED]")
         return True
+
+
+def api_key_of(config: t.Mapping[str, t.Any]) -> str:
+    """The ``api_key`` setting without surrounding whitespace (a header cannot carry it).
+
+    Args:
+        config: The tap's settings.
+
+    Returns:
+        The key, or "" when unset.
+    """
+    return str(config.get("api_key") or "").strip()
+
+
+def redact_every_log_record(secret: str) -> None:
+    """Redact the secret in every log record of this process, whatever logger or handler.
+
+    The redaction happens when a record is made, before any handler sees it: handlers added
+    to any logger (root, the tap's, the SDK's, urllib3's), now or later, get it redacted.
+
+    Args:
+        secret: The API key.
+    """
+    make_record = logging.getLogRecordFactory()
+    if secret in getattr(make_record, "redacts", ()):
+        return
+    redactor = RedactingFilter(secret)
+
+    def redacted_record(*args: t.Any, **kwargs: t.Any) -> logging.LogRecord:  # noqa: ANN401
+        record = make_record(*args, **kwargs)
+        redactor.filter(record)
+        return record
+
+    redacted_record.redacts = (*getattr(make_record, "redacts", ()), secret)  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacted_record)
 
 
 class TapEngageBay(Tap):
@@ -217,13 +259,9 @@ class TapEngageBay(Tap):
         super().__init__(*args, setup_mapper=False, **kwargs)
         if setup_mapper:
             self.setup_mapper()
-        key = str(self.config.get("api_key") or "")
+        key = api_key_of(self.config)
         if len(key) >= 4:  # noqa: PLR2004
-            redactor = RedactingFilter(key)
-            for handler in logging.getLogger().handlers:
-                handler.addFilter(redactor)
-            for handler in self.logger.handlers:
-                handler.addFilter(redactor)
+            redact_every_log_record(key)
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Validate the settings, saying in words why an ``api_url`` is refused.
