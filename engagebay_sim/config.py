@@ -40,6 +40,8 @@ class SimConfig:
         faults: Fault rules (see ``engagebay_sim.faults``).
         quota: Daily API call quota; None for unlimited.
         timeout_s: How long the ``timeout`` fault holds a request before dropping it.
+        clock_offset: Seconds the server's clock is ahead of this machine's (negative: behind):
+            its ``Date`` header and the times of records changed or created use it.
         anchor: Epoch seconds before which all base data is dated.
         user_name: Name of the API key's user (``users/profile/user-info``).
         user_email: Email of the API key's user.
@@ -65,6 +67,7 @@ class SimConfig:
     faults: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     quota: int | None = None
     timeout_s: float = 5.0
+    clock_offset: float = 0.0
     anchor: int = DEFAULT_ANCHOR
     user_name: str = "Sim Admin"
     user_email: str = "admin@sim.example.com"
