@@ -165,3 +165,49 @@ def test_each_retry_logs_its_wait(clock, caplog):
     [line] = [r.getMessage() for r in caplog.records if "Retrying" in r.getMessage()]
     assert line.startswith("Retrying POST /companies in 4.")
     assert "attempt 1 failed: EngageBay is rate limiting" in line
+
+
+def answer(status, body, content_type="application/json"):
+    response = requests.Response()
+    response.status_code = status
+    response._content = body.encode()
+    response.headers["Content-Type"] = content_type
+    response.url = "https://app.engagebay.com/dev/api/panel/companies"
+    response.request = requests.Request("POST", response.url).prepare()
+    return response
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "tries"),
+    [
+        (500, '{"error": "Server error"}', 3),
+        (503, "<html>busy</html>", 3),
+        (429, '{"error": "Too Many Requests"}', 3),
+        (200, "<?xml version='1.0'?><list/>", 3),
+        (200, "<!DOCTYPE html><html><body>Maintenance</body></html>", 3),
+        (200, '[{"id": 1}, {"id"', 3),
+        (200, '{"status": "error", "message": "Something went wrong"}', 3),
+        (200, '{"error": "API call limit reached"}', 1),
+        (401, '{"error": "UnAuthenticated User"}', 1),
+        (400, '{"error": "Invalid input."}', 1),
+        (404, "nope", 1),
+        (200, '[{"id": 1}]', 1),
+    ],
+)
+def test_which_answers_are_retried(clock, status, body, tries):
+    s = stream(max_retries=2)
+    calls = []
+
+    def send():
+        calls.append(1)
+        response = answer(status, body)
+        s.validate_response(response)
+        return response
+
+    try:
+        s.request_decorator(send)()
+    except FatalAPIError:
+        assert tries == 1
+    except RetriableAPIError:
+        pass
+    assert len(calls) == tries
