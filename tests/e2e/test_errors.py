@@ -78,9 +78,8 @@ def test_transient_faults_are_retried_and_nothing_is_lost(tmp_path, sim, kind):
     )
     assert run.tap_rc == 0, run.tap_stderr[-2000:]
     assert run.target_rc == 0, run.target_stderr[-2000:]
-    faulted = [r for r in sim.requests() if r.get("fault")]
-    assert len(faulted) == 2
-    assert "Retrying" in run.tap_stderr
+    # The tap retried each of the two failed answers once, saying why.
+    assert run.tap_stderr.count("Retrying") == 2, run.tap_stderr[-2000:]
     rows, ids = table_ids(run.database, "contacts")
     assert rows == len(ids) == sim.count("contacts")
 
