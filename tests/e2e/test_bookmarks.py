@@ -145,3 +145,32 @@ def test_a_429_with_retry_after_makes_the_tap_wait_that_long(tmp_path, make_sim)
     retry_after = 1  # the simulator's Retry-After
     assert len(waits) == 1, stderr[-2000:]
     assert retry_after <= waits[0] < retry_after + 1  # plus at most 1 s of jitter
+
+
+def test_an_incremental_bookmark_stops_at_the_servers_time_when_the_sync_began(tmp_path, make_sim):
+    sim, catalog = make_sim(clock_offset=-DAY)
+    oldest = int(next(iter(sim.truth("companies")))["id"])
+    first, _ = run_tap(tmp_path, sim, catalog, lookback_window=0)
+    seen = {}
+
+    def on_the_first_page(s):
+        if not s.requests("companies"):
+            s.after_requests(1, on_the_first_page)
+            return
+        seen["first page"] = s.now()
+        s.advance(60)  # changed once the changes pass has read its page: this run misses it
+        s.update("companies", oldest, name="Changed mid-run")
+        s.advance(60)  # created before the new records pass reads its page: this run reads it
+        seen["created"] = int(s.create("companies", name="Created mid-run")[0]["id"])
+
+    sim.clear_requests()
+    sim.after_requests(1, on_the_first_page)
+    second, _ = run_tap(tmp_path, sim, catalog, state=final_state(first), lookback_window=0)
+    got = records(second, "companies")
+    assert got[seen["created"]]["name"] == "Created mid-run"
+    assert oldest not in got
+    state = final_state(second)
+    bookmark = epoch(state["bookmarks"]["companies"]["replication_key_value"])
+    assert bookmark <= seen["first page"]
+    third, _ = run_tap(tmp_path, sim, catalog, state=state, lookback_window=0)
+    assert records(third, "companies")[oldest]["name"] == "Changed mid-run"
