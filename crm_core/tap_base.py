@@ -75,6 +75,14 @@ class CRMTap(Tap):
         """The run's request gate, stop flag and pool (``max_concurrent_requests``)."""
         return RunControl(int(self.config.get("max_concurrent_requests", 4)), name=self.name)
 
+    def extra_config_errors(self) -> list[str]:
+        """Checks of the settings beyond their JSON schema (taps override this).
+
+        Returns:
+            One line per problem, naming the setting and what to do.
+        """
+        return []
+
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Validate the settings, saying in words why a URL is refused.
 
@@ -88,10 +96,13 @@ class CRMTap(Tap):
             ConfigValidationError: When there are errors and ``raise_errors``.
         """
         errors = [self.redact(e) for e in super()._validate_config(raise_errors=False)]
-        try:
-            check_api_url(self.api_root, self.url_setting)
-        except UnsafeURLError as exc:
-            errors = [e for e in errors if f"config['{self.url_setting}']" not in e] + [str(exc)]
+        errors += self.extra_config_errors()
+        if self.api_root:
+            try:
+                check_api_url(self.api_root, self.url_setting)
+            except UnsafeURLError as exc:
+                errors = [e for e in errors if f"config['{self.url_setting}']" not in e]
+                errors.append(str(exc))
         if errors and raise_errors:
             summary = "Config validation failed: " + "; ".join(errors)
             raise ConfigValidationError(summary, errors=errors)

@@ -641,7 +641,8 @@ class EventsStream(AgileStream):
     Windows are disjoint (``[lo, lo + window - 1]``, both ends inclusive as the API reads
     them), so an event starting on a window's edge is read once. A first sync walks from
     ``start_date`` (or 2012) to ``events_lookahead_days`` ahead; later syncs start
-    ``events_lookback_days`` before the bookmark.
+    ``events_lookback_days`` before the bookmark. After each window the state holds where the
+    next one starts, so a run stopped midway (the quota) resumes there.
     """
 
     name = "events"
@@ -692,9 +693,17 @@ class EventsStream(AgileStream):
         now = time.time()
         full = self.replication_method == "FULL_TABLE"
         bookmark = None if full else state.get("replication_key_value")
+        resume = state.get(RESUME) if isinstance(state.get(RESUME), dict) else {}
+        after = int(resume.get("next_window", 0)) if resume else 0
+        if after:
+            self.logger.info("%s: resuming from the window starting %s", self.name, _iso(after))
         for lo, hi in self.windows(bookmark, now):
-            payload, _ = self.fetch(context, extra={"start": lo, "end": hi})
+            if hi < after:
+                continue
+            payload, _ = self.fetch(context, extra={"start": max(lo, after), "end": hi})
             yield from once_each(self.records_of(payload))
+            state[RESUME] = {"next_window": hi + 1}
+        state.pop(RESUME, None)
         state["replication_key_signpost"] = _iso(now)
 
 

@@ -8,7 +8,6 @@ from functools import cached_property
 
 from singer_sdk import typing as th
 from singer_sdk.contrib.msgspec import MsgSpecWriter
-from singer_sdk.exceptions import ConfigValidationError
 
 from crm_core.http import SAFE_URL_PATTERN
 from crm_core.isolation import run_cli
@@ -128,22 +127,15 @@ class TapAgileCRM(CRMTap):
         token = base64.b64encode(f"{email}:{key}".encode()).decode() if email and key else ""
         return tuple(v for v in (key, email, token, token.rstrip("=")) if v)
 
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        """Also require `domain` when `api_url` is not set.
-
-        Args:
-            raise_errors: Raise on errors.
+    def extra_config_errors(self) -> list[str]:
+        """`domain` is needed when `api_url` is not set.
 
         Returns:
-            The errors.
+            The problems.
         """
         if not self.config.get("api_url") and not self.config.get("domain"):
-            self._config["api_url"] = ""
-            errors = ["set `domain` (your Agile CRM subdomain, e.g. `mycompany`) or `api_url`"]
-            if raise_errors:
-                raise ConfigValidationError("Config validation failed: " + errors[0], errors=errors)
-            return errors
-        return super()._validate_config(raise_errors=raise_errors)
+            return ["set `domain` (your Agile CRM subdomain, e.g. `mycompany`) or `api_url`"]
+        return []
 
     def discover_streams(self) -> list[AgileStream]:
         """Every stream; nothing is fetched until a schema or a record is needed.
