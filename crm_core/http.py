@@ -223,11 +223,42 @@ class CRMStream(RESTStream[str | None]):
     def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
         """Make the progress final, unless the stream failed: its bookmark then stays.
 
+        A top-level stream that was read to the end also activates its full pass here.
+
         Args:
             state: As for the SDK.
         """
         if self.failure is None:
+            if not state and self.parent_stream_type is None:
+                self.activate_pass()
             super().finalize_state_progress_markers(state)
+
+    # ---- the full pass: ACTIVATE_VERSION once it was read to the end -----------------------
+
+    #: The version the records of this run's full pass carry (None: no full pass ran).
+    _pass_version: int | None = None
+
+    def _write_activate_version_message(self, full_table_version: int) -> None:
+        """Hold back the ACTIVATE_VERSION the SDK writes before the records.
+
+        Sent first, it would mark every row deleted until the pass re-read it, and leave them
+        so when the pass stops midway. ``activate_pass`` sends it once the pass is complete.
+
+        Args:
+            full_table_version: The version the records of the pass carry.
+        """
+        self._pass_version = full_table_version
+
+    def activate_pass(self) -> None:
+        """Send ACTIVATE_VERSION for this stream and its children: their pass is complete.
+
+        A child's failure fails its parent's tree, so a tree read to the end is complete.
+        """
+        if self._pass_version is not None:
+            super()._write_activate_version_message(self._pass_version)
+        for child in self.child_streams:
+            if isinstance(child, CRMStream) and child.selected:
+                child.activate_pass()
 
     # ---- request building ---------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.agilecrm.pipeline import STREAMS, query, run_pipeline, table_ids, tap_config
+from tests.agilecrm.pipeline import STREAMS, query, run_pipeline, run_tap, table_ids, tap_config
 
 
 def test_every_stream_exactly_once_in_duckdb(tmp_path, agile):
@@ -72,3 +72,23 @@ def test_custom_fields_are_typed_from_their_values(tmp_path, agile):
             custom.get("Seats"),
             custom.get("Deal source"),
         )
+
+
+def test_the_full_pass_activates_each_version_after_its_records(tmp_path, agile):
+    run = run_tap(tmp_path, tap_config(agile, reconcile=True))
+    assert run.rc == 0, run.stderr[-2000:]
+    for stream in ("contacts", "notes", "deal_notes", "tickets", "ticket_messages", "events"):
+        kinds = [m["type"] for m in run.messages if m.get("stream") == stream]
+        assert kinds.count("ACTIVATE_VERSION") == 1, stream
+        assert kinds[-1] == "ACTIVATE_VERSION", stream
+        assert "RECORD" in kinds, stream
+
+
+def test_a_failed_full_pass_marks_nothing_deleted(tmp_path, agile):
+    agile.set_faults([{"kind": "500", "rate": 1.0, "path": "/docs"}])
+    run = run_tap(tmp_path, tap_config(agile, reconcile=True, max_retries=0))
+    assert run.rc == 1
+    for stream in ("contacts", "notes", "documents"):
+        kinds = [m["type"] for m in run.messages if m.get("stream") == stream]
+        assert "ACTIVATE_VERSION" not in kinds, stream
+    assert any(m["type"] == "ACTIVATE_VERSION" for m in run.messages if m.get("stream") == "deals")
