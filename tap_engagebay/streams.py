@@ -652,6 +652,7 @@ class ContactChildStream(EngageBayStream):
         except NotFoundError:
             contact = context.get("contact_id") if context else None
             self.logger.warning("Contact %s disappeared while reading its %s", contact, self.name)
+            self.unread_parents.add(str(contact))
         return records
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
@@ -666,6 +667,22 @@ class ContactChildStream(EngageBayStream):
         key = str(context.get("contact_id")) if context else ""
         future = self._prefetched.pop(key, None)
         return future.result() if future is not None else self.read_contact(context)
+
+    def post_process(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Link the record to its contact: ``contact_id`` is the id the list was read for.
+
+        Args:
+            row: The raw record.
+            context: ``{"contact_id": ...}``.
+
+        Returns:
+            The record.
+        """
+        if context and context.get("contact_id") is not None:
+            row = {**row, "contact_id": context["contact_id"]}
+        return super().post_process(row, context)
 
 
 class NotesStream(ContactChildStream):
@@ -745,9 +762,10 @@ class CallLogsStream(ContactChildStream):
 class EventsStream(EngageBayStream):
     """Calendar events (``GET /calendar/event/list``), walked in millisecond windows.
 
-    A first sync walks from ``start_date`` (or 2015-01-01) to ``events_lookahead_days`` ahead;
-    later syncs start ``events_lookback_days`` before the bookmark, so events added or moved
-    within that span are read again. Events edited further back need a full sync.
+    A first sync and every full pass walk from ``start_date`` (or 2015-01-01) to
+    ``events_lookahead_days`` ahead; later syncs start ``events_lookback_days`` before the
+    bookmark, so events added or moved within that span are read again. Events edited further
+    back need a full sync.
     """
 
     name = "events"
@@ -811,7 +829,9 @@ class EventsStream(EngageBayStream):
     ) -> tuple[float, Iterable[list[dict[str, t.Any]]]]:
         """The sync's clock and its windows' events, read ahead in the tap's thread pool."""
         now = time.time()
-        windows = list(self.windows(state.get("replication_key_value"), now))
+        # The full pass reads every window: an event it skips would look deleted.
+        full = self.replication_method == "FULL_TABLE"
+        windows = list(self.windows(None if full else state.get("replication_key_value"), now))
         pool = self.lane
         if pool is None:
             return now, map(self.read_window, windows)

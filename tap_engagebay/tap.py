@@ -17,8 +17,10 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
 from singer_sdk.singerlib import StateMessage
 
+from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
 from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
 from tap_engagebay.prefetch import Lane, PriorityPool
+from tap_engagebay.progress import Progress, quiet_sdk_metrics
 from tap_engagebay.run_files import make_run_files_private
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
@@ -33,6 +35,8 @@ SAFE_URL_PATTERN = (
     r"|http://(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?)(/\S*)?$"
 )
 EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
+#: A number written as text: how Meltano passes a `kind: string` setting.
+NUMBER = r"^[0-9]+(\.[0-9]+)?$"
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
 #: What streams share, read once per run: deal tracks and custom field definitions.
 LOOKUPS: tuple[tuple[str, str], ...] = (
@@ -228,11 +232,19 @@ class TapEngageBay(Tap):
             description="Cap on the total time spent retrying one request.",
         ),
         th.Property(
+            "retry_wait_base",
+            # Meltano passes it as a string (`kind: string`: its decimal kind cannot be read
+            # from the environment), e.g. "0.5".
+            th.CustomType({"type": ["number", "string"], "minimum": 0, "pattern": NUMBER}),
+            default=DEFAULT_RETRY_WAIT_BASE,
+            description="First retry wait in seconds (fractions allowed, e.g. 0.5); doubles "
+            "each retry. A Retry-After header, when sent, sets the wait instead.",
+        ),
+        th.Property(
             "retry_wait_base_ms",
             th.IntegerType(minimum=0),
-            default=2000,
-            description="First retry wait in milliseconds; doubles each retry. A Retry-After "
-            "header, when sent, sets the wait instead.",
+            description="Deprecated, use retry_wait_base (seconds): the first retry wait in "
+            "milliseconds. When set, it is used, with a warning.",
         ),
         th.Property(
             "retry_wait_max",
@@ -278,6 +290,8 @@ class TapEngageBay(Tap):
         Raises:
             ConfigValidationError: When there are errors and ``raise_errors``.
         """
+        # The SDK has just set its metrics logger's level; discovery's first requests follow.
+        quiet_sdk_metrics(self.metrics_logger)
         errors = super()._validate_config(raise_errors=False)
         try:
             check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
@@ -286,6 +300,8 @@ class TapEngageBay(Tap):
         if errors and raise_errors:
             summary = "Config validation failed"
             raise ConfigValidationError(summary, errors=errors)
+        for warning in deprecated_settings(self.config):
+            self.logger.warning("%s", warning)
         return errors
 
     def setup_mapper(self) -> None:
@@ -384,6 +400,11 @@ class TapEngageBay(Tap):
         else:
             name = stream.name
         return pool.lane(names.index(name) if name in names else len(names))
+
+    @cached_property
+    def progress(self) -> Progress:
+        """Progress lines and summaries of the streams (see tap_engagebay.progress)."""
+        return Progress(self.logger)
 
     @cached_property
     def request_gate(self) -> threading.BoundedSemaphore:
