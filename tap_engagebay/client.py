@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import threading
 import typing as t
 from dataclasses import dataclass
@@ -22,9 +23,12 @@ from tap_engagebay.errors import (
     AuthenticationError,
     BadRequestError,
     ErrorInBodyError,
+    ForbiddenError,
+    InvalidCursorError,
     NotFoundError,
     QuotaExhaustedError,
     RateLimitedError,
+    StreamStoppedError,
     UnexpectedBodyError,
 )
 from tap_engagebay.pagination import LastRecordCursorPaginator
@@ -40,6 +44,10 @@ if t.TYPE_CHECKING:
 
 API_PREFIX = "/dev/api/panel"
 QUOTA_MARKERS = ("limit reached", "api call limit")
+#: What a 5xx says when the cursor it was sent is refused (retrying it cannot help).
+INVALID_CURSOR_MARKER = "invalid cursor"
+#: The SDK's own line when a stream's sync raises; the tap reports the failure itself.
+_SDK_UNHANDLED = "An unhandled error occurred while syncing '%s'"
 _BODY_SNIPPET = 300
 #: Pages of a listing read beyond the one being handled, when it is read to the end.
 READ_AHEAD_PAGES = 2
@@ -103,6 +111,38 @@ class EngageBayStream(RESTStream[str | None]):
     #: Top-level keys holding epoch seconds / epoch milliseconds.
     epoch_seconds_fields: tuple[str, ...] = ("created_time", "updated_time")
     epoch_ms_fields: tuple[str, ...] = ()
+    #: Why this stream failed in this run (None: it did not); set once, by the tap or, for a
+    #: child stream, by the stream itself. A failed stream sends no further request.
+    failure: BaseException | None = None
+
+    def fail(self, error: BaseException) -> None:
+        """Mark this stream failed for the rest of the run and cancel its reads ahead.
+
+        Args:
+            error: Why.
+        """
+        if self.failure is None:
+            self.failure = error
+        self.close_readers()
+
+    def log(
+        self,
+        message: str,
+        *args: t.Any,  # noqa: ANN401 - the SDK's signature
+        level: int = logging.INFO,
+        **kwargs: t.Any,  # noqa: ANN401
+    ) -> None:
+        """Log as the SDK does, but say what really happens when a stream's sync fails.
+
+        Args:
+            message: The message.
+            args: Its arguments.
+            level: The level.
+            kwargs: As for ``logging.Logger.log``.
+        """
+        if message == _SDK_UNHANDLED:
+            message = "Stream '%s' stopped on an error; the other streams go on (see the end)"
+        super().log(message, *args, level=level, **kwargs)
 
     @property
     def requests_session(self) -> requests.Session:
@@ -227,12 +267,16 @@ class EngageBayStream(RESTStream[str | None]):
 
         Raises:
             FatalAPIError: Another request already ended the sync (quota, refused key).
+            StreamStoppedError: This stream already failed in this run.
         """
         tap = self._tap
         with tap.request_gate:  # type: ignore[attr-defined]
             stop: FatalAPIError | None = tap.stop_error  # type: ignore[attr-defined]
             if stop is not None:
                 raise type(stop)(str(stop))
+            if self.failure is not None:
+                msg = f"{self.name} already failed in this run: {self.failure}"
+                raise StreamStoppedError(msg)
             try:
                 return super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
@@ -335,11 +379,13 @@ class EngageBayStream(RESTStream[str | None]):
 
         Raises:
             QuotaExhaustedError: The daily quota is used up.
-            AuthenticationError: 401/403.
+            AuthenticationError: 401.
+            ForbiddenError: 403.
             BadRequestError: 400.
             NotFoundError: 404.
             RateLimitedError: 429 without the quota text.
-            RetriableAPIError: 5xx.
+            InvalidCursorError: A 5xx saying the cursor sent is invalid.
+            RetriableAPIError: Any other 5xx.
             FatalAPIError: Any other 4xx.
             UnexpectedBodyError: A 2xx that is not JSON, or is cut off.
             ErrorInBodyError: A 2xx whose JSON is an error.
@@ -350,13 +396,19 @@ class EngageBayStream(RESTStream[str | None]):
         # Only an error answer can say the quota is used up: a record may well contain the words.
         if status >= HTTPStatus.BAD_REQUEST and _says_quota(response.text[:2000]):
             raise QuotaExhaustedError(_quota_message(where, status, body))
-        if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
+        if status == HTTPStatus.UNAUTHORIZED:
             msg = (
                 f"EngageBay refused the API key ({status} for {where}: {body}). Check the "
                 "`api_key` setting (EngageBay: Account Settings -> API -> REST API Key); the "
                 "REST API is only available on paid (Pro) plans."
             )
             raise AuthenticationError(msg)
+        if status == HTTPStatus.FORBIDDEN:
+            msg = (
+                f"EngageBay answered 403 Forbidden for {where}: {body} (the account's plan or "
+                "the key's user may not have this feature)"
+            )
+            raise ForbiddenError(msg)
         if status == HTTPStatus.BAD_REQUEST:
             msg = f"EngageBay answered 400 Bad Request for {where}: {body}"
             raise BadRequestError(msg)
@@ -367,6 +419,9 @@ class EngageBayStream(RESTStream[str | None]):
             msg = f"EngageBay is rate limiting (429 for {where})"
             raise RateLimitedError(msg, response)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            if INVALID_CURSOR_MARKER in response.text[:2000].lower():
+                msg = f"EngageBay refused the paging cursor ({status} for {where}: {body})"
+                raise InvalidCursorError(msg)
             msg = f"EngageBay server error {status} for {where}: {body}"
             raise RetriableAPIError(msg, response)
         if status >= HTTPStatus.BAD_REQUEST:

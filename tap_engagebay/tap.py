@@ -16,7 +16,13 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
 from singer_sdk.singerlib import StateMessage
 
-from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
+from tap_engagebay.errors import (
+    GLOBAL_ERRORS,
+    QuotaExhaustedError,
+    StreamsFailedError,
+    UnsafeURLError,
+    status_of,
+)
 from tap_engagebay.prefetch import Lane, PriorityPool
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
@@ -31,6 +37,7 @@ SAFE_URL_PATTERN = (
     r"|http://(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?)(/\S*)?$"
 )
 EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
+EXIT_FAILED = 1  # a refused key, or some streams failed (the others synced)
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
 #: What streams share, read once per run: deal tracks and custom field definitions.
 LOOKUPS: tuple[tuple[str, str], ...] = (
@@ -265,6 +272,7 @@ class TapEngageBay(Tap):
 
         Raises:
             QuotaExhaustedError: After writing the state reached so far.
+            StreamsFailedError: Some streams failed; every other one synced to its end.
         """
         if about or config is None:
             super().invoke(
@@ -293,6 +301,9 @@ class TapEngageBay(Tap):
             tap.finish_sync(exc)
             raise
         tap.finish_sync()
+        report = tap.failure_report()
+        if report:
+            raise StreamsFailedError(report)
 
     @property
     def max_in_flight(self) -> int:
@@ -337,6 +348,76 @@ class TapEngageBay(Tap):
 
     #: Set by the first answer that makes every further request pointless (quota, key).
     stop_error: FatalAPIError | None = None
+
+    def sync_all(self) -> None:  # type: ignore[misc]  # the SDK marks it final
+        """Sync every selected stream as the SDK does; a stream that fails fails alone.
+
+        The SDK's loop, each top-level ``stream.sync()`` wrapped: a failure that ends the run
+        (quota, refused key) stops everything; any other marks the stream (and its child
+        streams, whose pass is not complete either) failed, cancels its reads ahead, and the
+        next stream starts. A failed stream's state is not finalized: its bookmark stays, an
+        interrupted first sync keeps its resume cursor. ``failure_report`` tells the rest.
+
+        Raises:
+            Exception: What ends the whole run.
+        """
+        self._reset_state_progress_markers()
+        self._set_compatible_replication_methods()
+        if self.state:
+            self._state_writer.write_state(self.state)
+        for stream in self.streams.values():
+            if not stream.selected and not stream.has_selected_descendents:
+                self.logger.info("Skipping deselected stream '%s'.", stream.name)
+                continue
+            if stream.parent_stream_type:
+                continue  # synced by its parent
+            try:
+                stream.sync()
+            except Exception as exc:
+                if isinstance(exc, GLOBAL_ERRORS) or self.stop_error is not None:
+                    raise
+                self._stream_failed(stream, exc)  # type: ignore[arg-type]
+                continue
+            stream.finalize_state_progress_markers()
+        for stream in self.streams.values():
+            stream.log_sync_costs()
+
+    def _stream_failed(self, stream: EngageBayStream, error: Exception) -> None:
+        self.logger.error(
+            "Stream '%s' failed: %s. Its state stays where its data landed; "
+            "the other streams go on",
+            stream.name,
+            error,
+        )
+        stream.fail(error)
+        for child in stream.child_streams:
+            child.fail(error)  # type: ignore[attr-defined]
+
+    def failure_report(self) -> str:
+        """One line per stream that failed in this run (empty when none did).
+
+        Returns:
+            The lines: the stream, its endpoint, what the API answered, how to deselect it.
+        """
+        lines = []
+        streams = list(self.streams.values())
+        for stream in streams:
+            error = stream.failure  # type: ignore[attr-defined]
+            if error is None:
+                continue
+            parent = next((p for p in streams if type(p) is stream.parent_stream_type), None)
+            if parent is not None and parent.failure is error:  # type: ignore[attr-defined]
+                continue  # told on its parent's line
+            children = [c.name for c in stream.child_streams if c.failure is error]  # type: ignore[attr-defined]
+            also = f" (and its child streams {', '.join(children)})" if children else ""
+            endpoint = f"{getattr(stream, 'http_method', 'GET')} {getattr(stream, 'path', '')}"
+            lines.append(
+                f"stream {stream.name}{also} failed: {endpoint} "
+                f"answered {status_of(error)}. The other streams synced and their state is "
+                f"saved. To stop syncing it: meltano select {self.name} --exclude "
+                f"{stream.name} '*' (the select pattern !{stream.name}.*)"
+            )
+        return "\n".join(lines)
 
     def warm_up(self) -> None:
         """Start the first requests of every selected stream, once, before the sync begins.
@@ -411,7 +492,10 @@ class TapEngageBay(Tap):
             try:
                 found = self._lookups[key] = found.result()
             except Exception as exc:
-                self._stop_lookups(exc)
+                # Only what ends the run stops the other lookups; any other failure is the
+                # failure of the streams that need this one (the future keeps the error).
+                if isinstance(exc, GLOBAL_ERRORS):
+                    self._stop_lookups(exc)
                 raise
         records: list[dict[str, t.Any]] = found
         return records
@@ -455,12 +539,12 @@ class TapEngageBay(Tap):
 
 
 def main() -> None:
-    """Run the tap's command line, ending cleanly on a quota or a refused key."""
+    """Run the tap's command line, ending cleanly on a quota, a refused key, failed streams."""
     try:
         TapEngageBay.cli()
     except QuotaExhaustedError as exc:
         sys.stderr.write(f"tap-engagebay: {exc}\n")
         sys.exit(EXIT_QUOTA)
     except FatalAPIError as exc:
-        sys.stderr.write(f"tap-engagebay: {exc}\n")
-        sys.exit(1)
+        sys.stderr.writelines(f"tap-engagebay: {line}\n" for line in str(exc).splitlines())
+        sys.exit(EXIT_FAILED)
