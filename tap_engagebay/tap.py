@@ -392,6 +392,9 @@ class TapEngageBay(Tap):
         stream.fail(error)
         for child in stream.child_streams:
             child.fail(error)  # type: ignore[attr-defined]
+        # What the stream reached is saved at once, not finalized: its bookmark stays, its
+        # resume cursor is the last page whose records were all written (or was dropped).
+        self._state_writer.write_state(self.state)
 
     def failure_report(self) -> str:
         """One line per stream that failed in this run (empty when none did).

@@ -116,10 +116,11 @@ def test_a_refused_key_still_stops_everything_at_once(tmp_path, sim):
     assert len([r for r in sim.requests() if r["path"].startswith("/dev/api")]) <= 4
 
 
-@pytest.mark.parametrize("kind", ["404", "invalid_cursor"])
-def test_a_saved_cursor_refused_with_a_4xx_restarts_the_list_once(tmp_path, sim, kind):
+@pytest.mark.parametrize("fault", [{"kind": "404", "nth": [1], "path": "/subscribers"}, None])
+def test_a_saved_cursor_the_api_refuses_restarts_the_list_once(tmp_path, sim, fault):
+    # None: the simulator's own answer to an unknown cursor, a 500 saying "Invalid cursor".
     state = {"bookmarks": {"contacts": {"resume": {"cursor": "stale", "started_at": 1}}}}
-    sim.set_faults([{"kind": kind, "nth": [1], "path": "/subscribers"}])
+    sim.set_faults([fault] if fault else [])
     catalog = catalog_selecting(sim.url, sim.config.api_key, {"contacts"})
     sim.clear_requests()
     run = run_pipeline(
@@ -127,10 +128,28 @@ def test_a_saved_cursor_refused_with_a_4xx_restarts_the_list_once(tmp_path, sim,
     )
     assert run.tap_rc == 0, run.tap_stderr[-2000:]
     assert "saved cursor was refused" in run.tap_stderr
-    refused = [r for r in sim.requests("/dev/api/panel/subscribers") if r.get("fault")]
-    assert len(refused) == 1  # not retried
+    stale = [r for r in sim.requests() if r["form"].get("cursor") == "stale"]
+    assert len(stale) == 1  # not retried
+    assert stale[0]["status"] in {404, 500}
     assert_complete(run, sim, ["contacts"])
     assert "resume" not in run.state["bookmarks"]["contacts"]
+
+
+def test_a_refused_cursor_is_dropped_even_when_the_fresh_start_fails(tmp_path, sim):
+    state = {"bookmarks": {"contacts": {"resume": {"cursor": "stale", "started_at": 1}}}}
+    catalog = catalog_selecting(sim.url, sim.config.api_key, {"contacts"})
+    sim.set_faults([
+        {"kind": "404", "nth": [1], "path": "/subscribers"},
+        {"kind": "503", "rate": 1.0, "path": "/subscribers"},
+    ])  # fmt: skip
+    run = run_pipeline(
+        tmp_path, sim.url, api_key=sim.config.api_key, state=state, catalog=catalog, tap_config=FAST
+    )
+    assert run.tap_rc == 1, run.tap_stderr[-2000:]
+    assert run.target_rc == 0
+    assert "stream contacts" in run.tap_stderr
+    # The next run does not try the refused cursor again.
+    assert run.state["bookmarks"]["contacts"].get("resume", {}).get("cursor") != "stale"
 
 
 def test_an_api_that_ignores_the_sort_key_still_finds_every_change(tmp_path, sim):
