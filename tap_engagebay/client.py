@@ -132,7 +132,7 @@ class EngageBayStream(RESTStream[str | None]):
         level: int = logging.INFO,
         **kwargs: t.Any,  # noqa: ANN401
     ) -> None:
-        """Log as the SDK does, but say what really happens when a stream's sync fails.
+        """Log as the SDK does, but not its "unhandled error" line: the tap handles it.
 
         Args:
             message: The message.
@@ -141,7 +141,8 @@ class EngageBayStream(RESTStream[str | None]):
             kwargs: As for ``logging.Logger.log``.
         """
         if message == _SDK_UNHANDLED:
-            message = "Stream '%s' stopped on an error; the other streams go on (see the end)"
+            # The tap logs the failure itself, with its cause and what happens next.
+            message, level = "Stream '%s' stopped on an error", logging.DEBUG
         super().log(message, *args, level=level, **kwargs)
 
     @property
@@ -249,8 +250,18 @@ class EngageBayStream(RESTStream[str | None]):
 
         Returns:
             The response, its decoded body in ``eb_payload``.
+
+        Raises:
+            Exception: What the request ended with, its ``endpoint`` attribute set (e.g.
+                ``GET /forms``) for the failed-stream report.
         """
-        response: requests.Response = self.request_decorator(self._request)(request, context)
+        try:
+            response: requests.Response = self.request_decorator(self._request)(request, context)
+        except Exception as exc:
+            if getattr(exc, "endpoint", None) is None:
+                path = urlparse(request.url or "").path.removeprefix(API_PREFIX)
+                setattr(exc, "endpoint", f"{request.method} {path}")  # noqa: B010
+            raise
         return response
 
     def _request(

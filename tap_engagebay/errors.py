@@ -88,6 +88,19 @@ class UnsafeURLError(ValueError):
 GLOBAL_ERRORS = (QuotaExhaustedError, AuthenticationError)
 
 
+def endpoint_of(error: BaseException) -> str | None:
+    """The request a failure came from (set by the stream that sent it), e.g. ``GET /forms``.
+
+    Args:
+        error: Why a stream failed.
+
+    Returns:
+        The method and path, or None when no request failed (e.g. a bad record).
+    """
+    endpoint = getattr(error, "endpoint", None)
+    return endpoint if isinstance(endpoint, str) else None
+
+
 def status_of(error: BaseException) -> str:
     """What the API answered, in a few words, for a stream's failure line.
 

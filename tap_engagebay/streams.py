@@ -358,14 +358,28 @@ class PropertiesMixin(ListStream):
     entity: str = ""
     base_columns: t.ClassVar[list[th.Property[t.Any]]] = []
 
+    #: Why the custom field definitions could not be read: the stream fails at its turn.
+    lookup_failure: Exception | None = None
+
     @cached_property
     def property_map(self) -> PropertyMap:
-        """Columns for this entity's SYSTEM and CUSTOM properties (fetched once)."""
+        """Columns for this entity's SYSTEM and CUSTOM properties (fetched once).
+
+        If the definitions cannot be read, the schema has no custom columns and the stream
+        fails when its turn comes (not the catalog, which would cost every stream its data).
+        """
         keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
+        try:
+            definitions = self._tap.custom_field_definitions(self.entity)  # type: ignore[attr-defined]
+        except Exception as exc:
+            if isinstance(exc, GLOBAL_ERRORS):
+                raise
+            self.lookup_failure = exc
+            definitions = []
         return PropertyMap(
             self.entity,
             record_keys=keys,
-            custom_definitions=self._tap.custom_field_definitions(self.entity),  # type: ignore[attr-defined]
+            custom_definitions=definitions,
             date_format=str(self.config.get("date_format", "DD/MM/YYYY")),
         )
 
@@ -379,6 +393,22 @@ class PropertiesMixin(ListStream):
         )
         base["properties"].update(self.property_map.schema_properties())
         return base
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Read as lists do, unless the custom field definitions could not be read.
+
+        Args:
+            context: The partition.
+
+        Returns:
+            Raw records.
+
+        Raises:
+            Exception: Why the definitions could not be read.
+        """
+        if self.lookup_failure is not None:
+            raise self.lookup_failure
+        return super().get_records(context)
 
     def post_process(
         self, row: dict[str, t.Any], context: Context | None = None

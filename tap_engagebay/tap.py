@@ -21,6 +21,7 @@ from tap_engagebay.errors import (
     QuotaExhaustedError,
     StreamsFailedError,
     UnsafeURLError,
+    endpoint_of,
     status_of,
 )
 from tap_engagebay.prefetch import Lane, PriorityPool
@@ -397,10 +398,10 @@ class TapEngageBay(Tap):
         self._state_writer.write_state(self.state)
 
     def failure_report(self) -> str:
-        """One line per stream that failed in this run (empty when none did).
+        """One line per stream that failed in this run, then a summary (empty when none did).
 
         Returns:
-            The lines: the stream, its endpoint, what the API answered, how to deselect it.
+            The lines: the stream, the endpoint, what it answered, how to deselect it.
         """
         lines = []
         streams = list(self.streams.values())
@@ -413,12 +414,21 @@ class TapEngageBay(Tap):
                 continue  # told on its parent's line
             children = [c.name for c in stream.child_streams if c.failure is error]  # type: ignore[attr-defined]
             also = f" (and its child streams {', '.join(children)})" if children else ""
-            endpoint = f"{getattr(stream, 'http_method', 'GET')} {getattr(stream, 'path', '')}"
+            endpoint = endpoint_of(error) or (
+                f"{getattr(stream, 'http_method', 'GET')} {getattr(stream, 'path', '')}"
+            )
             lines.append(
-                f"stream {stream.name}{also} failed: {endpoint} "
-                f"answered {status_of(error)}. The other streams synced and their state is "
-                f"saved. To stop syncing it: meltano select {self.name} --exclude "
-                f"{stream.name} '*' (the select pattern !{stream.name}.*)"
+                f"stream {stream.name}{also} failed: {endpoint} answered {status_of(error)}; "
+                f"to stop syncing it: meltano select {self.name} --exclude {stream.name} '*' "
+                f"(select pattern !{stream.name}.*)"
+            )
+        if lines:
+            selected = [s for s in streams if s.selected]
+            failed = [s for s in selected if s.failure is not None]  # type: ignore[attr-defined]
+            lines.append(
+                f"{len(failed)} of {len(selected)} selected streams failed; the other "
+                f"{len(selected) - len(failed)} synced to the end and their state is saved. "
+                "The next run reads the failed ones again from their saved state."
             )
         return "\n".join(lines)
 
@@ -434,7 +444,14 @@ class TapEngageBay(Tap):
         self._warmed = True
         for stream in self.streams.values():
             if stream.selected and not stream.parent_stream_type:
-                stream.warm_up()  # type: ignore[attr-defined]
+                try:
+                    stream.warm_up()  # type: ignore[attr-defined]
+                except Exception as exc:
+                    # E.g. the deal tracks could not be read: the stream meets the same error
+                    # at its turn, and fails alone then.
+                    if isinstance(exc, GLOBAL_ERRORS):
+                        raise
+                    self.logger.warning("Could not start reading %s early: %s", stream.name, exc)
 
     _warmed = False
 
@@ -487,10 +504,10 @@ class TapEngageBay(Tap):
                     if other not in self._lookups:
                         self._lookups[other] = pool.submit(self._read_lookup, other, other_path)
             else:
-                self._lookups[key] = self._read_lookup(key, path)
+                self._lookups[key] = self._read_lookup_now(key, path)
         found = self._lookups.get(key)
         if found is None:
-            found = self._lookups[key] = self._read_lookup(key, path)
+            found = self._lookups[key] = self._read_lookup_now(key, path)
         if isinstance(found, Future):
             try:
                 found = self._lookups[key] = found.result()
@@ -502,6 +519,15 @@ class TapEngageBay(Tap):
                 raise
         records: list[dict[str, t.Any]] = found
         return records
+
+    def _read_lookup_now(self, key: str, path: str) -> Future[list[dict[str, t.Any]]]:
+        """Read a lookup on this thread; its answer or its failure, kept like a pool's."""
+        done: Future[list[dict[str, t.Any]]] = Future()
+        try:
+            done.set_result(self._read_lookup(key, path))
+        except Exception as exc:  # noqa: BLE001 - kept, and raised to every stream that needs it
+            done.set_exception(exc)
+        return done
 
     def _stop_lookups(self, error: Exception) -> None:
         """A lookup failed and ends the run: the others stop at their next attempt."""

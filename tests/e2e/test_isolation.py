@@ -68,6 +68,26 @@ def test_an_endpoint_the_plan_lacks_fails_that_stream_only(tmp_path, sim, kind, 
         assert "replication_key_value" not in bookmarks.get("contacts", {})
 
 
+@pytest.mark.parametrize(
+    ("path", "failed", "in_flight"),
+    [
+        ("/customfields/list/TICKET", {"tickets", "custom_fields"}, 4),
+        ("/tracks", {"deals", "tracks"}, 1),
+    ],
+)
+def test_a_missing_lookup_fails_only_the_streams_needing_it(tmp_path, sim, path, failed, in_flight):
+    sim.set_faults([{"kind": "404", "rate": 1.0, "path": path}])
+    tap_config = {**FAST, "max_concurrent_requests": in_flight}
+    run = run_pipeline(tmp_path, sim.url, api_key=sim.config.api_key, tap_config=tap_config)
+    assert run.tap_rc == 1, run.tap_stderr[-2000:]
+    assert run.target_rc == 0, run.target_stderr[-2000:]
+    assert_complete(run, sim, [s for s in STREAMS_WITH_IDS if s not in failed])
+    lines = failure_lines(run.tap_stderr)
+    assert {line.split()[2] for line in lines} == failed
+    assert all(f"GET {path} answered 404 Not Found" in line for line in lines)
+    assert len([r for r in sim.requests() if r["path"].endswith(path)]) == 1  # asked once
+
+
 def test_a_missing_child_endpoint_fails_that_child_only_and_is_not_asked_again(tmp_path, sim):
     sim.set_faults([{"kind": "404", "rate": 1.0, "path": "/call-logs"}])
     run = run_pipeline(tmp_path, sim.url, api_key=sim.config.api_key, tap_config=FAST)
