@@ -72,6 +72,7 @@ def test_an_endpoint_the_plan_lacks_fails_that_stream_only(tmp_path, sim, kind, 
     ("path", "failed", "in_flight"),
     [
         ("/customfields/list/TICKET", {"tickets", "custom_fields"}, 4),
+        ("/tracks", {"deals", "tracks"}, 4),
         ("/tracks", {"deals", "tracks"}, 1),
     ],
 )
