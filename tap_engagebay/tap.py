@@ -304,7 +304,9 @@ class TapEngageBay(Tap):
         tap.finish_sync()
         report = tap.failure_report()
         if report:
-            raise StreamsFailedError(report)
+            # Printed outside logging (and its redacting filter): redacted here.
+            key = str(tap.config.get("api_key") or "")
+            raise StreamsFailedError(report.replace(key, "[REDACTED]") if len(key) >= 4 else report)  # noqa: PLR2004
 
     @property
     def max_in_flight(self) -> int:
@@ -414,11 +416,11 @@ class TapEngageBay(Tap):
                 continue  # told on its parent's line
             children = [c.name for c in stream.child_streams if c.failure is error]  # type: ignore[attr-defined]
             also = f" (and its child streams {', '.join(children)})" if children else ""
-            endpoint = endpoint_of(error) or (
-                f"{getattr(stream, 'http_method', 'GET')} {getattr(stream, 'path', '')}"
-            )
+            endpoint = endpoint_of(error)
+            # Not an answer (e.g. a record the tap could not handle): the error says what.
+            cause = f"{endpoint} answered {status_of(error)}" if endpoint else repr(error)
             lines.append(
-                f"stream {stream.name}{also} failed: {endpoint} answered {status_of(error)}; "
+                f"stream {stream.name}{also} failed: {cause}; "
                 f"to stop syncing it: meltano select {self.name} --exclude {stream.name} '*' "
                 f"(select pattern !{stream.name}.*)"
             )
