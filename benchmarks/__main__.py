@@ -10,7 +10,7 @@ import typing as t
 
 from benchmarks import bench
 
-SECTIONS = ("throughput", "e2e", "latency", "requests")
+SECTIONS = ("throughput", "e2e", "latency", "requests", "reconcile")
 
 
 def _ints(text: str) -> list[int]:
@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latency-ms", type=float, default=150.0)
     p.add_argument("--concurrency", type=_ints, default=[1, 4, 8, 16])
     p.add_argument("--requests-contacts", type=int, default=500)
+    p.add_argument("--reconcile-sizes", type=_ints, default=[2_000, 20_000],
+                   help="full sync vs full pass contact counts, comma separated")  # fmt: skip
     return p
 
 
@@ -60,6 +62,8 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         bench.latency(args.latency_contacts, args.latency_ms, args.concurrency)
     if "requests" in only:
         bench.request_counts(args.requests_contacts)
+    if "reconcile" in only:
+        bench.full_pass(args.reconcile_sizes)
     return 0
 
 

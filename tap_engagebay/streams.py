@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
 import threading
@@ -11,6 +12,7 @@ from functools import cached_property
 
 from singer_sdk import typing as th
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.singerlib import Metadata, Schema
 
 from tap_engagebay.client import EngageBayStream, Page, payload_of
 from tap_engagebay.errors import (
@@ -20,7 +22,12 @@ from tap_engagebay.errors import (
     StreamStoppedError,
 )
 from tap_engagebay.prefetch import OrderedPrefetch
-from tap_engagebay.properties import RAW_PROPERTIES, PropertyMap
+from tap_engagebay.properties import (
+    RAW_PROPERTIES,
+    CustomColumnsError,
+    PropertyMap,
+    read_custom_columns,
+)
 from tap_engagebay.schemas_base import (
     BOOL,
     ID,
@@ -39,8 +46,11 @@ if t.TYPE_CHECKING:
     from concurrent.futures import Future
 
     from singer_sdk.helpers.types import Context
+    from singer_sdk.singerlib import Catalog
 
 MODIFIED = "modified_time"
+#: Where a stream's state keeps its custom fields' columns.
+CUSTOM_COLUMNS = "custom_columns"
 #: The entity types with custom fields (``/customfields/list/{scope}``).
 CUSTOM_SCOPES = ("CONTACT", "DEAL", "COMPANY", "TICKET")
 #: Calendar windows read ahead per allowed request in flight.
@@ -361,12 +371,18 @@ class PropertiesMixin(ListStream):
     #: Why the custom field definitions could not be read: the stream fails at its turn.
     lookup_failure: Exception | None = None
 
-    @cached_property
-    def property_map(self) -> PropertyMap:
-        """Columns for this entity's SYSTEM and CUSTOM properties (fetched once).
+    def make_property_map(self, known_columns: t.Mapping[str, t.Any] | None) -> PropertyMap:
+        """Columns for this entity's SYSTEM and CUSTOM properties.
 
         If the definitions cannot be read, the schema has no custom columns and the stream
         fails when its turn comes (not the catalog, which would cost every stream its data).
+
+        Args:
+            known_columns: The custom fields' columns of earlier runs, or None for the
+                names a first run gives.
+
+        Returns:
+            The map.
         """
         keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
         try:
@@ -381,7 +397,74 @@ class PropertiesMixin(ListStream):
             record_keys=keys,
             custom_definitions=definitions,
             date_format=str(self.config.get("date_format", "DD/MM/YYYY")),
+            known_columns=known_columns,
         )
+
+    @cached_property
+    def property_map(self) -> PropertyMap:
+        """The columns of this run: each custom field's column of earlier runs, kept.
+
+        The columns are remembered in the stream's state (``custom_columns``), written with
+        its STATE messages.
+        """
+        known = self.stream_state.get(CUSTOM_COLUMNS)
+        if known is not None:
+            try:
+                known = read_custom_columns(known)
+            except CustomColumnsError as exc:
+                self.logger.warning(
+                    "%s: the state's bookmarks.%s.%s is unreadable (%s); custom fields get "
+                    "the columns a first run gives them (check their names in the warehouse)",
+                    self.name,
+                    self.name,
+                    CUSTOM_COLUMNS,
+                    exc,
+                )
+                known = None
+        property_map = self.make_property_map(known)
+        for note in property_map.notes:
+            self.logger.warning("%s: %s", self.name, note)
+        self.stream_state[CUSTOM_COLUMNS] = property_map.custom_columns
+        return property_map
+
+    def apply_catalog(self, catalog: Catalog) -> None:
+        """Take a catalog, its custom-field columns renamed to this run's.
+
+        A catalog from ``--discover`` names custom fields as a first run would; with a state,
+        a field may keep another name (its column of earlier runs). The catalog's schema gets
+        this run's columns, and each column the selection its field had in the catalog, so
+        the SCHEMA message, the records and ``select`` patterns agree.
+
+        Args:
+            catalog: The input catalog (changed in place: the SDK's mapper reads it).
+        """
+        super().apply_catalog(catalog)
+        entry = catalog.get_stream(self.name)
+        if entry is None or not self.selected:
+            return
+        run = self.property_map
+        first = self.make_property_map(None)
+        schema_dict = entry.schema.to_dict()
+        properties = schema_dict.setdefault("properties", {})
+        metadata = entry.metadata
+        old = {crumb: metadata[crumb] for crumb in list(metadata)}
+        for field in [*first.by_identity.values(), *run.by_identity.values()]:
+            properties.pop(field.column, None)
+            metadata.pop(("properties", field.column), None)
+        for identity, field in run.by_identity.items():
+            properties[field.column] = field.json_schema
+            was = first.by_identity.get(identity)
+            crumbs = [("properties", c) for c in (was.column if was else "", field.column)]
+            found = next((old[c] for c in crumbs if c in old), None)
+            metadata[("properties", field.column)] = (
+                copy.deepcopy(found)
+                if found
+                else Metadata(inclusion=Metadata.InclusionType.AVAILABLE)
+            )
+        entry.schema = Schema.from_dict(schema_dict)
+        self._input_schema = schema_dict
+        self._metadata = None
+        self._mask = None
 
     @cached_property
     def schema(self) -> dict[str, t.Any]:
@@ -722,6 +805,7 @@ class ContactChildStream(EngageBayStream):
                 self.logger.warning(
                     "Contact %s disappeared while reading its %s", contact, self.name
                 )
+                self.unread_parents.add(str(contact))
                 return records
         except Exception as exc:
             if not isinstance(exc, GLOBAL_ERRORS):
@@ -777,6 +861,22 @@ class ContactChildStream(EngageBayStream):
         while self._prefetched:
             _, future = self._prefetched.popitem()
             future.cancel()
+
+    def post_process(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Link the record to its contact: ``contact_id`` is the id the list was read for.
+
+        Args:
+            row: The raw record.
+            context: ``{"contact_id": ...}``.
+
+        Returns:
+            The record.
+        """
+        if context and context.get("contact_id") is not None:
+            row = {**row, "contact_id": context["contact_id"]}
+        return super().post_process(row, context)
 
 
 class NotesStream(ContactChildStream):
@@ -856,9 +956,10 @@ class CallLogsStream(ContactChildStream):
 class EventsStream(EngageBayStream):
     """Calendar events (``GET /calendar/event/list``), walked in millisecond windows.
 
-    A first sync walks from ``start_date`` (or 2015-01-01) to ``events_lookahead_days`` ahead;
-    later syncs start ``events_lookback_days`` before the bookmark, so events added or moved
-    within that span are read again. Events edited further back need a full sync.
+    A first sync and every full pass walk from ``start_date`` (or 2015-01-01) to
+    ``events_lookahead_days`` ahead; later syncs start ``events_lookback_days`` before the
+    bookmark, so events added or moved within that span are read again. Events edited further
+    back need a full sync.
     """
 
     name = "events"
@@ -922,7 +1023,9 @@ class EventsStream(EngageBayStream):
     ) -> tuple[float, Iterable[list[dict[str, t.Any]]]]:
         """The sync's clock and its windows' events, read ahead in the tap's thread pool."""
         now = time.time()
-        windows = list(self.windows(state.get("replication_key_value"), now))
+        # The full pass reads every window: an event it skips would look deleted.
+        full = self.replication_method == "FULL_TABLE"
+        windows = list(self.windows(None if full else state.get("replication_key_value"), now))
         pool = self.lane
         if pool is None:
             return now, map(self.read_window, windows)

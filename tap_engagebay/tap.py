@@ -16,6 +16,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
 from singer_sdk.singerlib import StateMessage
 
+from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
 from tap_engagebay.errors import (
     GLOBAL_ERRORS,
     QuotaExhaustedError,
@@ -25,6 +26,8 @@ from tap_engagebay.errors import (
     status_of,
 )
 from tap_engagebay.prefetch import Lane, PriorityPool
+from tap_engagebay.progress import Progress, quiet_sdk_metrics
+from tap_engagebay.run_files import make_run_files_private
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
@@ -39,6 +42,8 @@ SAFE_URL_PATTERN = (
 )
 EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
 EXIT_FAILED = 1  # a refused key, or some streams failed (the others synced)
+#: A number written as text: how Meltano passes a `kind: string` setting.
+NUMBER = r"^[0-9]+(\.[0-9]+)?$"
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
 #: What streams share, read once per run: deal tracks and custom field definitions.
 LOOKUPS: tuple[tuple[str, str], ...] = (
@@ -193,11 +198,19 @@ class TapEngageBay(Tap):
             description="Cap on the total time spent retrying one request.",
         ),
         th.Property(
+            "retry_wait_base",
+            # Meltano passes it as a string (`kind: string`: its decimal kind cannot be read
+            # from the environment), e.g. "0.5".
+            th.CustomType({"type": ["number", "string"], "minimum": 0, "pattern": NUMBER}),
+            default=DEFAULT_RETRY_WAIT_BASE,
+            description="First retry wait in seconds (fractions allowed, e.g. 0.5); doubles "
+            "each retry. A Retry-After header, when sent, sets the wait instead.",
+        ),
+        th.Property(
             "retry_wait_base_ms",
             th.IntegerType(minimum=0),
-            default=2000,
-            description="First retry wait in milliseconds; doubles each retry. A Retry-After "
-            "header, when sent, sets the wait instead.",
+            description="Deprecated, use retry_wait_base (seconds): the first retry wait in "
+            "milliseconds. When set, it is used, with a warning.",
         ),
         th.Property(
             "retry_wait_max",
@@ -218,7 +231,12 @@ class TapEngageBay(Tap):
             ConfigValidationError: When ``api_url`` is not safe.
         """
         self._lookups: dict[str, t.Any] = dict(self.known_lookups)
-        super().__init__(*args, **kwargs)
+        # The SDK sets up its mapper (which reads every stream's schema) before it loads the
+        # state; custom-field columns depend on the state, so the mapper comes after it.
+        setup_mapper = kwargs.pop("setup_mapper", True)
+        super().__init__(*args, setup_mapper=False, **kwargs)
+        if setup_mapper:
+            self.setup_mapper()
         key = str(self.config.get("api_key") or "")
         if len(key) >= 4:  # noqa: PLR2004
             redactor = RedactingFilter(key)
@@ -242,6 +260,8 @@ class TapEngageBay(Tap):
         Raises:
             ConfigValidationError: When there are errors and ``raise_errors``.
         """
+        # The SDK has just set its metrics logger's level; discovery's first requests follow.
+        quiet_sdk_metrics(self.metrics_logger)
         errors = super()._validate_config(raise_errors=False)
         try:
             check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
@@ -250,7 +270,20 @@ class TapEngageBay(Tap):
         if errors and raise_errors:
             summary = "Config validation failed"
             raise ConfigValidationError(summary, errors=errors)
+        for warning in deprecated_settings(self.config):
+            self.logger.warning("%s", warning)
         return errors
+
+    def setup_mapper(self) -> None:
+        """Set up the SDK's mapper once the streams have taken the input catalog.
+
+        The streams rename the custom-field columns of an input catalog to this run's
+        (``PropertiesMixin.apply_catalog``); the mapper, which writes the SCHEMA messages,
+        must read the catalog after that.
+        """
+        if self.input_catalog is not None:
+            _ = self.streams
+        super().setup_mapper()
 
     @classmethod
     def invoke(  # type: ignore[override]
@@ -343,6 +376,11 @@ class TapEngageBay(Tap):
         else:
             name = stream.name
         return pool.lane(names.index(name) if name in names else len(names))
+
+    @cached_property
+    def progress(self) -> Progress:
+        """Progress lines and summaries of the streams (see tap_engagebay.progress)."""
+        return Progress(self.logger)
 
     @cached_property
     def request_gate(self) -> threading.BoundedSemaphore:
@@ -570,7 +608,11 @@ class TapEngageBay(Tap):
 
 
 def main() -> None:
-    """Run the tap's command line, ending cleanly on a quota, a refused key, failed streams."""
+    """Run the tap's command line, ending cleanly on a quota, a refused key, failed streams.
+
+    Started by Meltano, it first makes Meltano's run files private (``run_files``).
+    """
+    make_run_files_private(sys.argv)
     try:
         TapEngageBay.cli()
     except QuotaExhaustedError as exc:

@@ -64,31 +64,22 @@ def run_pipeline(  # noqa: PLR0913
     Returns:
         The run's outcome.
     """
-    workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / "warehouse.duckdb"
-    tap_cfg = {
-        "api_key": api_key,
-        "api_url": api_url,
-        "retry_wait_base_ms": 10,
-        **(tap_config or {}),
-    }
-    (workdir / "tap.json").write_text(json.dumps(tap_cfg))
-    tgt_cfg = {"path": str(database), "default_target_schema": SCHEMA, **(target_config or {})}
-    (workdir / "target.json").write_text(json.dumps(tgt_cfg))
-    tap_cmd = [str(BIN / "tap-engagebay"), "--config", str(workdir / "tap.json")]
-    if state is not None:
-        (workdir / "state.json").write_text(json.dumps(state))
-        tap_cmd += ["--state", str(workdir / "state.json")]
-    if catalog is not None:
-        (workdir / "catalog.json").write_text(json.dumps(catalog))
-        tap_cmd += ["--catalog", str(workdir / "catalog.json")]
+    tap_cmd, target_cmd, database = _commands(
+        workdir,
+        api_url,
+        api_key=api_key,
+        state=state,
+        tap_config=tap_config,
+        target_config=target_config,
+        catalog=catalog,
+    )
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     tap_err = (workdir / "tap.stderr").open("w+")
     tgt_err = (workdir / "target.stderr").open("w+")
     with tap_err, tgt_err:
         tap = subprocess.Popen(tap_cmd, stdout=subprocess.PIPE, stderr=tap_err, env=env)
         target = subprocess.Popen(
-            [str(BIN / "target-duckdb-sdk"), "--config", str(workdir / "target.json")],
+            target_cmd,
             stdin=tap.stdout,
             stdout=subprocess.PIPE,
             stderr=tgt_err,
@@ -104,6 +95,93 @@ def run_pipeline(  # noqa: PLR0913
         return Run(
             tap.returncode, target.returncode, tap_err.read(), tgt_err.read(), states, database
         )
+
+
+def _commands(  # noqa: PLR0913
+    workdir: Path,
+    api_url: str,
+    *,
+    api_key: str,
+    state: dict[str, t.Any] | None,
+    tap_config: dict[str, t.Any] | None,
+    target_config: dict[str, t.Any] | None,
+    catalog: dict[str, t.Any] | None,
+) -> tuple[list[str], list[str], Path]:
+    """Write the configs (and state, catalog) and return the tap's and the loader's commands."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    database = workdir / "warehouse.duckdb"
+    tap_cfg = {
+        "api_key": api_key,
+        "api_url": api_url,
+        "retry_wait_base": 0.01,
+        **(tap_config or {}),
+    }
+    (workdir / "tap.json").write_text(json.dumps(tap_cfg))
+    tgt_cfg = {"path": str(database), "default_target_schema": SCHEMA, **(target_config or {})}
+    (workdir / "target.json").write_text(json.dumps(tgt_cfg))
+    tap_cmd = [str(BIN / "tap-engagebay"), "--config", str(workdir / "tap.json")]
+    if state is not None:
+        (workdir / "state.json").write_text(json.dumps(state))
+        tap_cmd += ["--state", str(workdir / "state.json")]
+    if catalog is not None:
+        (workdir / "catalog.json").write_text(json.dumps(catalog))
+        tap_cmd += ["--catalog", str(workdir / "catalog.json")]
+    target_cmd = [str(BIN / "target-duckdb-sdk"), "--config", str(workdir / "target.json")]
+    return tap_cmd, target_cmd, database
+
+
+@dataclass
+class Started:
+    """A pipeline still running: the tap's stdout feeds the loader; the loader's is a pipe."""
+
+    tap: subprocess.Popen[bytes]
+    target: subprocess.Popen[bytes]
+    database: Path
+
+
+def start_pipeline(  # noqa: PLR0913
+    workdir: Path,
+    api_url: str,
+    *,
+    api_key: str = "sim-key",
+    state: dict[str, t.Any] | None = None,
+    tap_config: dict[str, t.Any] | None = None,
+    target_config: dict[str, t.Any] | None = None,
+    catalog: dict[str, t.Any] | None = None,
+) -> Started:
+    """Start tap-engagebay | target-duckdb-sdk and return at once (the caller ends them).
+
+    Args:
+        workdir: Folder for configs; the warehouse is ``workdir/warehouse.duckdb``.
+        api_url: The simulator's URL.
+        api_key: The key to send.
+        state: A state to start from.
+        tap_config: Settings added to the tap's.
+        target_config: Settings added to the loader's.
+        catalog: A catalog to pass (selection).
+
+    Returns:
+        The two processes; their stderr goes to ``workdir/tap.stderr`` and ``target.stderr``.
+    """
+    tap_cmd, target_cmd, database = _commands(
+        workdir,
+        api_url,
+        api_key=api_key,
+        state=state,
+        tap_config=tap_config,
+        target_config=target_config,
+        catalog=catalog,
+    )
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    with (workdir / "tap.stderr").open("w") as tap_err:
+        tap = subprocess.Popen(tap_cmd, stdout=subprocess.PIPE, stderr=tap_err, env=env)
+    with (workdir / "target.stderr").open("w") as tgt_err:
+        target = subprocess.Popen(
+            target_cmd, stdin=tap.stdout, stdout=subprocess.PIPE, stderr=tgt_err, env=env
+        )
+    assert tap.stdout is not None
+    tap.stdout.close()
+    return Started(tap, target, database)
 
 
 def catalog_selecting(api_url: str, api_key: str, streams: set[str]) -> dict[str, t.Any]:

@@ -38,7 +38,7 @@ def run_tap(tmp_path, sim, *, key=None, extra=None, timeout=120):
     config = {
         "api_key": key or sim.config.api_key,
         "api_url": sim.url,
-        "retry_wait_base_ms": 10,
+        "retry_wait_base": 0.01,
         "max_retries": 3,
         **(extra or {}),
     }

@@ -66,7 +66,7 @@ def run_tap_debug(tmp_path, sim, key, *args):
                 "api_key": key,
                 "api_url": sim.url,
                 "max_retries": 1,
-                "retry_wait_base_ms": 10,
+                "retry_wait_base": 0.01,
                 "page_size": 7,
             }
         )

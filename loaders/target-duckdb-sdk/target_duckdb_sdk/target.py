@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+import time
 import typing as t
+import weakref
+from pathlib import Path
 
 from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import TargetLoadMethods
@@ -10,6 +14,7 @@ from singer_sdk.sql import SQLTarget
 from typing_extensions import override
 
 from target_duckdb_sdk.connector import DEFAULT_MEMORY_LIMIT
+from target_duckdb_sdk.lock import WarehouseBusyError, WarehouseLock
 from target_duckdb_sdk.sink import DuckDBSink
 
 if t.TYPE_CHECKING:
@@ -18,6 +23,12 @@ if t.TYPE_CHECKING:
     from singer_sdk.sinks import Sink
 
 DEFAULT_SCHEMA = "engagebay"
+#: Seconds between confirmed states when ``state_interval_seconds`` is not set.
+STATE_INTERVAL_DEFAULT = 60
+#: The clock of ``state_interval_seconds`` (a name of its own so that tests can drive it).
+clock = time.monotonic
+#: Seconds a loader waits for another run writing the same file (as the README's cron lines).
+DEFAULT_LOCK_TIMEOUT = 3000
 
 
 class TargetDuckDB(SQLTarget):
@@ -25,6 +36,8 @@ class TargetDuckDB(SQLTarget):
 
     name = "target-duckdb-sdk"
     default_sink_class = DuckDBSink
+    #: When the last state was confirmed (``clock``); None until the first STATE.
+    _state_confirmed_at: float | None = None
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -58,6 +71,17 @@ class TargetDuckDB(SQLTarget):
                 "A batch also ends when its staged rows reach this many bytes (DuckDB's memory "
                 f"for a load follows the batch's bytes); {DuckDBSink.MAX_BYTES_DEFAULT} when "
                 "not set."
+            ),
+        ),
+        th.Property(
+            "state_interval_seconds",
+            th.NumberType,
+            title="State Interval Seconds",
+            description=(
+                "At the first STATE message this many seconds after the last confirmed one, "
+                "every pending batch is loaded and that state confirmed (written to stdout, "
+                "where Meltano saves it): a killed run resumes from at most about this long "
+                f"ago. {STATE_INTERVAL_DEFAULT} when not set; 0 confirms every STATE message."
             ),
         ),
         th.Property(
@@ -119,12 +143,72 @@ class TargetDuckDB(SQLTarget):
             ),
         ),
         th.Property(
+            "lock_timeout",
+            th.IntegerType(minimum=0),
+            default=DEFAULT_LOCK_TIMEOUT,
+            title="Wait for another run (seconds)",
+            description=(
+                "One run writes a database file at a time: the loader holds a lock on "
+                "`<path>.lock` from start to end. A second run's loader waits up to this many "
+                "seconds for the first to end, then stops with a message naming it (0: do not "
+                "wait)."
+            ),
+        ),
+        th.Property(
             "temp_dir",
             th.StringType,
             title="Staging folder",
             description="Folder for the per-batch staging files (default: the system's).",
         ),
     ).to_dict()
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Validate the settings, then take the warehouse file's lock (waiting for its holder).
+
+        Args:
+            args: As for the SDK's target.
+            kwargs: As for the SDK's target.
+        """
+        super().__init__(*args, **kwargs)
+        self.warehouse_lock = WarehouseLock(Path(str(self.config["path"])).expanduser().resolve())
+        timeout = float(self.config.get("lock_timeout", DEFAULT_LOCK_TIMEOUT))
+        self.warehouse_lock.acquire(timeout, self.logger)
+        # An in-process caller that never reaches the end of the pipe still lets go of it.
+        weakref.finalize(self, self.warehouse_lock.release)
+
+    @override
+    def process_endofpipe(self) -> None:
+        """Load what is left, then let the next run write."""
+        try:
+            super().process_endofpipe()
+        finally:
+            self.warehouse_lock.release()
+
+    @classmethod
+    @override
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: t.Any = None,
+        file_input: t.IO[str] | None = None,
+    ) -> None:
+        """Run the target; a warehouse kept busy by another run ends it with one line.
+
+        Args:
+            about: Display package metadata and settings.
+            about_format: Output style for ``--about``.
+            config: Configuration inputs.
+            file_input: A file to read messages from instead of standard input.
+        """
+        try:
+            super().invoke(
+                about=about, about_format=about_format, config=config, file_input=file_input
+            )
+        except WarehouseBusyError as exc:
+            sys.stderr.write(f"{cls.name}: {exc}\n")
+            sys.exit(1)
 
     @property
     @override
@@ -135,6 +219,41 @@ class TargetDuckDB(SQLTarget):
     @max_parallelism.setter
     def max_parallelism(self, new_value: int) -> None:
         _ = new_value
+
+    @property
+    def state_interval(self) -> float:
+        """Seconds between confirmed states (``state_interval_seconds``)."""
+        value = self.config.get("state_interval_seconds")
+        return float(STATE_INTERVAL_DEFAULT if value is None else value)
+
+    @override
+    def _process_state_message(self, message_dict: dict) -> None:
+        """Keep the state; once ``state_interval_seconds`` passed, load everything and confirm it.
+
+        The SDK confirms a state only when it drains every sink: when a record is five minutes
+        old (``_MAX_RECORD_AGE_IN_MINUTES``) or at the end. A state is due here, on its own
+        message, because every record the tap sent before it has arrived: confirming it at
+        once loses nothing, and later records are not yet covered by any state.
+
+        Args:
+            message_dict: The STATE message.
+        """
+        super()._process_state_message(message_dict)
+        now = clock()
+        if self._state_confirmed_at is None:
+            self._state_confirmed_at = now
+        waited = now - self._state_confirmed_at
+        if waited >= self.state_interval:
+            self.logger.info(
+                "Loading every batch to confirm the state (%.0f s since the last one)", waited
+            )
+            self.drain_all()
+
+    @override
+    def _reset_max_record_age(self) -> None:
+        """Every full drain confirms the latest state: the interval starts again."""
+        super()._reset_max_record_age()
+        self._state_confirmed_at = clock()
 
     @override
     def get_sink(

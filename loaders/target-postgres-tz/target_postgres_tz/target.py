@@ -21,6 +21,7 @@ named `version`, which SQLAlchemy refuses in an UPDATE of a table that has a col
 from __future__ import annotations
 
 import datetime as dt
+import time
 import typing as t
 from functools import cached_property
 
@@ -32,6 +33,9 @@ from target_postgres.target import TargetPostgres
 
 if t.TYPE_CHECKING:
     from singer_sdk.sql.connector import JSONSchemaToSQL
+
+#: Seconds between confirmed states when ``state_interval_seconds`` is not set.
+STATE_INTERVAL_DEFAULT = 60
 
 
 def timestamptz(_schema: dict[str, t.Any]) -> TIMESTAMP:
@@ -116,3 +120,44 @@ class TargetPostgresTZ(TargetPostgres):
 
     package_name = "target-postgres-tz"
     default_sink_class = PostgresTZSink
+    config_jsonschema: t.ClassVar[dict[str, t.Any]] = {
+        **TargetPostgres.config_jsonschema,
+        "properties": {
+            **TargetPostgres.config_jsonschema["properties"],
+            "state_interval_seconds": {
+                "type": ["number", "null"],
+                "title": "State Interval Seconds",
+                "description": (
+                    "At the first STATE message this many seconds after the last confirmed one, "
+                    "every pending batch is loaded and that state confirmed: a killed run "
+                    f"resumes from at most about this long ago. {STATE_INTERVAL_DEFAULT} when "
+                    "not set; 0 confirms every STATE message."
+                ),
+            },
+        },
+    }
+    #: When the last state was confirmed (``time.monotonic``); None until the first STATE.
+    _state_confirmed_at: float | None = None
+
+    def _process_state_message(self, message_dict: dict[str, t.Any]) -> None:
+        """Keep the state; once ``state_interval_seconds`` passed, load everything and confirm it.
+
+        The SDK alone confirms a state only when a record is five minutes old or at the end
+        (the same change as in target-duckdb-sdk).
+
+        Args:
+            message_dict: The STATE message.
+        """
+        super()._process_state_message(message_dict)
+        value = self.config.get("state_interval_seconds")
+        interval = float(STATE_INTERVAL_DEFAULT if value is None else value)
+        now = time.monotonic()
+        if self._state_confirmed_at is None:
+            self._state_confirmed_at = now
+        if now - self._state_confirmed_at >= interval:
+            self.drain_all()
+
+    def _reset_max_record_age(self) -> None:
+        """Every full drain confirms the latest state: the interval starts again."""
+        super()._reset_max_record_age()
+        self._state_confirmed_at = time.monotonic()
