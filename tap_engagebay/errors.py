@@ -98,7 +98,12 @@ def endpoint_of(error: BaseException) -> str | None:
         The method and path, or None when no request failed (e.g. a bad record).
     """
     endpoint = getattr(error, "endpoint", None)
-    return endpoint if isinstance(endpoint, str) else None
+    if isinstance(endpoint, str):
+        return endpoint
+    # A failure the tap raised about an answer (e.g. "this endpoint is missing") names it as
+    # its cause.
+    cause = error.__cause__
+    return endpoint_of(cause) if cause is not None else None
 
 
 def status_of(error: BaseException) -> str:
@@ -113,6 +118,8 @@ def status_of(error: BaseException) -> str:
     status = getattr(error, "status", None)
     if isinstance(status, str):
         return status
+    if getattr(error, "endpoint", None) is None and error.__cause__ is not None:
+        return status_of(error.__cause__)
     response = getattr(error, "response", None)
     code = getattr(response, "status_code", None)
     if isinstance(code, int):
