@@ -683,6 +683,10 @@ class Handler(BaseHTTPRequestHandler):
         elif kind in {"500", "502", "503"}:
             status = int(kind)
             body = _json({"error": "Server error", "status": kind})
+        elif kind in {"403", "404"}:
+            status = int(kind)
+            error = "Forbidden" if kind == "403" else "Resource not found"
+            body = _json({"error": error, "status": kind})
         elif kind == "invalid_cursor":
             from engagebay_sim.api import CURSOR_ERROR  # noqa: PLC0415
 
