@@ -32,6 +32,7 @@ from tap_engagebay.errors import (
     RateLimitedError,
     StreamStoppedError,
     UnexpectedBodyError,
+    UnreachableHostError,
 )
 from tap_engagebay.pagination import LastRecordCursorPaginator
 from tap_engagebay.prefetch import PageReader
@@ -62,6 +63,14 @@ RESUME_NOTE = (
     "previous bookmark, or, on a first sync, from the page cursor saved in `resume`."
 )
 DEFAULT_RETRY_WAIT_BASE = 2.0
+#: Until the API host has answered once in a run, a request that cannot connect (name not
+#: found, connection refused, no answer to connect) is tried this many times in all, each
+#: attempt waiting at most ``CONNECT_TIMEOUT`` s to connect and at most ``CONNECT_WAIT_MAX`` s
+#: before the next: ``api_url`` is then most likely wrong, and the run stops within a minute
+#: (4 x 10 s + 2 + 4 + 8 s of waits and their jitter) naming it.
+CONNECT_TRIES = 4
+CONNECT_TIMEOUT = 10.0
+CONNECT_WAIT_MAX = 10.0
 
 
 def retry_wait_base(config: t.Mapping[str, t.Any]) -> float:
@@ -407,9 +416,10 @@ class EngageBayStream(RESTStream[str | None]):
         )
 
     @property
-    def timeout(self) -> int:
-        """Seconds to wait for one answer before retrying."""
-        return int(self.config.get("request_timeout", 60))
+    def timeout(self) -> tuple[float, float]:  # type: ignore[override]
+        """Seconds to wait to connect (at most ``CONNECT_TIMEOUT``), then for the answer."""
+        seconds = float(self.config.get("request_timeout", 60))
+        return min(seconds, CONNECT_TIMEOUT), seconds
 
     @property
     def page_size(self) -> int:
@@ -480,12 +490,29 @@ class EngageBayStream(RESTStream[str | None]):
             Exception: What the request ended with, its ``endpoint`` attribute set (e.g.
                 ``GET /forms``) for the failed-stream report.
         """
+        connects = attempts = 0
+
+        def attempt(request: requests.PreparedRequest, context: Context | None) -> t.Any:  # noqa: ANN401
+            nonlocal connects, attempts
+            attempts += 1
+            try:
+                return self._request(request, context)
+            except requests.exceptions.ConnectionError as exc:
+                connects += 1
+                if connects >= CONNECT_TRIES and not self._tap.host_answered:  # type: ignore[attr-defined]
+                    raise UnreachableHostError(self._unreachable(exc, connects)) from exc
+                raise
+
         try:
-            response: requests.Response = self.request_decorator(self._request)(request, context)
+            response: requests.Response = self.request_decorator(attempt)(request, context)
+        except UnreachableHostError as exc:
+            self._tap.halt(exc)  # type: ignore[attr-defined]
+            raise
         except Exception as exc:
             if getattr(exc, "endpoint", None) is None:
                 path = urlparse(request.url or "").path.removeprefix(API_PREFIX)
                 setattr(exc, "endpoint", f"{request.method} {path}")  # noqa: B010
+                setattr(exc, "attempts", attempts)  # noqa: B010
             raise
         return response
 
@@ -515,10 +542,41 @@ class EngageBayStream(RESTStream[str | None]):
                 raise StreamStoppedError(msg)
             self.progress.request()
             try:
-                return super()._request(prepared_request, context)
+                response = super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
                 tap.halt(exc)  # type: ignore[attr-defined]
                 raise
+            except RetriableAPIError as exc:
+                if exc.response is not None:
+                    tap.host_answered = True  # type: ignore[attr-defined]
+                raise
+            tap.host_answered = True  # type: ignore[attr-defined]
+            return response
+
+    def _unreachable(self, error: requests.exceptions.ConnectionError, tries: int) -> str:
+        """The line for an API host that never answered: the setting, its value, the cause.
+
+        Args:
+            error: The last attempt's error.
+            tries: Attempts made.
+
+        Returns:
+            The message (never the key: the URL carries none).
+        """
+        url = str(self.config.get("api_url"))
+        text = str(error)
+        if "NameResolutionError" in text or "Name or service not known" in text:
+            why = "its host name does not resolve"
+        elif "Connection refused" in text:
+            why = "the connection was refused"
+        elif isinstance(error, requests.exceptions.ConnectTimeout):
+            why = "it did not answer the connection"
+        else:
+            why = self.redact(text)[:_BODY_SNIPPET]
+        return (
+            f"Cannot reach api_url {url} ({why}; {tries} attempts): check the api_url "
+            "setting (EngageBay's is https://app.engagebay.com) and the network"
+        )
 
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
         """Retry transient failures with backoff, honouring Retry-After, within a time cap.
@@ -562,6 +620,10 @@ class EngageBayStream(RESTStream[str | None]):
         attempt = 0
         while True:
             wait = min(cap, base * (2**attempt))
+            if isinstance(exception, requests.exceptions.ConnectionError) and not getattr(
+                self._tap, "host_answered", False
+            ):
+                wait = min(wait, CONNECT_WAIT_MAX)
             response = getattr(exception, "response", None)
             retry_after = _retry_after_seconds(response) if response is not None else None
             if retry_after is not None:

@@ -4,6 +4,7 @@
 |------------------------------------------------|------------------------|---------|-------------|
 | 401, "UnAuthenticated User" in a body          | AuthenticationError    | no      | the run     |
 | "API call limit reached" (any status)          | QuotaExhaustedError    | no      | the run     |
+| no connection before the host ever answered    | UnreachableHostError   | 3 times | the run     |
 | 403                                            | ForbiddenError         | no      | the stream  |
 | 400                                            | BadRequestError        | no      | the stream  |
 | 404                                            | NotFoundError          | no      | the stream* |
@@ -60,6 +61,10 @@ class QuotaExhaustedError(FatalAPIError):
     """The account's daily API call quota is used up: retrying today cannot help."""
 
 
+class UnreachableHostError(FatalAPIError):
+    """``api_url`` could not be reached before it ever answered in this run: most likely wrong."""
+
+
 class StreamStoppedError(FatalAPIError):
     """A request of a stream that already failed in this run: it is not sent."""
 
@@ -80,12 +85,16 @@ class ErrorInBodyError(RetriableAPIError):
     """A successful status whose JSON body reports an error instead of data."""
 
 
+class UsageError(Exception):
+    """A file the user gave (state, catalog) that the tap cannot use: one line says why."""
+
+
 class UnsafeURLError(ValueError):
     """The configured API URL would send the key in clear text to a remote host."""
 
 
 #: What ends the whole run at once: every further request would fail the same way.
-GLOBAL_ERRORS = (QuotaExhaustedError, AuthenticationError)
+GLOBAL_ERRORS = (QuotaExhaustedError, AuthenticationError, UnreachableHostError)
 
 
 def endpoint_of(error: BaseException) -> str | None:
@@ -113,7 +122,8 @@ def status_of(error: BaseException) -> str:
         error: Why a stream failed.
 
     Returns:
-        E.g. ``404 Not Found``, ``503 (after retries)``, or the kind of network error.
+        E.g. ``404 Not Found``, ``503 on all 9 attempts (its retries are used up)``, or the
+        kind of network error.
     """
     status = getattr(error, "status", None)
     if isinstance(status, str):
@@ -122,6 +132,9 @@ def status_of(error: BaseException) -> str:
         return status_of(error.__cause__)
     response = getattr(error, "response", None)
     code = getattr(response, "status_code", None)
-    if isinstance(code, int):
-        return f"{code} (after retries)" if isinstance(error, RetriableAPIError) else str(code)
-    return type(error).__name__
+    answer = str(code) if isinstance(code, int) else type(error).__name__
+    attempts = getattr(error, "attempts", None)
+    if isinstance(attempts, int) and attempts > 1:
+        # Retried until max_retries or max_retry_seconds ran out.
+        return f"{answer} on all {attempts} attempts (its retries are used up)"
+    return answer

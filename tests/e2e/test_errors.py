@@ -101,7 +101,8 @@ def test_retries_give_up_with_the_endpoint_in_the_message(tmp_path, sim, in_flig
     lines = [line for line in result.stderr.splitlines() if line.startswith("tap-engagebay: ")]
     streams = [line for line in lines if line.startswith("tap-engagebay: stream ")]
     assert len(streams) == 13  # notes and call_logs are on the contacts' line
-    assert all("answered 503 (after retries)" in line for line in streams)
+    assert all("answered 503 on all " in line for line in streams)
+    assert all("attempts (its retries are used up)" in line for line in streams)
     assert any("GET /forms answered" in line for line in streams)
     assert lines[-1].startswith("tap-engagebay: 15 of 15 selected streams failed; the other 0")
 

@@ -125,7 +125,8 @@ def test_retries_used_up_on_one_stream_fail_only_that_stream(tmp_path, sim):
     assert run.target_rc == 0
     assert_complete(run, sim, [s for s in STREAMS_WITH_IDS if s != "tasks"])
     [line] = failure_lines(run.tap_stderr)
-    assert "stream tasks failed: POST /tasks answered 503 (after retries)" in line
+    assert "stream tasks failed: POST /tasks answered 503 on all 2 attempts" in line
+    assert "(its retries are used up)" in line
     assert len([r for r in sim.requests() if r["path"].endswith("/tasks")]) == 2
 
 
