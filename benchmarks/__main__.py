@@ -8,9 +8,9 @@ import sys
 import time
 import typing as t
 
-from benchmarks import bench
+from benchmarks import bench, kill
 
-SECTIONS = ("throughput", "e2e", "latency", "requests")
+SECTIONS = ("throughput", "e2e", "latency", "requests", "kill")
 
 
 def _ints(text: str) -> list[int]:
@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latency-ms", type=float, default=150.0)
     p.add_argument("--concurrency", type=_ints, default=[1, 4, 8, 16])
     p.add_argument("--requests-contacts", type=int, default=500)
+    p.add_argument("--kill-sizes", type=_ints, default=[20_000],
+                   help="contact counts of the kill section, comma separated")  # fmt: skip
+    p.add_argument("--kill-at", type=_ints, default=[60, 100, 180, 360],
+                   help="seconds after the start of a run at which to kill it")  # fmt: skip
+    p.add_argument("--kill-modes", type=lambda s: s.split(","), default=list(kill.MODES),
+                   help="who is killed: pipeline, tap, loader (comma separated)")  # fmt: skip
     return p
 
 
@@ -60,6 +66,8 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         bench.latency(args.latency_contacts, args.latency_ms, args.concurrency)
     if "requests" in only:
         bench.request_counts(args.requests_contacts)
+    if "kill" in only:
+        kill.kill(args.kill_sizes, [float(s) for s in args.kill_at], args.kill_modes)
     return 0
 
 
