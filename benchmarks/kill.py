@@ -65,6 +65,8 @@ class Case:
     #: Seconds from the start to the kill; None when the run ended before the moment.
     killed_after: float | None = None
     killed_at: float = 0.0
+    #: Seconds from the killed run's first API request to the kill.
+    requesting: float = 0.0
     before: int = 0
     after: int = 0
     #: Seconds from the last change of the state Meltano saved to the kill (None: none saved).
@@ -216,6 +218,7 @@ def _kill(sim: Sim, work: Path, mode: str, at: float, case: Case) -> list[dict[s
         _wait_ended(proc, [pid for pid, _ in family], case)
     first = sim.requests()
     case.before = sum(1 for e in first if e["ts"] <= killed)
+    case.requesting = killed - min((float(e["ts"]) for e in first), default=killed)
     case.after = len(first) - case.before
     if watch.changed is not None:
         case.state_age = killed - watch.changed
@@ -325,6 +328,7 @@ def kill(sizes: list[int], moments: list[float], modes: list[str]) -> str:
             "asked again",
             "of which work (not asked by every run)",
             "seconds of work lost",
+            "oldest asked again (s before the kill)",
             "rerun (s)",
             "rows exactly once",
             "load at kill / after",
@@ -336,8 +340,11 @@ def kill(sizes: list[int], moments: list[float], modes: list[str]) -> str:
         "killed). *asked again*: the rerun's requests that the killed run had already sent "
         "(same endpoint and parameters); *of which work*: less those that every run sends "
         "whatever its state (custom fields, the unpaged lists; measured by a third run with "
-        "nothing left to read). *seconds of work lost*: from the killed run's first request "
-        "that the rerun repeated as work, to the kill. *rows exactly once*: in every stream's "
+        "nothing left to read). *seconds of work lost*: those requests at the killed run's "
+        "pace (its requests before the kill per second since its first request). *oldest asked "
+        "again*: how long before the kill the killed run sent the oldest of them (a stream's "
+        "first page, read ahead at the start, is read again when the stream had not finished). "
+        "*rows exactly once*: in every stream's "
         "table, rows = distinct keys = the simulator's count, none marked deleted."
     )
     _print(text)
@@ -346,9 +353,11 @@ def kill(sizes: list[int], moments: list[float], modes: list[str]) -> str:
 
 def _row(size: int, case: Case, every_run: set[Key]) -> list[str]:
     if case.killed_after is None:
-        return [f"{size:,}", case.mode, f"{case.at:.0f}", case.note, *[""] * 9]
+        return [f"{size:,}", case.mode, f"{case.at:.0f}", case.note, *[""] * 10]
     work = {k: ts for k, ts in case.repeated.items() if k not in every_run}
-    lost = max(work.values(), default=0.0)
+    pace = case.before / case.requesting if case.requesting > 0 else 0.0
+    lost = len(work) / pace if pace else 0.0
+    oldest = max(work.values(), default=0.0)
     sent = case.before + case.after
     share = f" ({len(work) / sent:.0%})" if sent else ""
     age = "no state" if case.state_age is None else f"{case.state_age:.0f}"
@@ -363,6 +372,7 @@ def _row(size: int, case: Case, every_run: set[Key]) -> list[str]:
         f"{len(case.repeated):,}",
         f"{len(work):,}{share}",
         f"{lost:.0f}",
+        f"{oldest:.0f}",
         f"{case.rerun_seconds:.0f}",
         case.rows_once,
         case.load + (f" ({case.note})" if case.note else ""),
