@@ -10,9 +10,9 @@ import typing as t
 
 from benchmarks import bench, kill
 
-SECTIONS = ("throughput", "e2e", "latency", "requests", "kill")
+SECTIONS = ("throughput", "e2e", "latency", "requests", "reconcile", "kill")
 #: Sections run when none is named: not ``kill`` (a full run per kill; ask for it with --only).
-DEFAULT_SECTIONS = ("throughput", "e2e", "latency", "requests")
+DEFAULT_SECTIONS = ("throughput", "e2e", "latency", "requests", "reconcile")
 
 
 def _ints(text: str) -> list[int]:
@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seconds after the start of a run at which to kill it")  # fmt: skip
     p.add_argument("--kill-modes", type=lambda s: s.split(","), default=list(kill.MODES),
                    help="who is killed: pipeline, tap, loader (comma separated)")  # fmt: skip
+    p.add_argument("--reconcile-sizes", type=_ints, default=[2_000, 20_000],
+                   help="full sync vs full pass contact counts, comma separated")  # fmt: skip
     return p
 
 
@@ -69,6 +71,8 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         bench.latency(args.latency_contacts, args.latency_ms, args.concurrency)
     if "requests" in only:
         bench.request_counts(args.requests_contacts)
+    if "reconcile" in only:
+        bench.full_pass(args.reconcile_sizes)
     if "kill" in only:
         kill.kill(args.kill_sizes, [float(s) for s in args.kill_at], args.kill_modes)
     return 0

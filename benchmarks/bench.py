@@ -1,4 +1,4 @@
-"""The four benchmarks: tap throughput, Meltano end to end, latency-bound sync, request counts."""
+"""The benchmarks: throughput, Meltano end to end, latency-bound sync, requests, full pass."""
 
 from __future__ import annotations
 
@@ -463,5 +463,82 @@ def request_counts(contacts: int) -> str:
     rows.append(["**total**", f"**{sum(full.values()):,}**", f"**{sum(incr.values()):,}**"])
     rows.append(["wall time, no latency (s)", f"{full_s:.1f}", f"{incr_s:.1f}"])
     text = table(["endpoint", "full sync", "incremental (same account, first run's state)"], rows)
+    _print(text)
+    return text
+
+
+# ---- 5. the full pass against a full sync, end to end -----------------------------------------
+
+
+def _pipeline(config: Path, target_config: Path, work: Path, name: str) -> float:
+    """Run ``tap-engagebay | target-duckdb-sdk`` once; its wall time in seconds.
+
+    Raises:
+        RuntimeError: When the tap or the loader fails.
+    """
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    started = time.perf_counter()
+    with (work / f"{name}.tap.log").open("wb") as tap_log, \
+            (work / f"{name}.target.log").open("wb") as target_log:  # fmt: skip
+        tap = subprocess.Popen(
+            [str(BIN / "tap-engagebay"), "--config", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=tap_log,
+            env=env,
+        )
+        target = subprocess.Popen(
+            [str(BIN / "target-duckdb-sdk"), "--config", str(target_config)],
+            stdin=tap.stdout,
+            stdout=subprocess.DEVNULL,
+            stderr=target_log,
+            env=env,
+        )
+        assert tap.stdout is not None  # noqa: S101 - Popen's contract with stdout=PIPE
+        tap.stdout.close()
+        target.wait(timeout=RUN_TIMEOUT_S)
+        tap.wait(timeout=RUN_TIMEOUT_S)
+    elapsed = time.perf_counter() - started
+    if tap.returncode or target.returncode:
+        msg = f"{name}: tap exited {tap.returncode}, loader {target.returncode} (logs in {work})"
+        raise RuntimeError(msg)
+    return elapsed
+
+
+def full_pass(sizes: list[int]) -> str:
+    """Benchmark 5: a full sync, then the full pass (``reconcile``) into the same warehouse.
+
+    Every stream, the demo account with ``--contacts`` contacts; tap piped into the DuckDB
+    loader as Meltano does, without Meltano's own start-up.
+
+    Args:
+        sizes: Contact counts.
+
+    Returns:
+        The report section.
+    """
+    _print("\n## 5. Full sync vs the full pass (reconcile), every stream, into DuckDB\n")
+    rows = []
+    for contacts in sizes:
+        with simulator("--preset", "demo", "--contacts", str(contacts)) as sim, \
+                tempfile.TemporaryDirectory(prefix="eb-bench-") as tmp:  # fmt: skip
+            work = Path(tmp)
+            target = work / "target.json"
+            target.write_text(
+                json.dumps({"path": str(work / "w.duckdb"), "default_target_schema": "engagebay"})
+            )
+            full_s = _pipeline(tap_config(sim.url, work), target, work, "full")
+            requests_full = len(sim.requests())
+            sim.clear_requests()
+            reconcile = tap_config(sim.url, work, reconcile=True)
+            pass_s = _pipeline(reconcile, target, work, "reconcile")
+            requests_pass = len(sim.requests())
+        rows.append([
+            f"{contacts:,}",
+            f"{full_s:.1f} ({requests_full:,} requests)",
+            f"{pass_s:.1f} ({requests_pass:,} requests)",
+            f"**{pass_s / full_s:.2f}x**",
+        ])  # fmt: skip
+        _print(f"{contacts:,} contacts: full sync {full_s:.1f} s, full pass {pass_s:.1f} s")
+    text = table(["contacts", "full sync (s)", "full pass (s)", "pass / sync"], rows)
     _print(text)
     return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import threading
 import typing as t
 from dataclasses import dataclass
@@ -13,22 +14,28 @@ from urllib.parse import urlparse
 
 import backoff
 import requests
-from singer_sdk import RESTStream
+from singer_sdk import RESTStream, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.streams._state import StreamStateManager
 
 from tap_engagebay.errors import (
     AuthenticationError,
     BadRequestError,
     ErrorInBodyError,
+    ForbiddenError,
+    InvalidCursorError,
     NotFoundError,
     QuotaExhaustedError,
     RateLimitedError,
+    StreamStoppedError,
     UnexpectedBodyError,
 )
 from tap_engagebay.pagination import LastRecordCursorPaginator
 from tap_engagebay.prefetch import PageReader
+from tap_engagebay.progress import Progress, RecordCounter, StreamProgress
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.transform import conform_record
 
@@ -36,13 +43,87 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
     from concurrent.futures import Executor, Future
 
+    from singer_sdk.helpers import types
     from singer_sdk.helpers.types import Context
 
 API_PREFIX = "/dev/api/panel"
 QUOTA_MARKERS = ("limit reached", "api call limit")
+#: What a 5xx says when the cursor it was sent is refused (retrying it cannot help).
+INVALID_CURSOR_MARKER = "invalid cursor"
+#: The SDK's own line when a stream's sync raises; the tap reports the failure itself.
+_SDK_UNHANDLED = "An unhandled error occurred while syncing '%s'"
 _BODY_SNIPPET = 300
 #: Pages of a listing read beyond the one being handled, when it is read to the end.
 READ_AHEAD_PAGES = 2
+#: What the state says while an incremental stream runs (the SDK's own note would say that
+#: its progress is not resumable).
+RESUME_NOTE = (
+    "The bookmark moves when the stream ends; an interrupted run reads again from the "
+    "previous bookmark, or, on a first sync, from the page cursor saved in `resume`."
+)
+DEFAULT_RETRY_WAIT_BASE = 2.0
+
+
+def retry_wait_base(config: t.Mapping[str, t.Any]) -> float:
+    """The first retry wait, in seconds.
+
+    Args:
+        config: The tap's settings.
+
+    Returns:
+        ``retry_wait_base``, or the deprecated ``retry_wait_base_ms`` when that is set.
+    """
+    old = config.get("retry_wait_base_ms")
+    if old is not None:
+        return int(old) / 1000
+    return float(config.get("retry_wait_base", DEFAULT_RETRY_WAIT_BASE))
+
+
+def deprecated_settings(config: t.Mapping[str, t.Any]) -> list[str]:
+    """One line per deprecated setting in use, naming its replacement.
+
+    Args:
+        config: The tap's settings.
+
+    Returns:
+        The warnings.
+    """
+    old = config.get("retry_wait_base_ms")
+    if old is None:
+        return []
+    message = (
+        f"Setting retry_wait_base_ms is deprecated and will be removed: set retry_wait_base "
+        f"(in seconds) instead; this run waits retry_wait_base_ms={old} ms, i.e. "
+        f"retry_wait_base={retry_wait_base(config):g}."
+    )
+    return [message]
+
+
+class ResumableStateManager(StreamStateManager):
+    """The SDK's state manager, with a progress note that says how this tap resumes.
+
+    The streams are unsorted, so the SDK keeps the bookmark aside (``progress_markers``) until
+    a stream ends; it then writes a note that progress is not resumable and warns so. The tap
+    does resume (``RESUME_NOTE``): the note says that instead, and nothing warns.
+    """
+
+    def increment_state(
+        self,
+        latest_record: types.Record,
+        *,
+        context: types.Context | None = None,
+        replication_key: str,
+    ) -> None:
+        """Advance the bookmark kept aside, noting how an interrupted run resumes.
+
+        Args:
+            latest_record: The record just written.
+            context: The partition.
+            replication_key: The bookmark's key.
+        """
+        state = self.get_context_state(context)
+        state.setdefault(PROGRESS_MARKERS, {PROGRESS_MARKER_NOTE: RESUME_NOTE})
+        super().increment_state(latest_record, context=context, replication_key=replication_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +184,45 @@ class EngageBayStream(RESTStream[str | None]):
     #: Top-level keys holding epoch seconds / epoch milliseconds.
     epoch_seconds_fields: tuple[str, ...] = ("created_time", "updated_time")
     epoch_ms_fields: tuple[str, ...] = ()
+    #: Why this stream failed in this run (None: it did not); set once, by the tap or, for a
+    #: child stream, by the stream itself. A failed stream sends no further request.
+    failure: BaseException | None = None
+
+    def fail(self, error: BaseException) -> None:
+        """Mark this stream failed for the rest of the run and cancel its reads ahead.
+
+        Args:
+            error: Why.
+        """
+        if self.failure is None:
+            self.failure = error
+        self.close_readers()
+
+    def log(
+        self,
+        message: str,
+        *args: t.Any,  # noqa: ANN401 - the SDK's signature
+        level: int = logging.INFO,
+        **kwargs: t.Any,  # noqa: ANN401
+    ) -> None:
+        """Log as the SDK does, but not its "unhandled error" line: the tap handles it.
+
+        A child stream's per-parent messages go to DEBUG: a child stream is synced once per
+        parent record, so the SDK's "Beginning sync" line would come once per contact. Its
+        progress line counts the parents instead.
+
+        Args:
+            message: The message.
+            args: Its arguments.
+            level: The level.
+            kwargs: As for ``logging.Logger.log``.
+        """
+        if message == _SDK_UNHANDLED:
+            # The tap logs the failure itself, with its cause and what happens next.
+            message, level = "Stream '%s' stopped on an error", logging.DEBUG
+        if self.parent_stream_type is not None and level == logging.INFO:
+            level = logging.DEBUG
+        super().log(message, *args, level=level, **kwargs)
 
     @property
     def requests_session(self) -> requests.Session:
@@ -115,9 +235,155 @@ class EngageBayStream(RESTStream[str | None]):
         return session
 
     @property
+    def state_manager(self) -> StreamStateManager:
+        """The SDK's state manager, with a note that says how the tap resumes."""
+        if self._state_manager is None:
+            self._state_manager = ResumableStateManager(
+                tap_name=self.tap_name,
+                stream_name=self.name,
+                tap_state=self._tap_state,
+                state_partitioning_keys=self.state_partitioning_keys,
+                is_sorted=self.is_sorted,
+                check_sorted=self.check_sorted,
+            )
+        return self._state_manager
+
+    # ---- progress ---------------------------------------------------------------------
+
+    @cached_property
+    def progress(self) -> StreamProgress:
+        """What this stream has done so far (requests, retries, pages, records)."""
+        run: Progress = self._tap.progress  # type: ignore[attr-defined]
+        parent = self.parent_stream_type
+        parent_name = str(getattr(parent, "name", "")) if parent is not None else None
+        return run.stream(self.name, parent=parent_name)
+
+    def get_record_counter(
+        self,
+        *,
+        endpoint: str | None = None,
+        log_interval: float = metrics.DEFAULT_LOG_INTERVAL,
+    ) -> metrics.Counter:
+        """The SDK's record counter, also feeding the progress lines.
+
+        Args:
+            endpoint: As for the SDK.
+            log_interval: As for the SDK.
+
+        Returns:
+            The counter.
+        """
+        for child in self.child_streams:
+            if child.selected:
+                _ = child.progress  # type: ignore[attr-defined]  # its summary follows ours
+        run: Progress = self._tap.progress  # type: ignore[attr-defined]
+        return RecordCounter(run, self.progress, endpoint=endpoint, log_interval=log_interval)
+
+    @property
     def emit_activate_version_messages(self) -> bool:
         """ACTIVATE_VERSION only on the full pass, where a missing record means deleted."""
         return bool(self.config.get("reconcile", False))
+
+    # ---- the full pass: one version per stream, activated once it was read to the end ----
+
+    #: The version the records of this run's full pass carry (None: no full pass ran).
+    _pass_version: int | None = None
+
+    def _write_activate_version_message(self, full_table_version: int) -> None:
+        """Hold back the ACTIVATE_VERSION the SDK writes before the records.
+
+        Activated first, it would mark every row deleted until the pass re-read it, and leave
+        them so when the pass stops midway. It is sent by ``activate_pass`` instead, once.
+
+        Args:
+            full_table_version: The version the records of the pass carry.
+        """
+        self._pass_version = full_table_version
+
+    def activate_pass(self) -> None:
+        """Send ACTIVATE_VERSION for this stream and its children: their pass is complete.
+
+        Called once this top-level stream was read to the end. A child stream (read per
+        parent record) is activated only when it did not fail and read every parent's list.
+        """
+        if getattr(self, "failure", None) is not None:
+            return
+        if self._pass_version is not None:
+            super()._write_activate_version_message(self._pass_version)
+        for child in self.child_streams:
+            if isinstance(child, EngageBayStream):
+                child.activate_child_pass()
+
+    def activate_child_pass(self) -> None:
+        """Send this child stream's ACTIVATE_VERSION, if its part of the pass is complete."""
+        if not (
+            self.selected
+            and self.replication_method == "FULL_TABLE"
+            and self.emit_activate_version_messages
+        ):
+            return
+        if getattr(self, "failure", None) is not None:
+            self.logger.warning(
+                "%s failed during the full pass: no row of it is marked deleted this time",
+                self.name,
+            )
+            return
+        unread = self.unread_parents
+        if unread:
+            self.logger.warning(
+                "%s: the lists of %d parent records could not be read during the full pass "
+                "(e.g. %s); no row of it is marked deleted this time",
+                self.name,
+                len(unread),
+                min(unread),
+            )
+            return
+        version = self._pass_version
+        if version is None:
+            # No parent record at all, so nothing of this stream exists any more; the loader
+            # needs its SCHEMA before its ACTIVATE_VERSION.
+            version = self._initialized_at // 1000
+            self._write_schema_message()
+        super()._write_activate_version_message(version)
+        for child in self.child_streams:
+            if isinstance(child, EngageBayStream):
+                child.activate_child_pass()
+
+    @cached_property
+    def unread_parents(self) -> set[str]:
+        """Parent records whose list this child stream could not read in this run."""
+        return set()
+
+    def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
+        """Finish the stream's state; for a top-level stream's sync, activate its full pass.
+
+        The SDK calls this for a top-level stream only once its ``sync()`` succeeded: the
+        stream (and, through it, its children) was read to the end.
+
+        Args:
+            state: As for the SDK.
+        """
+        if not state and self.parent_stream_type is None:
+            self.activate_pass()
+        super().finalize_state_progress_markers(state)
+
+    # ---- SCHEMA: once per stream per run ----------------------------------------------
+
+    def _write_schema_message(self) -> None:
+        """Write the SCHEMA message, unless this run already sent the same one.
+
+        The SDK writes one at each ``sync()``: for notes and call logs, once per contact.
+        """
+        sent = self._schemas_sent
+        for message in self._generate_schema_messages():
+            as_sent = message.to_dict()
+            if sent.get(message.stream) != as_sent:
+                sent[message.stream] = as_sent
+                self._tap.write_message(message)
+
+    @cached_property
+    def _schemas_sent(self) -> dict[str, dict[str, t.Any]]:
+        return {}
 
     # ---- request building -------------------------------------------------------------
 
@@ -136,7 +402,7 @@ class EngageBayStream(RESTStream[str | None]):
         """The raw key in the ``Authorization`` header, no scheme."""
         return APIKeyAuthenticator(
             key="Authorization",
-            value=str(self.config["api_key"]),
+            value=str(self.config["api_key"]).strip(),
             location="header",
         )
 
@@ -209,8 +475,18 @@ class EngageBayStream(RESTStream[str | None]):
 
         Returns:
             The response, its decoded body in ``eb_payload``.
+
+        Raises:
+            Exception: What the request ended with, its ``endpoint`` attribute set (e.g.
+                ``GET /forms``) for the failed-stream report.
         """
-        response: requests.Response = self.request_decorator(self._request)(request, context)
+        try:
+            response: requests.Response = self.request_decorator(self._request)(request, context)
+        except Exception as exc:
+            if getattr(exc, "endpoint", None) is None:
+                path = urlparse(request.url or "").path.removeprefix(API_PREFIX)
+                setattr(exc, "endpoint", f"{request.method} {path}")  # noqa: B010
+            raise
         return response
 
     def _request(
@@ -227,12 +503,17 @@ class EngageBayStream(RESTStream[str | None]):
 
         Raises:
             FatalAPIError: Another request already ended the sync (quota, refused key).
+            StreamStoppedError: This stream already failed in this run.
         """
         tap = self._tap
         with tap.request_gate:  # type: ignore[attr-defined]
             stop: FatalAPIError | None = tap.stop_error  # type: ignore[attr-defined]
             if stop is not None:
                 raise type(stop)(str(stop))
+            if self.failure is not None:
+                msg = f"{self.name} already failed in this run: {self.failure}"
+                raise StreamStoppedError(msg)
+            self.progress.request()
             try:
                 return super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
@@ -275,7 +556,7 @@ class EngageBayStream(RESTStream[str | None]):
         Yields:
             Seconds to wait before the next attempt.
         """
-        base = int(self.config.get("retry_wait_base_ms", 2000)) / 1000
+        base = retry_wait_base(self.config)
         cap = float(self.config.get("retry_wait_max", 120))
         exception = yield 0.0
         attempt = 0
@@ -306,6 +587,7 @@ class EngageBayStream(RESTStream[str | None]):
             details: What backoff knows of the retry.
         """
         exc = details.get("exception")
+        self.progress.retry()
         self.logger.warning(
             "Retrying %s %s in %.2f s (attempt %d failed: %s)",
             self.http_method,
@@ -324,7 +606,7 @@ class EngageBayStream(RESTStream[str | None]):
         Returns:
             The text with the key replaced.
         """
-        key = str(self.config.get("api_key") or "")
+        key = str(self.config.get("api_key") or "").strip()
         return text.replace(key, "[REDACTED]") if len(key) >= 4 else text  # noqa: PLR2004
 
     def validate_response(self, response: requests.Response) -> None:
@@ -335,11 +617,13 @@ class EngageBayStream(RESTStream[str | None]):
 
         Raises:
             QuotaExhaustedError: The daily quota is used up.
-            AuthenticationError: 401/403.
+            AuthenticationError: 401.
+            ForbiddenError: 403.
             BadRequestError: 400.
             NotFoundError: 404.
             RateLimitedError: 429 without the quota text.
-            RetriableAPIError: 5xx.
+            InvalidCursorError: A 5xx saying the cursor sent is invalid.
+            RetriableAPIError: Any other 5xx.
             FatalAPIError: Any other 4xx.
             UnexpectedBodyError: A 2xx that is not JSON, or is cut off.
             ErrorInBodyError: A 2xx whose JSON is an error.
@@ -350,13 +634,19 @@ class EngageBayStream(RESTStream[str | None]):
         # Only an error answer can say the quota is used up: a record may well contain the words.
         if status >= HTTPStatus.BAD_REQUEST and _says_quota(response.text[:2000]):
             raise QuotaExhaustedError(_quota_message(where, status, body))
-        if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
+        if status == HTTPStatus.UNAUTHORIZED:
             msg = (
                 f"EngageBay refused the API key ({status} for {where}: {body}). Check the "
                 "`api_key` setting (EngageBay: Account Settings -> API -> REST API Key); the "
                 "REST API is only available on paid (Pro) plans."
             )
             raise AuthenticationError(msg)
+        if status == HTTPStatus.FORBIDDEN:
+            msg = (
+                f"EngageBay answered 403 Forbidden for {where}: {body} (the account's plan or "
+                "the key's user may not have this feature)"
+            )
+            raise ForbiddenError(msg)
         if status == HTTPStatus.BAD_REQUEST:
             msg = f"EngageBay answered 400 Bad Request for {where}: {body}"
             raise BadRequestError(msg)
@@ -367,6 +657,9 @@ class EngageBayStream(RESTStream[str | None]):
             msg = f"EngageBay is rate limiting (429 for {where})"
             raise RateLimitedError(msg, response)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            if INVALID_CURSOR_MARKER in response.text[:2000].lower():
+                msg = f"EngageBay refused the paging cursor ({status} for {where}: {body})"
+                raise InvalidCursorError(msg)
             msg = f"EngageBay server error {status} for {where}: {body}"
             raise RetriableAPIError(msg, response)
         if status >= HTTPStatus.BAD_REQUEST:
@@ -583,6 +876,7 @@ class EngageBayStream(RESTStream[str | None]):
     ) -> Page:
         payload, server_time = self.fetch(context, sort_key=sort_key, cursor=cursor)
         records = self.records_of(payload, self.path)
+        self.progress.page()
         paginator.remember_page(records)
         next_cursor = paginator.get_next(None)  # type: ignore[arg-type]
         return Page(records=records, next_cursor=next_cursor, server_time=server_time)

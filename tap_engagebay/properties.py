@@ -12,6 +12,13 @@ Column names (stable, collision-free, valid identifiers of at most 63 bytes):
 - when two custom fields fold to the same name, the one created first (by ``created_time``,
   then ``id``) keeps it and the others get ``_<6 hex of the SHA-1 of their exact name>``;
 - a name longer than 63 bytes is cut to 54 characters plus ``_<8 hex>`` of its exact name.
+Those rules name the columns of a first run. After that a custom field keeps its column for
+good: the map remembers ``field id -> columns`` (``custom_columns``, kept in the stream's
+state) and only ever adds to it. A renamed field keeps its column; a deleted field's column
+name is never given to another field; a new field gets the next name the rules give that no
+field ever held. A field whose type changes to one with another column type (NUMBER -> TEXT)
+gets a new column ``<its column>_<new type>`` (with a warning) and its old column keeps its
+type; changed back, it returns to its old column.
 When a property occurs more than once (``email`` with subtypes primary and secondary), the
 column holds the first occurrence; all of them stay in the raw ``properties`` column.
 
@@ -109,6 +116,7 @@ class Field:
     name: str
     kind: str  # SYSTEM or CUSTOM
     field_type: str
+    identity: str = ""  # CUSTOM: the definition's id (``name:<exact name>`` without one)
 
     @property
     def json_schema(self) -> dict[str, t.Any]:  # noqa: PLR0911
@@ -189,6 +197,7 @@ class PropertyMap:
         record_keys: t.Iterable[str],
         custom_definitions: t.Iterable[t.Mapping[str, t.Any]],
         date_format: str = "DD/MM/YYYY",
+        known_columns: t.Mapping[str, t.Any] | None = None,
     ) -> None:
         """Build the map from the documented SYSTEM fields and the account's custom fields.
 
@@ -197,6 +206,8 @@ class PropertyMap:
             record_keys: Top-level keys of the stream's records (collisions are avoided).
             custom_definitions: What ``/customfields/list/{entity}`` returned.
             date_format: The account's date format.
+            known_columns: The columns custom fields were given before (``custom_columns``
+                of an earlier run, checked by ``read_custom_columns``); None names them afresh.
         """
         taken = set(record_keys) | {RAW_PROPERTIES}
         self.dates = DateReader(date_format)
@@ -205,7 +216,19 @@ class PropertyMap:
             column = name if name not in taken else f"{name}_property"
             self.system[name] = Field(column, name, "SYSTEM", ftype)
         taken |= {f.column for f in self.system.values()}
+        #: Every custom field's columns, ever: what ``custom_columns`` keeps between runs.
+        self.custom_columns: dict[str, dict[str, t.Any]] = {
+            identity: {
+                "name": entry.get("name", ""),
+                "columns": [dict(c) for c in entry["columns"]],
+            }
+            for identity, entry in (known_columns or {}).items()
+        }
+        taken |= {c["column"] for e in self.custom_columns.values() for c in e["columns"]}
+        #: Changes worth a warning (a field whose column type changed).
+        self.notes: list[str] = []
         self.custom: dict[str, Field] = {}
+        self.by_identity: dict[str, Field] = {}
         self._custom_folded: dict[str, Field] = {}
         ordered = sorted(
             (d for d in custom_definitions if isinstance(d, t.Mapping)),
@@ -220,15 +243,54 @@ class PropertyMap:
             if not names:
                 continue
             exact = names[0]
-            base = fold(exact)
-            column = fit_identifier(f"cf_{base}" if base else f"cf_field_{_hash(exact, 8)}", exact)
-            if column in taken:
-                column = fit_identifier(f"{column}_{_hash(exact, 6)}", exact)
-            taken.add(column)
-            field = Field(column, exact, "CUSTOM", str(definition.get("field_type") or "TEXT"))
+            ident = identity_of(definition, exact)
+            ftype = str(definition.get("field_type") or "TEXT")
+            column = self._column_of(ident, exact, ftype, taken)
+            field = Field(column, exact, "CUSTOM", ftype, ident)
+            self.by_identity.setdefault(ident, field)
             for name in names:
                 self.custom.setdefault(name, field)
                 self._custom_folded.setdefault(fold(name), field)
+
+    def _column_of(self, identity: str, exact: str, field_type: str, taken: set[str]) -> str:
+        """The column of a custom field: the one it had, or a name no field ever held.
+
+        Args:
+            identity: The field's identity.
+            exact: Its name now.
+            field_type: Its type now.
+            taken: Every column name in use or ever held (updated).
+
+        Returns:
+            The column.
+        """
+        kind = Field("", exact, "CUSTOM", field_type).json_schema
+        entry = self.custom_columns.get(identity)
+        if entry is None:
+            base = fold(exact)
+            column = _free_name(
+                f"cf_{base}" if base else f"cf_field_{_hash(exact, 8)}", exact, identity, taken
+            )
+            self.custom_columns[identity] = {
+                "name": exact,
+                "columns": [{"column": column, "type": field_type}],
+            }
+            return column
+        entry["name"] = exact
+        columns: list[dict[str, str]] = entry["columns"]
+        for held in columns:
+            if Field("", exact, "CUSTOM", held["type"]).json_schema == kind:
+                held["type"] = field_type
+                return held["column"]
+        first = columns[0]["column"]
+        column = _free_name(f"{first}_{fold(field_type) or 'text'}", exact, identity, taken)
+        earlier = ", ".join(f"{c['column']} ({c['type']})" for c in columns)
+        self.notes.append(
+            f"custom field {exact!r} (id {identity}) is now {field_type}: its values go to a "
+            f"new column {column}; {earlier} keep their type and earlier values"
+        )
+        columns.append({"column": column, "type": field_type})
+        return column
 
     @property
     def fields(self) -> list[Field]:
@@ -351,6 +413,94 @@ class PropertyMap:
                 leftovers.append(prop)
                 _count(counter, f"{stream}.{field.column}[{field.field_type}]")
         return columns, leftovers
+
+
+def identity_of(definition: t.Mapping[str, t.Any], exact: str) -> str:
+    """What identifies a custom field across renames: its id, else its exact name.
+
+    Args:
+        definition: One custom field definition.
+        exact: Its name.
+
+    Returns:
+        The id as text, or ``name:<exact name>`` when the definition has none.
+    """
+    field_id = definition.get("id")
+    if field_id in (None, "") or isinstance(field_id, bool | dict | list):
+        return f"name:{exact}"
+    return str(field_id)
+
+
+def _free_name(candidate: str, exact: str, identity: str, taken: set[str]) -> str:
+    """The first of a field's possible column names that no column holds or held; taken.
+
+    Args:
+        candidate: The folded name the rules give.
+        exact: The field's exact name.
+        identity: The field's identity.
+        taken: Names in use or ever held (the chosen one is added).
+
+    Returns:
+        The column name.
+    """
+    first = fit_identifier(candidate, exact)
+    options = [
+        first,
+        fit_identifier(f"{first}_{_hash(exact, 6)}", exact),
+        fit_identifier(f"{first}_{_hash(f'{exact}#{identity}', 6)}", f"{exact}#{identity}"),
+    ]
+    column = next((c for c in options if c not in taken), "")
+    number = 2
+    while not column:
+        option = fit_identifier(f"{first}_{number}", f"{exact}#{identity}#{number}")
+        column = option if option not in taken else ""
+        number += 1
+    taken.add(column)
+    return column
+
+
+class CustomColumnsError(ValueError):
+    """A ``custom_columns`` value in the state that is not a column map."""
+
+
+def read_custom_columns(value: t.Any) -> dict[str, dict[str, t.Any]]:  # noqa: ANN401
+    """Check the ``custom_columns`` an earlier run left in the state.
+
+    The shape: ``{field id: {"name": ..., "columns": [{"column": ..., "type": ...}, ...]}}``,
+    every column name a valid identifier held by one field only.
+
+    Args:
+        value: What the state holds.
+
+    Returns:
+        The map.
+
+    Raises:
+        CustomColumnsError: Saying what is wrong with it.
+    """
+    if not isinstance(value, dict):
+        msg = f"expected an object of field ids, found {type(value).__name__}"
+        raise CustomColumnsError(msg)
+    seen: set[str] = set()
+    for identity, entry in value.items():
+        columns = entry.get("columns") if isinstance(entry, dict) else None
+        if not isinstance(columns, list) or not columns:
+            msg = f"field {identity}: expected a non-empty list of columns"
+            raise CustomColumnsError(msg)
+        for held in columns:
+            column = held.get("column") if isinstance(held, dict) else None
+            ftype = held.get("type") if isinstance(held, dict) else None
+            if not isinstance(column, str) or not isinstance(ftype, str):
+                msg = f"field {identity}: a column without a name and a type: {held!r}"
+                raise CustomColumnsError(msg)
+            if not re.fullmatch(r"[a-z0-9_]+", column) or len(column) > MAX_IDENTIFIER_BYTES:
+                msg = f"field {identity}: {column!r} is not a column name"
+                raise CustomColumnsError(msg)
+            if column in seen:
+                msg = f"column {column} is held by two fields"
+                raise CustomColumnsError(msg)
+            seen.add(column)
+    return value
 
 
 def _count(counter: dict[str, int] | None, key: str) -> None:

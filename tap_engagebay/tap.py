@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import threading
+import traceback
 import typing as t
 from concurrent.futures import Future
 from functools import cached_property
@@ -16,8 +17,17 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
 from singer_sdk.singerlib import StateMessage
 
-from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
+from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
+from tap_engagebay.errors import (
+    GLOBAL_ERRORS,
+    QuotaExhaustedError,
+    StreamsFailedError,
+    UnsafeURLError,
+    endpoint_of,
+    status_of,
+)
 from tap_engagebay.prefetch import Lane, PriorityPool
+from tap_engagebay.progress import Progress, quiet_sdk_metrics
 from tap_engagebay.run_files import make_run_files_private
 from tap_engagebay.safety import check_api_url
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
@@ -32,6 +42,9 @@ SAFE_URL_PATTERN = (
     r"|http://(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?)(/\S*)?$"
 )
 EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
+EXIT_FAILED = 1  # a refused key, or some streams failed (the others synced)
+#: A number written as text: how Meltano passes a `kind: string` setting.
+NUMBER = r"^[0-9]+(\.[0-9]+)?$"
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
 #: What streams share, read once per run: deal tracks and custom field definitions.
 LOOKUPS: tuple[tuple[str, str], ...] = (
@@ -61,15 +74,56 @@ class RedactingFilter(logging.Filter):
         Returns:
             Always True: the record is kept, redacted.
         """
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments not matching the format: kept as text
+            message = f"{record.msg} {record.args}"
+            record.msg, record.args = message, None
         if self.secret in message:
             record.msg = message.replace(self.secret, "[REDACTED]")
             record.args = None
-        if record.exc_info and record.exc_info[1] and self.secret in str(record.exc_info[1]):
-            record.exc_info = None
-            record.exc_text = None
-            record.msg = f"{record.msg} (traceback withheld: it contained a secret)"
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            text = "".join(traceback.format_exception(error)).rstrip("\n")
+            if self.secret in text:
+                record.exc_info = None
+                record.exc_text = text.replace(self.secret, "[REDACTED]")
         return True
+
+
+def api_key_of(config: t.Mapping[str, t.Any]) -> str:
+    """The ``api_key`` setting without surrounding whitespace (a header cannot carry it).
+
+    Args:
+        config: The tap's settings.
+
+    Returns:
+        The key, or "" when unset.
+    """
+    return str(config.get("api_key") or "").strip()
+
+
+def redact_every_log_record(secret: str) -> None:
+    """Redact the secret in every log record of this process, whatever logger or handler.
+
+    The redaction happens when a record is made, before any handler sees it: handlers added
+    to any logger (root, the tap's, the SDK's, urllib3's), now or later, get it redacted.
+
+    Args:
+        secret: The API key.
+    """
+    make_record = logging.getLogRecordFactory()
+    if secret in getattr(make_record, "redacts", ()):
+        return
+    redactor = RedactingFilter(secret)
+
+    def redacted_record(*args: t.Any, **kwargs: t.Any) -> logging.LogRecord:  # noqa: ANN401
+        record = make_record(*args, **kwargs)
+        redactor.filter(record)
+        return record
+
+    redacted_record.redacts = (*getattr(make_record, "redacts", ()), secret)  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacted_record)
 
 
 class TapEngageBay(Tap):
@@ -186,11 +240,19 @@ class TapEngageBay(Tap):
             description="Cap on the total time spent retrying one request.",
         ),
         th.Property(
+            "retry_wait_base",
+            # Meltano passes it as a string (`kind: string`: its decimal kind cannot be read
+            # from the environment), e.g. "0.5".
+            th.CustomType({"type": ["number", "string"], "minimum": 0, "pattern": NUMBER}),
+            default=DEFAULT_RETRY_WAIT_BASE,
+            description="First retry wait in seconds (fractions allowed, e.g. 0.5); doubles "
+            "each retry. A Retry-After header, when sent, sets the wait instead.",
+        ),
+        th.Property(
             "retry_wait_base_ms",
             th.IntegerType(minimum=0),
-            default=2000,
-            description="First retry wait in milliseconds; doubles each retry. A Retry-After "
-            "header, when sent, sets the wait instead.",
+            description="Deprecated, use retry_wait_base (seconds): the first retry wait in "
+            "milliseconds. When set, it is used, with a warning.",
         ),
         th.Property(
             "retry_wait_max",
@@ -211,14 +273,15 @@ class TapEngageBay(Tap):
             ConfigValidationError: When ``api_url`` is not safe.
         """
         self._lookups: dict[str, t.Any] = dict(self.known_lookups)
-        super().__init__(*args, **kwargs)
-        key = str(self.config.get("api_key") or "")
+        # The SDK sets up its mapper (which reads every stream's schema) before it loads the
+        # state; custom-field columns depend on the state, so the mapper comes after it.
+        setup_mapper = kwargs.pop("setup_mapper", True)
+        super().__init__(*args, setup_mapper=False, **kwargs)
+        if setup_mapper:
+            self.setup_mapper()
+        key = api_key_of(self.config)
         if len(key) >= 4:  # noqa: PLR2004
-            redactor = RedactingFilter(key)
-            for handler in logging.getLogger().handlers:
-                handler.addFilter(redactor)
-            for handler in self.logger.handlers:
-                handler.addFilter(redactor)
+            redact_every_log_record(key)
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Validate the settings, saying in words why an ``api_url`` is refused.
@@ -235,6 +298,8 @@ class TapEngageBay(Tap):
         Raises:
             ConfigValidationError: When there are errors and ``raise_errors``.
         """
+        # The SDK has just set its metrics logger's level; discovery's first requests follow.
+        quiet_sdk_metrics(self.metrics_logger)
         errors = super()._validate_config(raise_errors=False)
         try:
             check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
@@ -243,7 +308,20 @@ class TapEngageBay(Tap):
         if errors and raise_errors:
             summary = "Config validation failed"
             raise ConfigValidationError(summary, errors=errors)
+        for warning in deprecated_settings(self.config):
+            self.logger.warning("%s", warning)
         return errors
+
+    def setup_mapper(self) -> None:
+        """Set up the SDK's mapper once the streams have taken the input catalog.
+
+        The streams rename the custom-field columns of an input catalog to this run's
+        (``PropertiesMixin.apply_catalog``); the mapper, which writes the SCHEMA messages,
+        must read the catalog after that.
+        """
+        if self.input_catalog is not None:
+            _ = self.streams
+        super().setup_mapper()
 
     @classmethod
     def invoke(  # type: ignore[override]
@@ -266,6 +344,7 @@ class TapEngageBay(Tap):
 
         Raises:
             QuotaExhaustedError: After writing the state reached so far.
+            StreamsFailedError: Some streams failed; every other one synced to its end.
         """
         if about or config is None:
             super().invoke(
@@ -294,6 +373,11 @@ class TapEngageBay(Tap):
             tap.finish_sync(exc)
             raise
         tap.finish_sync()
+        report = tap.failure_report()
+        if report:
+            # Printed outside logging (and its redacting filter): redacted here.
+            key = str(tap.config.get("api_key") or "")
+            raise StreamsFailedError(report.replace(key, "[REDACTED]") if len(key) >= 4 else report)  # noqa: PLR2004
 
     @property
     def max_in_flight(self) -> int:
@@ -332,12 +416,99 @@ class TapEngageBay(Tap):
         return pool.lane(names.index(name) if name in names else len(names))
 
     @cached_property
+    def progress(self) -> Progress:
+        """Progress lines and summaries of the streams (see tap_engagebay.progress)."""
+        return Progress(self.logger)
+
+    @cached_property
     def request_gate(self) -> threading.BoundedSemaphore:
         """At most ``max_concurrent_requests`` requests in flight, from any thread."""
         return threading.BoundedSemaphore(self.max_in_flight)
 
     #: Set by the first answer that makes every further request pointless (quota, key).
     stop_error: FatalAPIError | None = None
+
+    def sync_all(self) -> None:  # type: ignore[misc]  # the SDK marks it final
+        """Sync every selected stream as the SDK does; a stream that fails fails alone.
+
+        The SDK's loop, each top-level ``stream.sync()`` wrapped: a failure that ends the run
+        (quota, refused key) stops everything; any other marks the stream (and its child
+        streams, whose pass is not complete either) failed, cancels its reads ahead, and the
+        next stream starts. A failed stream's state is not finalized: its bookmark stays, an
+        interrupted first sync keeps its resume cursor. ``failure_report`` tells the rest.
+
+        Raises:
+            Exception: What ends the whole run.
+        """
+        self._reset_state_progress_markers()
+        self._set_compatible_replication_methods()
+        if self.state:
+            self._state_writer.write_state(self.state)
+        for stream in self.streams.values():
+            if not stream.selected and not stream.has_selected_descendents:
+                self.logger.info("Skipping deselected stream '%s'.", stream.name)
+                continue
+            if stream.parent_stream_type:
+                continue  # synced by its parent
+            try:
+                stream.sync()
+            except Exception as exc:
+                if isinstance(exc, GLOBAL_ERRORS) or self.stop_error is not None:
+                    raise
+                self._stream_failed(stream, exc)  # type: ignore[arg-type]
+                continue
+            stream.finalize_state_progress_markers()
+        for stream in self.streams.values():
+            stream.log_sync_costs()
+
+    def _stream_failed(self, stream: EngageBayStream, error: Exception) -> None:
+        self.logger.error(
+            "Stream '%s' failed: %s. Its state stays where its data landed; "
+            "the other streams go on",
+            stream.name,
+            error,
+        )
+        stream.fail(error)
+        for child in stream.child_streams:
+            child.fail(error)  # type: ignore[attr-defined]
+        # What the stream reached is saved at once, not finalized: its bookmark stays, its
+        # resume cursor is the last page whose records were all written (or was dropped).
+        self._state_writer.write_state(self.state)
+
+    def failure_report(self) -> str:
+        """One line per stream that failed in this run, then a summary (empty when none did).
+
+        Returns:
+            The lines: the stream, the endpoint, what it answered, how to deselect it.
+        """
+        lines = []
+        streams = list(self.streams.values())
+        for stream in streams:
+            error = stream.failure  # type: ignore[attr-defined]
+            if error is None:
+                continue
+            parent = next((p for p in streams if type(p) is stream.parent_stream_type), None)
+            if parent is not None and parent.failure is error:  # type: ignore[attr-defined]
+                continue  # told on its parent's line
+            children = [c.name for c in stream.child_streams if c.failure is error]  # type: ignore[attr-defined]
+            also = f" (and its child streams {', '.join(children)})" if children else ""
+            endpoint = endpoint_of(error)
+            # Not an answer (e.g. a record the tap could not handle): the error says what.
+            cause = f"{endpoint} answered {status_of(error)}" if endpoint else repr(error)
+            lines.append(
+                f"stream {stream.name}{also} failed: {cause}; "
+                f"to stop syncing it: meltano select {self.name} --exclude {stream.name} '*' "
+                f"(select pattern !{stream.name}.*)"
+            )
+        if lines:
+            selected = [s for s in streams if s.selected]
+            failed = [s for s in selected if s.failure is not None]  # type: ignore[attr-defined]
+            lines.append(
+                f"{len(failed)} of {len(selected)} selected streams failed; the other "
+                f"{len(selected) - len(failed)} synced to the end and their state is saved. "
+                "The next run reads the failed ones again from their saved state."
+            )
+        return "\n".join(lines)
 
     def warm_up(self) -> None:
         """Start the first requests of every selected stream, once, before the sync begins.
@@ -351,7 +522,14 @@ class TapEngageBay(Tap):
         self._warmed = True
         for stream in self.streams.values():
             if stream.selected and not stream.parent_stream_type:
-                stream.warm_up()  # type: ignore[attr-defined]
+                try:
+                    stream.warm_up()  # type: ignore[attr-defined]
+                except Exception as exc:
+                    # E.g. the deal tracks could not be read: the stream meets the same error
+                    # at its turn, and fails alone then.
+                    if isinstance(exc, GLOBAL_ERRORS):
+                        raise
+                    self.logger.warning("Could not start reading %s early: %s", stream.name, exc)
 
     _warmed = False
 
@@ -404,18 +582,30 @@ class TapEngageBay(Tap):
                     if other not in self._lookups:
                         self._lookups[other] = pool.submit(self._read_lookup, other, other_path)
             else:
-                self._lookups[key] = self._read_lookup(key, path)
+                self._lookups[key] = self._read_lookup_now(key, path)
         found = self._lookups.get(key)
         if found is None:
-            found = self._lookups[key] = self._read_lookup(key, path)
+            found = self._lookups[key] = self._read_lookup_now(key, path)
         if isinstance(found, Future):
             try:
                 found = self._lookups[key] = found.result()
             except Exception as exc:
-                self._stop_lookups(exc)
+                # Only what ends the run stops the other lookups; any other failure is the
+                # failure of the streams that need this one (the future keeps the error).
+                if isinstance(exc, GLOBAL_ERRORS):
+                    self._stop_lookups(exc)
                 raise
         records: list[dict[str, t.Any]] = found
         return records
+
+    def _read_lookup_now(self, key: str, path: str) -> Future[list[dict[str, t.Any]]]:
+        """Read a lookup on this thread; its answer or its failure, kept like a pool's."""
+        done: Future[list[dict[str, t.Any]]] = Future()
+        try:
+            done.set_result(self._read_lookup(key, path))
+        except Exception as exc:  # noqa: BLE001 - kept, and raised to every stream that needs it
+            done.set_exception(exc)
+        return done
 
     def _stop_lookups(self, error: Exception) -> None:
         """A lookup failed and ends the run: the others stop at their next attempt."""
@@ -456,7 +646,7 @@ class TapEngageBay(Tap):
 
 
 def main() -> None:
-    """Run the tap's command line, ending cleanly on a quota or a refused key.
+    """Run the tap's command line, ending cleanly on a quota, a refused key, failed streams.
 
     Started by Meltano, it first makes Meltano's run files private (``run_files``).
     """
@@ -467,5 +657,5 @@ def main() -> None:
         sys.stderr.write(f"tap-engagebay: {exc}\n")
         sys.exit(EXIT_QUOTA)
     except FatalAPIError as exc:
-        sys.stderr.write(f"tap-engagebay: {exc}\n")
-        sys.exit(1)
+        sys.stderr.writelines(f"tap-engagebay: {line}\n" for line in str(exc).splitlines())
+        sys.exit(EXIT_FAILED)

@@ -35,7 +35,7 @@ MODELS = "eb_analytics"
 def test_dbt_postgres_builds_the_same_marts(pg_server, target_postgres, pycache, tmp_path: Path):
     require_utility("dbt-postgres")
     with Simulator(SimConfig(**ACCOUNT)) as sim:
-        tap_config = {"api_key": sim.config.api_key, "api_url": sim.url, "retry_wait_base_ms": 10}
+        tap_config = {"api_key": sim.config.api_key, "api_url": sim.url, "retry_wait_base": 0.01}
         (tmp_path / "tap.json").write_text(json.dumps(tap_config))
         target_config = {**pg_server.target_settings(), "default_target_schema": RAW}
         (tmp_path / "target.json").write_text(json.dumps(target_config))

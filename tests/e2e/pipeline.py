@@ -113,7 +113,7 @@ def _commands(  # noqa: PLR0913
     tap_cfg = {
         "api_key": api_key,
         "api_url": api_url,
-        "retry_wait_base_ms": 10,
+        "retry_wait_base": 0.01,
         **(tap_config or {}),
     }
     (workdir / "tap.json").write_text(json.dumps(tap_cfg))

@@ -99,9 +99,9 @@ def tap_env(url: str, api_key: str) -> dict[str, str]:
     return {
         "TAP_ENGAGEBAY_API_URL": url,
         "TAP_ENGAGEBAY_API_KEY": api_key,
-        # Retry settings are integers: Meltano 4.4.1 cannot pass a `kind: decimal` setting read
-        # from the environment ("Object of type Decimal is not JSON serializable").
-        "TAP_ENGAGEBAY_RETRY_WAIT_BASE_MS": "10",
+        # Seconds, passed by Meltano as text (`kind: string`: Meltano 4.4.1 cannot pass a
+        # `kind: decimal` setting read from the environment).
+        "TAP_ENGAGEBAY_RETRY_WAIT_BASE": "0.01",
         # Before all the simulator's data: fewer empty calendar windows to walk.
         "TAP_ENGAGEBAY_START_DATE": "2019-01-01",
     }

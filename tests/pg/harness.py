@@ -225,6 +225,7 @@ class TargetRunner:
         tap_config: Mapping[str, Any],
         *,
         state: Any = None,
+        tap_returncode: int = 0,
         **settings: Any,
     ) -> TapRun:
         """Run ``tap-engagebay | target-postgres``: two processes joined by a pipe, as Meltano does.
@@ -232,10 +233,11 @@ class TargetRunner:
         Args:
             tap_config: The tap's settings.
             state: A state value to start the tap from.
+            tap_returncode: The tap's expected exit code (75: the quota ran out).
             settings: Settings added to the loader's declared ones.
 
         Returns:
-            The run (fails the test unless both exit 0).
+            The run (fails the test unless the tap exits so and the target exits 0).
         """
         run_no = next(self._runs)
         config = self.workdir / f"target-config-{run_no}.json"
@@ -267,7 +269,7 @@ class TargetRunner:
             tap_err.seek(0)
             target_err.seek(0)
             run = TapRun(target.returncode, out, target_err.read(), tap.returncode, tap_err.read())
-        assert run.tap_returncode == 0, run.tap_stderr[-4000:]
+        assert run.tap_returncode == tap_returncode, run.tap_stderr[-4000:]
         assert run.returncode == 0, run.stderr[-4000:]
         return run
 

@@ -100,7 +100,7 @@ def story(make_target, pg_server):
         tap_config = {
             "api_key": sim.config.api_key,
             "api_url": sim.url,
-            "retry_wait_base_ms": 10,
+            "retry_wait_base": 0.01,
             # Before all the simulator's data (2019 on): fewer empty calendar windows to walk.
             "start_date": "2019-01-01",
         }

@@ -1,0 +1,5 @@
+"""``python -m agilecrm_sim``."""
+
+from agilecrm_sim.cli import main
+
+raise SystemExit(main())
