@@ -28,7 +28,7 @@ def tap_config(sim: AgileSimulator, **extra: t.Any) -> dict[str, t.Any]:
         "email": sim.config.email,
         "api_key": sim.config.api_key,
         "api_url": sim.url,
-        "retry_wait_base_ms": 10,
+        "retry_wait_base": 0.01,
         "page_size": 7,
         **extra,
     }
