@@ -86,3 +86,15 @@ def test_debug_keeps_the_sdk_metrics_and_the_per_parent_lines(make_agile, tmp_pa
     assert {("record_count", "notes"), ("http_request_duration", "contacts")} <= kinds
     assert ("sync_duration", "documents") in kinds
     assert done.stderr.count("Beginning sync of 'notes'") == 4  # one per contact
+
+
+def test_a_failed_stream_sums_up_where_it_stopped(agile, tmp_path):
+    agile.set_faults([{"kind": "500", "rate": 1.0, "path": "/docs"}])
+    done = run_tap(tmp_path, tap_config(agile, max_retries=0), env=quiet_env())
+    assert done.rc == 1
+    lines = done.stderr.splitlines()
+    for stream in ("contacts", "notes", "documents"):  # the documents' failure fails the tree
+        own = [line for line in lines if f"| {stream}: " in line]
+        assert len(own) == 1, (stream, own)
+        assert f"| {stream}: stopped after " in own[0], own
+    assert len([line for line in lines if "| deals: done, " in line]) == 1
