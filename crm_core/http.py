@@ -43,6 +43,8 @@ if t.TYPE_CHECKING:
     from crm_core.run_control import RunControl
     from crm_core.tap_base import CRMTap
 
+#: The SDK's own line when a stream's sync raises (its exact text, for ``log``).
+SDK_UNHANDLED = "An unhandled error occurred while syncing '%s'"
 #: What the state says while an unsorted incremental stream runs, instead of the SDK's note
 #: that its progress is not resumable (a stream may say more: ``CRMStream.resume_note``).
 RESUME_NOTE = (
@@ -254,7 +256,9 @@ class CRMStream(RESTStream[str | None]):
         """Log as the SDK does; a child stream's per-parent lines at DEBUG.
 
         A child stream is synced once per parent record, so the SDK's "Beginning sync" line
-        would come once per parent; its progress line counts the parents instead.
+        would come once per parent; its progress line counts the parents instead. The SDK's
+        "unhandled error" line goes to DEBUG too: the core reports a failed stream itself, in
+        one line with its cause and what happens next.
 
         Args:
             message: The message.
@@ -262,6 +266,8 @@ class CRMStream(RESTStream[str | None]):
             level: The level.
             kwargs: As for ``logging.Logger.log``.
         """
+        if message == SDK_UNHANDLED:
+            message, level = "Stream '%s' stopped on an error", logging.DEBUG
         if self.parent_stream_type is not None and level == logging.INFO:
             level = logging.DEBUG
         super().log(message, *args, level=level, **kwargs)
