@@ -2,7 +2,7 @@
 
 A tap's base stream sets ``vocabulary`` (its words for errors), ``api_prefix`` and its
 ``authenticator``; everything else (headers, sending through the run's request gate,
-retries, classifying answers, reading cursor-paged listings) is here.
+retries, classifying answers, reading cursor-paged listings, counting progress) is here.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from functools import cached_property
 from urllib.parse import urlparse
 
 import requests
-from singer_sdk import RESTStream
+from singer_sdk import RESTStream, metrics
+from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.streams._state import StreamStateManager
 
 from crm_core.conform import conform_record
 from crm_core.errors import (
@@ -29,16 +31,26 @@ from crm_core.errors import (
 )
 from crm_core.isolation import isolated
 from crm_core.pagination import LastRecordCursorPaginator, Page
+from crm_core.progress import Progress, RecordCounter, StreamProgress
 from crm_core.retry import RetryPolicy, server_time_of
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Iterator, Mapping
 
+    from singer_sdk.helpers import types
     from singer_sdk.helpers.types import Context
 
     from crm_core.run_control import RunControl
     from crm_core.tap_base import CRMTap
 
+#: The SDK's own line when a stream's sync raises (its exact text, for ``log``).
+SDK_UNHANDLED = "An unhandled error occurred while syncing '%s'"
+#: What the state says while an unsorted incremental stream runs, instead of the SDK's note
+#: that its progress is not resumable (a stream may say more: ``CRMStream.resume_note``).
+RESUME_NOTE = (
+    "The bookmark moves when the stream ends; an interrupted run reads again from the "
+    "previous bookmark."
+)
 REDACTED = "[REDACTED]"
 #: Secrets shorter than this are not searched for (they would redact ordinary words).
 MIN_SECRET_LENGTH = 4
@@ -150,6 +162,44 @@ def install_redaction(secrets: Iterable[str], *loggers: logging.Logger) -> Redac
     return redactor
 
 
+class ResumableStateManager(StreamStateManager):
+    """The SDK's state manager, with a progress note that says how the stream resumes.
+
+    An unsorted stream's bookmark is kept aside (``progress_markers``) until the stream ends;
+    the SDK then notes that progress is not resumable and warns so. The taps do resume: the
+    note says how instead (``note``), and nothing warns.
+    """
+
+    def __init__(self, *args: t.Any, note: str = RESUME_NOTE, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Set up as the SDK does.
+
+        Args:
+            args: As for the SDK.
+            note: What the state says while the stream runs.
+            kwargs: As for the SDK.
+        """
+        super().__init__(*args, **kwargs)
+        self.note = note
+
+    def increment_state(
+        self,
+        latest_record: types.Record,
+        *,
+        context: types.Context | None = None,
+        replication_key: str,
+    ) -> None:
+        """Advance the bookmark kept aside, noting how an interrupted run resumes.
+
+        Args:
+            latest_record: The record just written.
+            context: The partition.
+            replication_key: The bookmark's key.
+        """
+        state = self.get_context_state(context)
+        state.setdefault(PROGRESS_MARKERS, {PROGRESS_MARKER_NOTE: self.note})
+        super().increment_state(latest_record, context=context, replication_key=replication_key)
+
+
 class CRMStream(RESTStream[str | None]):
     """Base of every stream of every source: declarative subclasses, one request path.
 
@@ -178,6 +228,8 @@ class CRMStream(RESTStream[str | None]):
     #: Top-level keys holding epoch seconds / epoch milliseconds.
     epoch_seconds_fields: tuple[str, ...] = ("created_time", "updated_time")
     epoch_ms_fields: tuple[str, ...] = ()
+    #: What the state says, while the stream runs, about how an interrupted run resumes.
+    resume_note: t.ClassVar[str] = RESUME_NOTE
 
     def __init__(self, tap: CRMTap, **kwargs: t.Any) -> None:  # noqa: ANN401
         """Take the run's controls from the tap, typed.
@@ -190,6 +242,79 @@ class CRMStream(RESTStream[str | None]):
         self.run_control: RunControl = tap.run_control
         self.secret_values: tuple[str, ...] = tap.secret_values
         self.api_root: str = tap.api_root
+        self.run_progress: Progress = tap.progress
+
+    # ---- what a run writes to stderr ----------------------------------------------------
+
+    def log(
+        self,
+        message: str,
+        *args: t.Any,  # noqa: ANN401 - the SDK's signature
+        level: int = logging.INFO,
+        **kwargs: t.Any,  # noqa: ANN401
+    ) -> None:
+        """Log as the SDK does; a child stream's per-parent lines at DEBUG.
+
+        A child stream is synced once per parent record, so the SDK's "Beginning sync" line
+        would come once per parent; its progress line counts the parents instead. The SDK's
+        "unhandled error" line goes to DEBUG too: the core reports a failed stream itself, in
+        one line with its cause and what happens next.
+
+        Args:
+            message: The message.
+            args: Its arguments.
+            level: The level.
+            kwargs: As for ``logging.Logger.log``.
+        """
+        if message == SDK_UNHANDLED:
+            message, level = "Stream '%s' stopped on an error", logging.DEBUG
+        if self.parent_stream_type is not None and level == logging.INFO:
+            level = logging.DEBUG
+        super().log(message, *args, level=level, **kwargs)
+
+    @cached_property
+    def progress(self) -> StreamProgress:
+        """What this stream has done so far (requests, retries, pages, records)."""
+        parent = self.parent_stream_type
+        parent_name = str(getattr(parent, "name", "")) if parent is not None else None
+        return self.run_progress.stream(self.name, parent=parent_name)
+
+    def get_record_counter(
+        self,
+        *,
+        endpoint: str | None = None,
+        log_interval: float = metrics.DEFAULT_LOG_INTERVAL,
+    ) -> metrics.Counter:
+        """The SDK's record counter (same METRIC points), also feeding the progress lines.
+
+        Args:
+            endpoint: As for the SDK.
+            log_interval: As for the SDK.
+
+        Returns:
+            The counter.
+        """
+        for child in self.child_streams:
+            if child.selected and isinstance(child, CRMStream):
+                _ = child.progress  # known now, its summary follows its parent's
+        return RecordCounter(
+            self.run_progress, self.progress, endpoint=endpoint, log_interval=log_interval
+        )
+
+    @property
+    def state_manager(self) -> StreamStateManager:
+        """The SDK's state manager, its progress note saying how the stream resumes."""
+        if self._state_manager is None:
+            self._state_manager = ResumableStateManager(
+                tap_name=self.tap_name,
+                stream_name=self.name,
+                tap_state=self._tap_state,
+                state_partitioning_keys=self.state_partitioning_keys,
+                is_sorted=self.is_sorted,
+                check_sorted=self.check_sorted,
+                note=self.resume_note,
+            )
+        return self._state_manager
 
     # ---- isolation ----------------------------------------------------------------------
 
@@ -366,6 +491,7 @@ class CRMStream(RESTStream[str | None]):
             The validated response.
         """
         with self.run_control.request_slot():
+            self.progress.request()
             try:
                 return super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
@@ -386,6 +512,7 @@ class CRMStream(RESTStream[str | None]):
         Args:
             details: What backoff knows of the retry.
         """
+        self.progress.retry()
         exc = details.get("exception")
         self.logger.warning(
             "%s: retrying %s %s in %.2f s (attempt %d failed: %s)",
@@ -482,6 +609,7 @@ class CRMStream(RESTStream[str | None]):
                 context, cursor=cursor, extra=extra, endpoint=endpoint
             )
             records = self.records_of(payload)
+            self.progress.page()
             paginator.remember_page(records)
             cursor = paginator.get_next(None)  # type: ignore[arg-type]
             paginator.advance(None)  # type: ignore[arg-type]

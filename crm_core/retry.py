@@ -1,9 +1,9 @@
 """Backoff for transient failures: exponential waits, Retry-After, and the caps.
 
 Settings (every tap declares them, ``RETRY_SETTINGS``): ``max_retries`` (retries of one
-request), ``max_retry_seconds`` (total time spent retrying one request), ``retry_wait_base_ms``
-(the first wait, doubled each retry) and ``retry_wait_max`` (the longest single wait, which
-also caps a Retry-After).
+request), ``max_retry_seconds`` (total time spent retrying one request), ``retry_wait_base``
+(the first wait in seconds, doubled each retry) and ``retry_wait_max`` (the longest single
+wait, which also caps a Retry-After).
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ RETRIABLE: tuple[type[Exception], ...] = (
     requests.exceptions.ContentDecodingError,
 )
 
+#: A number written as text: how Meltano passes a `kind: string` setting.
+NUMBER = r"^[0-9]+(\.[0-9]+)?$"
+
 RETRY_SETTINGS: tuple[th.Property[t.Any], ...] = (
     th.Property(
         "request_timeout",
@@ -51,11 +54,13 @@ RETRY_SETTINGS: tuple[th.Property[t.Any], ...] = (
         description="Cap on the total time spent retrying one request, in seconds.",
     ),
     th.Property(
-        "retry_wait_base_ms",
-        th.IntegerType(minimum=0),
-        default=2000,
-        description="First retry wait in milliseconds; doubles each retry. A Retry-After "
-        "header, when sent, sets the wait instead.",
+        "retry_wait_base",
+        # Meltano passes it as a string (`kind: string`: its decimal kind cannot be read from
+        # the environment), e.g. "0.5".
+        th.CustomType({"type": ["number", "string"], "minimum": 0, "pattern": NUMBER}),
+        default=2,
+        description="First retry wait in seconds (fractions allowed, e.g. 0.5); doubles each "
+        "retry. A Retry-After header, when sent, sets the wait instead.",
     ),
     th.Property(
         "retry_wait_max",
@@ -88,7 +93,7 @@ class RetryPolicy:
         return cls(
             max_retries=int(config.get("max_retries", 8)),
             max_retry_seconds=float(config.get("max_retry_seconds", 900)),
-            wait_base=int(config.get("retry_wait_base_ms", 2000)) / 1000,
+            wait_base=float(config.get("retry_wait_base", 2)),
             wait_max=float(config.get("retry_wait_max", 120)),
         )
 

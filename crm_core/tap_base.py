@@ -1,4 +1,4 @@
-"""What every tap of the project adds to the SDK's Tap: secrets, run controls, isolation.
+"""What every tap of the project adds to the SDK's Tap: secrets, run controls, isolation, progress.
 
 A tap subclasses ``CRMTap``, names its secret settings and its URL setting, and lists its
 streams; the run's ``RunControl`` is created here and handed to each stream.
@@ -17,6 +17,7 @@ from singer_sdk.singerlib import StateMessage
 from crm_core.errors import QuotaExhaustedError, UnsafeURLError
 from crm_core.http import check_api_url, install_redaction, redact
 from crm_core.isolation import raise_if_failed
+from crm_core.progress import Progress, quiet_sdk_metrics
 from crm_core.run_control import RunControl
 
 
@@ -75,6 +76,11 @@ class CRMTap(Tap):
         """The run's request gate, stop flag and pool (``max_concurrent_requests``)."""
         return RunControl(int(self.config.get("max_concurrent_requests", 4)), name=self.name)
 
+    @cached_property
+    def progress(self) -> Progress:
+        """Progress lines and summaries of the streams (see ``crm_core.progress``)."""
+        return Progress(self.logger)
+
     def extra_config_errors(self) -> list[str]:
         """Checks of the settings beyond their JSON schema (taps override this).
 
@@ -95,6 +101,8 @@ class CRMTap(Tap):
         Raises:
             ConfigValidationError: When there are errors and ``raise_errors``.
         """
+        # The SDK has just set its metrics logger's level; discovery's first requests follow.
+        quiet_sdk_metrics(self.metrics_logger)
         errors = [self.redact(e) for e in super()._validate_config(raise_errors=False)]
         errors += self.extra_config_errors()
         if self.api_root:

@@ -96,6 +96,10 @@ class IncrementalList(AgileStream):
     paged = True
     replication_key = MODIFIED
     is_sorted = False
+    resume_note = (
+        "The bookmark moves when the stream ends; an interrupted run reads again from the "
+        "previous bookmark, or, on a first sync, from the page cursor saved in `resume`."
+    )
     STATE_MSG_FREQUENCY = 500
     #: The dynamic filter's ``contact_type``.
     contact_type = ""
@@ -649,6 +653,10 @@ class EventsStream(AgileStream):
     path = "/events"
     replication_key = "start"
     is_sorted = False
+    resume_note = (
+        "The bookmark moves when the stream ends; an interrupted run resumes from the window "
+        "saved in `resume`."
+    )
     epoch_seconds_fields = ("start", "end", "created_time")
     schema = schema(
         th.Property("id", ID),

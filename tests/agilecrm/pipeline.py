@@ -28,7 +28,7 @@ def tap_config(sim: AgileSimulator, **extra: t.Any) -> dict[str, t.Any]:
         "email": sim.config.email,
         "api_key": sim.config.api_key,
         "api_url": sim.url,
-        "retry_wait_base_ms": 10,
+        "retry_wait_base": 0.01,
         "page_size": 7,
         **extra,
     }
@@ -48,23 +48,87 @@ class Run:
         return self.states[-1] if self.states else None
 
 
-def run_pipeline(
+def _commands(
     workdir: Path,
     config: dict[str, t.Any],
     *,
     state: dict[str, t.Any] | None = None,
-    timeout: float = 300,
-) -> Run:
+    catalog: dict[str, t.Any] | None = None,
+    target_config: dict[str, t.Any] | None = None,
+) -> tuple[list[str], list[str], Path]:
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "warehouse.duckdb"
     (workdir / "tap.json").write_text(json.dumps(config))
-    tgt = {"path": str(database), "default_target_schema": SCHEMA}
+    tgt = {"path": str(database), "default_target_schema": SCHEMA, **(target_config or {})}
     (workdir / "target.json").write_text(json.dumps(tgt))
     tap_cmd = [str(BIN / "tap-agilecrm"), "--config", str(workdir / "tap.json")]
     if state is not None:
         (workdir / "state.json").write_text(json.dumps(state))
         tap_cmd += ["--state", str(workdir / "state.json")]
+    if catalog is not None:
+        (workdir / "catalog.json").write_text(json.dumps(catalog))
+        tap_cmd += ["--catalog", str(workdir / "catalog.json")]
     target_cmd = [str(BIN / "target-duckdb-sdk"), "--config", str(workdir / "target.json")]
+    return tap_cmd, target_cmd, database
+
+
+@dataclass
+class Started:
+    tap: subprocess.Popen[bytes]
+    target: subprocess.Popen[bytes]
+    database: Path
+
+
+def start_pipeline(
+    workdir: Path,
+    config: dict[str, t.Any],
+    *,
+    state: dict[str, t.Any] | None = None,
+    catalog: dict[str, t.Any] | None = None,
+    target_config: dict[str, t.Any] | None = None,
+) -> Started:
+    """Start tap-agilecrm | target-duckdb-sdk and return at once (the caller ends them)."""
+    tap_cmd, target_cmd, database = _commands(
+        workdir, config, state=state, catalog=catalog, target_config=target_config
+    )
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    with (workdir / "tap.err").open("w") as tap_err:
+        tap = subprocess.Popen(tap_cmd, stdout=subprocess.PIPE, stderr=tap_err, env=env)
+    with (workdir / "tgt.err").open("w") as tgt_err:
+        target = subprocess.Popen(
+            target_cmd, stdin=tap.stdout, stdout=subprocess.PIPE, stderr=tgt_err, env=env
+        )
+    assert tap.stdout is not None
+    tap.stdout.close()
+    return Started(tap, target, database)
+
+
+def catalog_selecting(config: dict[str, t.Any], streams: set[str]) -> dict[str, t.Any]:
+    """Discover the catalog and select only some streams."""
+    result = subprocess.run(
+        [str(BIN / "tap-agilecrm"), "--config", "/dev/stdin", "--discover"],
+        input=json.dumps(config),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    catalog: dict[str, t.Any] = json.loads(result.stdout)
+    for entry in catalog["streams"]:
+        for meta in entry["metadata"]:
+            if not meta["breadcrumb"]:
+                meta["metadata"]["selected"] = entry["tap_stream_id"] in streams
+    return catalog
+
+
+def run_pipeline(
+    workdir: Path,
+    config: dict[str, t.Any],
+    *,
+    state: dict[str, t.Any] | None = None,
+    catalog: dict[str, t.Any] | None = None,
+    timeout: float = 300,
+) -> Run:
+    tap_cmd, target_cmd, database = _commands(workdir, config, state=state, catalog=catalog)
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     with (workdir / "tap.err").open("w+") as tap_err, (workdir / "tgt.err").open("w+") as tgt_err:
         tap = subprocess.Popen(tap_cmd, stdout=subprocess.PIPE, stderr=tap_err, env=env)
