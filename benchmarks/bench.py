@@ -28,6 +28,7 @@ from benchmarks.harness import (
     endpoint_of,
     ensure_dlt,
     lean_server,
+    meltano_env,
     mib,
     simulator,
     table,
@@ -190,17 +191,7 @@ def meltano_run(url: str, work: Path) -> tuple[float, RssSampler, int, tuple[int
         RuntimeError: When the run fails.
     """
     warehouse = work / "warehouse.duckdb"
-    env = {
-        **os.environ,
-        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
-        "MELTANO_DATABASE_URI": f"sqlite:///{work / 'meltano.db'}",
-        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "TAP_ENGAGEBAY_API_URL": url,
-        "TAP_ENGAGEBAY_API_KEY": API_KEY,
-        "TAP_ENGAGEBAY__SELECT": '["contacts.*"]',
-        "TARGET_DUCKDB_PATH": str(warehouse),
-        "PYTHONWARNINGS": "ignore",
-    }
+    env = meltano_env(url, work, TAP_ENGAGEBAY__SELECT='["contacts.*"]')
     log = (work / "meltano.log").open("wb")
     started = time.perf_counter()
     with (

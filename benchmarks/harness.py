@@ -166,6 +166,33 @@ def contacts_only_catalog(config: Path, workdir: Path) -> Path:
     return path
 
 
+def meltano_env(url: str, work: Path, **extra: str) -> dict[str, str]:
+    """The environment of a ``meltano run`` against the simulator, into ``work/warehouse.duckdb``.
+
+    Meltano's system database is a throwaway SQLite file in ``work``, so the project's state is
+    untouched; a second run with the same ``work`` starts from the state the first one saved.
+
+    Args:
+        url: The simulator's URL.
+        work: Scratch folder.
+        **extra: Further variables (e.g. ``TAP_ENGAGEBAY__SELECT``).
+
+    Returns:
+        The environment.
+    """
+    return {
+        **os.environ,
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
+        "MELTANO_DATABASE_URI": f"sqlite:///{work / 'meltano.db'}",
+        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "TAP_ENGAGEBAY_API_URL": url,
+        "TAP_ENGAGEBAY_API_KEY": API_KEY,
+        "TARGET_DUCKDB_PATH": str(work / "warehouse.duckdb"),
+        "PYTHONWARNINGS": "ignore",
+        **extra,
+    }
+
+
 def endpoint_of(path: str) -> str:
     """The endpoint a request path belongs to (``customfields/list/CONTACT`` kept whole).
 
@@ -215,6 +242,24 @@ def _rss_and_name(pid: int) -> tuple[int, str]:
             name = base
             break
     return rss, name
+
+
+def descendants(pid: int) -> list[tuple[int, str]]:
+    """A process's descendants (not itself), each with its short name (see ``RssSampler``).
+
+    Args:
+        pid: The root process.
+
+    Returns:
+        ``(pid, name)`` of each, e.g. ``(1234, "tap-engagebay")``.
+    """
+    tree = _children()
+    found, todo = [], list(tree.get(pid, []))
+    while todo:
+        child = todo.pop()
+        found.append((child, _rss_and_name(child)[1]))
+        todo.extend(tree.get(child, []))
+    return found
 
 
 class RssSampler:

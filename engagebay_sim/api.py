@@ -154,6 +154,8 @@ class Api:
         sort_key = params.get("sort_key", "").strip() or "created_time"
         if sort_key not in SORT_KEYS:
             raise BadRequestError(sort_key)
+        if self.config.ignore_sort_key:
+            sort_key = "created_time"
         return min(size, MAX_PAGE_SIZE), sort_key, params.get("cursor") or None
 
     def _page(self, stream: str, params: Params) -> list[dict[str, t.Any]]:

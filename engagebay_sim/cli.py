@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--faults", type=json.loads, default=[], help="JSON list of fault rules")
     p.add_argument("--timeout-s", type=float, default=5.0, help="hold time of the timeout fault")
     p.add_argument("--quota", type=int, default=None, help="daily API call quota")
+    p.add_argument(
+        "--clock-offset", type=float, default=0.0, help="seconds the server's clock is ahead"
+    )
     return p
 
 
@@ -70,6 +73,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         faults=args.faults,
         timeout_s=args.timeout_s,
         quota=args.quota,
+        clock_offset=args.clock_offset,
         **overrides,
     )
     sim = Simulator(config, host=args.host, port=args.port)

@@ -39,7 +39,11 @@ class SimConfig:
         latency: Fixed latency in ms, or a ``(lo, hi)`` uniform range in ms.
         faults: Fault rules (see ``engagebay_sim.faults``).
         quota: Daily API call quota; None for unlimited.
+        ignore_sort_key: Answer every listing oldest first (``created_time``), whatever
+            ``sort_key`` asks: an API that ignores the sort order. May be changed while running.
         timeout_s: How long the ``timeout`` fault holds a request before dropping it.
+        clock_offset: Seconds the server's clock is ahead of this machine's (negative: behind):
+            its ``Date`` header and the times of records changed or created use it.
         anchor: Epoch seconds before which all base data is dated.
         user_name: Name of the API key's user (``users/profile/user-info``).
         user_email: Email of the API key's user.
@@ -64,7 +68,9 @@ class SimConfig:
     latency: Latency = 0.0
     faults: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
     quota: int | None = None
+    ignore_sort_key: bool = False
     timeout_s: float = 5.0
+    clock_offset: float = 0.0
     anchor: int = DEFAULT_ANCHOR
     user_name: str = "Sim Admin"
     user_email: str = "admin@sim.example.com"

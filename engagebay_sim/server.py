@@ -478,7 +478,15 @@ class Handler(BaseHTTPRequestHandler):
         Returns:
             An RFC 7231 date.
         """
-        return email.utils.formatdate(timestamp or self.sim.now(), usegmt=True)
+        return email.utils.formatdate(timestamp or self._answered_at or self.sim.now(), usegmt=True)
+
+    #: When the answer being sent was made: its ``Date``, even if a hook then moved the clock.
+    _answered_at: float | None = None
+
+    def _after_answer(self, api_count: int) -> None:
+        """Date the answer just made, then run the changes due after this request."""
+        self._answered_at = self.sim.now()
+        self.sim._run_hooks(api_count)  # noqa: SLF001
 
     def do_GET(self) -> None:
         """Handle GET."""
@@ -538,6 +546,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.sim._enter()  # noqa: SLF001
         self._in_flight = True
+        self._answered_at = None
         try:
             self._api(path, query, raw)
         finally:
@@ -615,7 +624,7 @@ class Handler(BaseHTTPRequestHandler):
         if entry["fault"] == "quota":
             entry["status"] = 429
             sim._record(entry)  # noqa: SLF001
-            sim._run_hooks(api_count)  # noqa: SLF001
+            self._after_answer(api_count)
             self._send(429, _json(QUOTA_BODY), "application/json; charset=utf-8")
             return
         if rule is not None and self._early_fault(rule, entry, api_count):
@@ -628,7 +637,7 @@ class Handler(BaseHTTPRequestHandler):
         entry["status"] = status
         entry["duration_ms"] = (time.monotonic() - started) * 1000
         sim._record(entry)  # noqa: SLF001
-        sim._run_hooks(api_count)  # noqa: SLF001
+        self._after_answer(api_count)
         if rule is not None and rule.kind == "truncated":
             full = _json(data)
             self._send(status, full[: len(full) // 2], "application/json; charset=utf-8")
@@ -663,7 +672,7 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "timeout":
             entry["status"] = None
             sim._record(entry)  # noqa: SLF001
-            sim._run_hooks(api_count)  # noqa: SLF001
+            self._after_answer(api_count)
             sim._stopping.wait(sim.timeout_s)  # noqa: SLF001
             self.close_connection = True
             return True
@@ -674,6 +683,10 @@ class Handler(BaseHTTPRequestHandler):
         elif kind in {"500", "502", "503"}:
             status = int(kind)
             body = _json({"error": "Server error", "status": kind})
+        elif kind in {"403", "404"}:
+            status = int(kind)
+            error = "Forbidden" if kind == "403" else "Resource not found"
+            body = _json({"error": error, "status": kind})
         elif kind == "invalid_cursor":
             from engagebay_sim.api import CURSOR_ERROR  # noqa: PLC0415
 
@@ -685,7 +698,7 @@ class Handler(BaseHTTPRequestHandler):
             body, content_type = HTML_PAGE.encode(), "text/html; charset=utf-8"
         entry["status"] = status
         sim._record(entry)  # noqa: SLF001
-        sim._run_hooks(api_count)  # noqa: SLF001
+        self._after_answer(api_count)
         self._send(status, body, content_type, extra)
         return True
 

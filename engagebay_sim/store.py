@@ -63,13 +63,13 @@ class Store:
         self._keys: dict[str, dict[int, tuple[int, int, int]]] = {s: {} for s in STREAMS}
         self._created: dict[str, int] = dict.fromkeys(STREAMS, 0)
         self._added_fields = 0
-        self._offset = 0.0
+        self._offset = float(config.clock_offset)
         self._mac_key = hashlib.sha256(f"engagebay-sim-cursor|{config.seed}".encode()).digest()
 
     # ----------------------------------------------------------------- clock
 
     def now(self) -> float:
-        """The simulator clock: real time plus the advanced offset.
+        """The simulator clock: real time plus ``clock_offset`` and what ``advance`` added.
 
         Returns:
             Epoch seconds.

@@ -1,6 +1,11 @@
-"""Print each warehouse table with its row count (and the simulator's, when given) and a query.
+"""Print each source's warehouse tables with their row counts (and the simulator's) and a query.
 
-Usage: python scripts/show_warehouse.py output/warehouse.duckdb [--simulator URL]
+Every source present in the warehouse has a schema of its own (engagebay, agilecrm); each is
+shown, next to its simulator's own counts when given.
+
+Usage: python scripts/show_warehouse.py output/warehouse.duckdb
+           [--simulator engagebay=URL] [--simulator agilecrm=URL]
+(a bare ``--simulator URL`` is EngageBay's).
 """
 
 from __future__ import annotations
@@ -12,14 +17,29 @@ import urllib.request
 
 import duckdb
 
-SCHEMA = "engagebay"
-KEYS = {"tags": "tag"}
-SAMPLE = f"""
+#: The sources, in the order shown: each one's schema.
+SOURCES = ("engagebay", "agilecrm")
+KEYS = {("engagebay", "tags"): "tag"}
+SAMPLES = {
+    "engagebay": (
+        "deals by pipeline and stage",
+        """
 SELECT t.name AS pipeline, d."milestoneLabelName" AS stage,
        count(*) AS deals, round(sum(d.amount), 2) AS value
-FROM {SCHEMA}.deals d JOIN {SCHEMA}.tracks t ON t.id = d.track_id
+FROM engagebay.deals d JOIN engagebay.tracks t ON t.id = d.track_id
 GROUP BY ALL ORDER BY pipeline, deals DESC LIMIT 12
-"""  # noqa: S608 - a fixed query
+""",
+    ),
+    "agilecrm": (
+        "deals by pipeline and milestone",
+        """
+SELECT t.name AS pipeline, d.milestone, count(*) AS deals,
+       round(sum(d.expected_value), 2) AS value
+FROM agilecrm.deals d JOIN agilecrm.tracks t ON t.id = d.pipeline_id
+GROUP BY ALL ORDER BY pipeline, deals DESC LIMIT 12
+""",
+    ),
+}
 
 
 def simulator_count(url: str, stream: str) -> int | None:
@@ -31,29 +51,62 @@ def simulator_count(url: str, stream: str) -> int | None:
         return None
 
 
-def main() -> int:
-    """Print the report; exit 1 when a table's distinct ids differ from the simulator's."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("database")
-    parser.add_argument("--simulator")
-    args = parser.parse_args()
-    con = duckdb.connect(args.database, read_only=True)
+def simulators(given: list[str]) -> dict[str, str]:
+    """``source=URL`` arguments as a mapping (a bare URL is EngageBay's).
+
+    Args:
+        given: The ``--simulator`` values.
+
+    Returns:
+        The URL of each source's simulator.
+
+    Raises:
+        SystemExit: On a source this script does not know.
+    """
+    urls: dict[str, str] = {}
+    for value in given:
+        source, sep, url = value.partition("=")
+        if not sep:
+            source, url = "engagebay", value
+        if source not in SOURCES:
+            msg = f"--simulator {value}: unknown source {source!r}; use one of {', '.join(SOURCES)}"
+            raise SystemExit(msg)
+        urls[source] = url
+    return urls
+
+
+def show_sample(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Print the source's sample query and its result."""
+    title, sql = SAMPLES[source]
+    print(f"\nA sample query -- {title}:")
+    print(sql.strip())
+    result = con.execute(sql)
+    names = [column[0] for column in result.description]
+    rows = [[str(v) for v in row] for row in result.fetchall()]
+    widths = [max(len(n), *(len(r[i]) for r in rows)) for i, n in enumerate(names)]
+    for line in [names, *rows]:
+        print("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)))
+
+
+def show_source(con: duckdb.DuckDBPyConnection, source: str, url: str | None) -> int:
+    """Print one source's tables; return how many differ from the simulator."""
     tables = [
         row[0]
         for row in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
             "ORDER BY table_name",
-            [SCHEMA],
+            [source],
         ).fetchall()
     ]
     mismatches = 0
+    print(f"\n== {source} (schema {source})")
     print(f"{'table':<16}{'rows':>10}{'distinct ids':>14}{'simulator':>11}")
     for table in tables:
-        key = KEYS.get(table, "id")
+        key = KEYS.get((source, table), "id")
         rows, distinct = con.execute(
-            f'SELECT count(*), count(DISTINCT "{key}") FROM {SCHEMA}."{table}"'  # noqa: S608
+            f'SELECT count(*), count(DISTINCT "{key}") FROM {source}."{table}"'  # noqa: S608
         ).fetchone()
-        truth = simulator_count(args.simulator, table) if args.simulator else None
+        truth = simulator_count(url, table) if url else None
         flag = ""
         if truth is not None and truth != distinct:
             flag = "  <-- differs"
@@ -61,14 +114,30 @@ def main() -> int:
         shown = "" if truth is None else str(truth)
         print(f"{table:<16}{rows:>10}{distinct:>14}{shown:>11}{flag}")
     if "deals" in tables and "tracks" in tables:
-        print("\nA sample query -- deals by pipeline and stage:")
-        print(SAMPLE.strip())
-        result = con.execute(SAMPLE)
-        names = [column[0] for column in result.description]
-        rows = [[str(v) for v in row] for row in result.fetchall()]
-        widths = [max(len(n), *(len(r[i]) for r in rows)) for i, n in enumerate(names)]
-        for line in [names, *rows]:
-            print("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)))
+        show_sample(con, source)
+    return mismatches
+
+
+def main() -> int:
+    """Print the report; exit 1 when a table's distinct ids differ from its simulator's."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("database")
+    parser.add_argument(
+        "--simulator",
+        action="append",
+        default=[],
+        metavar="SOURCE=URL",
+        help=f"a source's simulator ({', '.join(SOURCES)}); a bare URL is EngageBay's",
+    )
+    args = parser.parse_args()
+    urls = simulators(args.simulator)
+    con = duckdb.connect(args.database, read_only=True)
+    schemas = con.execute("SELECT DISTINCT table_schema FROM information_schema.tables")
+    present = {row[0] for row in schemas.fetchall()}
+    mismatches = 0
+    for source in SOURCES:
+        if source in present or source in urls:
+            mismatches += show_source(con, source, urls.get(source))
     return 1 if mismatches else 0
 
 

@@ -26,10 +26,14 @@ from tap_engagebay.errors import (
     AuthenticationError,
     BadRequestError,
     ErrorInBodyError,
+    ForbiddenError,
+    InvalidCursorError,
     NotFoundError,
     QuotaExhaustedError,
     RateLimitedError,
+    StreamStoppedError,
     UnexpectedBodyError,
+    UnreachableHostError,
 )
 from tap_engagebay.pagination import LastRecordCursorPaginator
 from tap_engagebay.prefetch import PageReader
@@ -46,6 +50,10 @@ if t.TYPE_CHECKING:
 
 API_PREFIX = "/dev/api/panel"
 QUOTA_MARKERS = ("limit reached", "api call limit")
+#: What a 5xx says when the cursor it was sent is refused (retrying it cannot help).
+INVALID_CURSOR_MARKER = "invalid cursor"
+#: The SDK's own line when a stream's sync raises; the tap reports the failure itself.
+_SDK_UNHANDLED = "An unhandled error occurred while syncing '%s'"
 _BODY_SNIPPET = 300
 #: Pages of a listing read beyond the one being handled, when it is read to the end.
 READ_AHEAD_PAGES = 2
@@ -56,6 +64,14 @@ RESUME_NOTE = (
     "previous bookmark, or, on a first sync, from the page cursor saved in `resume`."
 )
 DEFAULT_RETRY_WAIT_BASE = 2.0
+#: Until the API host has answered once in a run, a request that cannot connect (name not
+#: found, connection refused, no answer to connect) is tried this many times in all, each
+#: attempt waiting at most ``CONNECT_TIMEOUT`` s to connect and at most ``CONNECT_WAIT_MAX`` s
+#: before the next: ``api_url`` is then most likely wrong, and the run stops within a minute
+#: (4 x 10 s + 2 + 4 + 8 s of waits and their jitter) naming it.
+CONNECT_TRIES = 4
+CONNECT_TIMEOUT = 10.0
+CONNECT_WAIT_MAX = 10.0
 
 
 def retry_wait_base(config: t.Mapping[str, t.Any]) -> float:
@@ -178,6 +194,45 @@ class EngageBayStream(RESTStream[str | None]):
     #: Top-level keys holding epoch seconds / epoch milliseconds.
     epoch_seconds_fields: tuple[str, ...] = ("created_time", "updated_time")
     epoch_ms_fields: tuple[str, ...] = ()
+    #: Why this stream failed in this run (None: it did not); set once, by the tap or, for a
+    #: child stream, by the stream itself. A failed stream sends no further request.
+    failure: BaseException | None = None
+
+    def fail(self, error: BaseException) -> None:
+        """Mark this stream failed for the rest of the run and cancel its reads ahead.
+
+        Args:
+            error: Why.
+        """
+        if self.failure is None:
+            self.failure = error
+        self.close_readers()
+
+    def log(
+        self,
+        message: str,
+        *args: t.Any,  # noqa: ANN401 - the SDK's signature
+        level: int = logging.INFO,
+        **kwargs: t.Any,  # noqa: ANN401
+    ) -> None:
+        """Log as the SDK does, but not its "unhandled error" line: the tap handles it.
+
+        A child stream's per-parent messages go to DEBUG: a child stream is synced once per
+        parent record, so the SDK's "Beginning sync" line would come once per contact. Its
+        progress line counts the parents instead.
+
+        Args:
+            message: The message.
+            args: Its arguments.
+            level: The level.
+            kwargs: As for ``logging.Logger.log``.
+        """
+        if message == _SDK_UNHANDLED:
+            # The tap logs the failure itself, with its cause and what happens next.
+            message, level = "Stream '%s' stopped on an error", logging.DEBUG
+        if self.parent_stream_type is not None and level == logging.INFO:
+            level = logging.DEBUG
+        super().log(message, *args, level=level, **kwargs)
 
     @property
     def requests_session(self) -> requests.Session:
@@ -233,22 +288,6 @@ class EngageBayStream(RESTStream[str | None]):
                 _ = child.progress  # type: ignore[attr-defined]  # its summary follows ours
         run: Progress = self._tap.progress  # type: ignore[attr-defined]
         return RecordCounter(run, self.progress, endpoint=endpoint, log_interval=log_interval)
-
-    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:  # noqa: ANN401
-        """Log as the SDK does; a child stream's per-parent messages only at DEBUG.
-
-        A child stream is synced once per parent record: the SDK's "Beginning sync" line
-        would come once per contact. Its progress line counts the parents instead.
-
-        Args:
-            message: The message.
-            args: Its arguments.
-            level: The level.
-            kwargs: As for ``logging.Logger.log``.
-        """
-        if self.parent_stream_type is not None and level == logging.INFO:
-            level = logging.DEBUG
-        super().log(message, *args, level=level, **kwargs)
 
     @property
     def emit_activate_version_messages(self) -> bool:
@@ -373,14 +412,15 @@ class EngageBayStream(RESTStream[str | None]):
         """The raw key in the ``Authorization`` header, no scheme."""
         return APIKeyAuthenticator(
             key="Authorization",
-            value=str(self.config["api_key"]),
+            value=str(self.config["api_key"]).strip(),
             location="header",
         )
 
     @property
-    def timeout(self) -> int:
-        """Seconds to wait for one answer before retrying."""
-        return int(self.config.get("request_timeout", 60))
+    def timeout(self) -> tuple[float, float]:  # type: ignore[override]
+        """Seconds to wait to connect (at most ``CONNECT_TIMEOUT``), then for the answer."""
+        seconds = float(self.config.get("request_timeout", 60))
+        return min(seconds, CONNECT_TIMEOUT), seconds
 
     @property
     def page_size(self) -> int:
@@ -446,8 +486,35 @@ class EngageBayStream(RESTStream[str | None]):
 
         Returns:
             The response, its decoded body in ``eb_payload``.
+
+        Raises:
+            Exception: What the request ended with, its ``endpoint`` attribute set (e.g.
+                ``GET /forms``) for the failed-stream report.
         """
-        response: requests.Response = self.request_decorator(self._request)(request, context)
+        connects = attempts = 0
+
+        def attempt(request: requests.PreparedRequest, context: Context | None) -> t.Any:  # noqa: ANN401
+            nonlocal connects, attempts
+            attempts += 1
+            try:
+                return self._request(request, context)
+            except requests.exceptions.ConnectionError as exc:
+                connects += 1
+                if connects >= CONNECT_TRIES and not self._tap.host_answered:  # type: ignore[attr-defined]
+                    raise UnreachableHostError(self._unreachable(exc, connects)) from exc
+                raise
+
+        try:
+            response: requests.Response = self.request_decorator(attempt)(request, context)
+        except UnreachableHostError as exc:
+            self._tap.halt(exc)  # type: ignore[attr-defined]
+            raise
+        except Exception as exc:
+            if getattr(exc, "endpoint", None) is None:
+                path = urlparse(request.url or "").path.removeprefix(API_PREFIX)
+                setattr(exc, "endpoint", f"{request.method} {path}")  # noqa: B010
+                setattr(exc, "attempts", attempts)  # noqa: B010
+            raise
         return response
 
     def _request(
@@ -464,18 +531,53 @@ class EngageBayStream(RESTStream[str | None]):
 
         Raises:
             FatalAPIError: Another request already ended the sync (quota, refused key).
+            StreamStoppedError: This stream already failed in this run.
         """
         tap = self._tap
         with tap.request_gate:  # type: ignore[attr-defined]
             stop: FatalAPIError | None = tap.stop_error  # type: ignore[attr-defined]
             if stop is not None:
                 raise type(stop)(str(stop))
+            if self.failure is not None:
+                msg = f"{self.name} already failed in this run: {self.failure}"
+                raise StreamStoppedError(msg)
             self.progress.request()
             try:
-                return super()._request(prepared_request, context)
+                response = super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
                 tap.halt(exc)  # type: ignore[attr-defined]
                 raise
+            except RetriableAPIError as exc:
+                if exc.response is not None:
+                    tap.host_answered = True  # type: ignore[attr-defined]
+                raise
+            tap.host_answered = True  # type: ignore[attr-defined]
+            return response
+
+    def _unreachable(self, error: requests.exceptions.ConnectionError, tries: int) -> str:
+        """The line for an API host that never answered: the setting, its value, the cause.
+
+        Args:
+            error: The last attempt's error.
+            tries: Attempts made.
+
+        Returns:
+            The message (never the key: the URL carries none).
+        """
+        url = str(self.config.get("api_url"))
+        text = str(error)
+        if "NameResolutionError" in text or "Name or service not known" in text:
+            why = "its host name does not resolve"
+        elif "Connection refused" in text:
+            why = "the connection was refused"
+        elif isinstance(error, requests.exceptions.ConnectTimeout):
+            why = "it did not answer the connection"
+        else:
+            why = self.redact(text)[:_BODY_SNIPPET]
+        return (
+            f"Cannot reach api_url {url} ({why}; {tries} attempts): check the api_url "
+            "setting (EngageBay's is https://app.engagebay.com) and the network"
+        )
 
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
         """Retry transient failures with backoff, honouring Retry-After, within a time cap.
@@ -519,6 +621,10 @@ class EngageBayStream(RESTStream[str | None]):
         attempt = 0
         while True:
             wait = min(cap, base * (2**attempt))
+            if isinstance(exception, requests.exceptions.ConnectionError) and not getattr(
+                self._tap, "host_answered", False
+            ):
+                wait = min(wait, CONNECT_WAIT_MAX)
             response = getattr(exception, "response", None)
             retry_after = _retry_after_seconds(response) if response is not None else None
             if retry_after is not None:
@@ -563,7 +669,7 @@ class EngageBayStream(RESTStream[str | None]):
         Returns:
             The text with the key replaced.
         """
-        key = str(self.config.get("api_key") or "")
+        key = str(self.config.get("api_key") or "").strip()
         return text.replace(key, "[REDACTED]") if len(key) >= 4 else text  # noqa: PLR2004
 
     def validate_response(self, response: requests.Response) -> None:
@@ -574,11 +680,13 @@ class EngageBayStream(RESTStream[str | None]):
 
         Raises:
             QuotaExhaustedError: The daily quota is used up.
-            AuthenticationError: 401/403.
+            AuthenticationError: 401.
+            ForbiddenError: 403.
             BadRequestError: 400.
             NotFoundError: 404.
             RateLimitedError: 429 without the quota text.
-            RetriableAPIError: 5xx.
+            InvalidCursorError: A 5xx saying the cursor sent is invalid.
+            RetriableAPIError: Any other 5xx.
             FatalAPIError: Any other 4xx.
             UnexpectedBodyError: A 2xx that is not JSON, or is cut off.
             ErrorInBodyError: A 2xx whose JSON is an error.
@@ -589,13 +697,19 @@ class EngageBayStream(RESTStream[str | None]):
         # Only an error answer can say the quota is used up: a record may well contain the words.
         if status >= HTTPStatus.BAD_REQUEST and _says_quota(response.text[:2000]):
             raise QuotaExhaustedError(_quota_message(where, status, body))
-        if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
+        if status == HTTPStatus.UNAUTHORIZED:
             msg = (
                 f"EngageBay refused the API key ({status} for {where}: {body}). Check the "
                 "`api_key` setting (EngageBay: Account Settings -> API -> REST API Key); the "
                 "REST API is only available on paid (Pro) plans."
             )
             raise AuthenticationError(msg)
+        if status == HTTPStatus.FORBIDDEN:
+            msg = (
+                f"EngageBay answered 403 Forbidden for {where}: {body} (the account's plan or "
+                "the key's user may not have this feature)"
+            )
+            raise ForbiddenError(msg)
         if status == HTTPStatus.BAD_REQUEST:
             msg = f"EngageBay answered 400 Bad Request for {where}: {body}"
             raise BadRequestError(msg)
@@ -606,6 +720,9 @@ class EngageBayStream(RESTStream[str | None]):
             msg = f"EngageBay is rate limiting (429 for {where})"
             raise RateLimitedError(msg, response)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            if INVALID_CURSOR_MARKER in response.text[:2000].lower():
+                msg = f"EngageBay refused the paging cursor ({status} for {where}: {body})"
+                raise InvalidCursorError(msg)
             msg = f"EngageBay server error {status} for {where}: {body}"
             raise RetriableAPIError(msg, response)
         if status >= HTTPStatus.BAD_REQUEST:

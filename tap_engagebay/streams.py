@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
+import threading
 import time
 import typing as t
 from functools import cached_property
@@ -13,7 +15,12 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.singerlib import Metadata, Schema
 
 from tap_engagebay.client import EngageBayStream, Page, payload_of
-from tap_engagebay.errors import NotFoundError
+from tap_engagebay.errors import (
+    GLOBAL_ERRORS,
+    BadRequestError,
+    NotFoundError,
+    StreamStoppedError,
+)
 from tap_engagebay.prefetch import OrderedPrefetch
 from tap_engagebay.properties import (
     RAW_PROPERTIES,
@@ -49,6 +56,11 @@ CUSTOM_SCOPES = ("CONTACT", "DEAL", "COMPANY", "TICKET")
 #: Calendar windows read ahead per allowed request in flight.
 WINDOWS_AHEAD_PER_REQUEST = 8
 _EARLIEST_EVENT = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+#: A per-contact endpoint that answered 404 for this many contacts, and never anything else,
+#: is missing (the plan lacks it); after one success, a 404 means that contact is gone.
+MISSING_AFTER = 3
+#: How far a record's time may be ahead of the server's clock before the order is distrusted.
+CLOCK_SLACK_SECONDS = 3600
 
 
 def _epoch(value: t.Any) -> int:  # noqa: ANN401
@@ -71,6 +83,30 @@ def _iso(seconds: float) -> str:
 def _seconds(iso: str) -> float:
     when = dt.datetime.fromisoformat(iso)
     return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def _order_problem(page: Page, time_key: str, before: int | None) -> str | None:
+    """Why a page asked for newest first by ``time_key`` cannot be trusted (None: it can).
+
+    Args:
+        page: The page.
+        time_key: ``updated_time`` or ``created_time``.
+        before: The last time of the previous page, if any.
+
+    Returns:
+        The cause, in words, or None.
+    """
+    times = [_epoch(r.get(time_key)) for r in page.records]
+    chain = times if before is None else [before, *times]
+    for earlier, later in itertools.pairwise(chain):
+        if later > earlier:
+            return f"a {time_key} of {later} comes after {earlier}: the API ignored the order"
+    if page.server_time and times and max(times) > page.server_time + CLOCK_SLACK_SECONDS:
+        return (
+            f"a {time_key} of {max(times)} is ahead of the server's clock ({page.server_time}): "
+            "the times cannot be compared"
+        )
+    return None
 
 
 def start_date_seconds(config: t.Mapping[str, t.Any]) -> float | None:
@@ -163,10 +199,12 @@ class ListStream(EngageBayStream):
         pages = self.iter_pages(context, sort_key="created_time", cursor=cursor, read_ahead=True)
         if cursor:
             self.logger.info("Resuming the first sync of %s from a saved cursor", self.name)
-            pages = self._resumed(context, pages)
+            pages = self._resumed(context, pages, state)
         for page in pages:
             if started is None:
-                started = page.server_time or time.time()
+                # Whole seconds: a state value with a fraction reaches a loader as a Decimal,
+                # which the SDK's own state writer cannot write.
+                started = page.server_time or int(time.time())
             wanted = [
                 record for record in page.records if floor is None or _modified(record) >= floor
             ]
@@ -177,12 +215,18 @@ class ListStream(EngageBayStream):
         state.pop("resume", None)
         return started if started is not None else time.time()
 
-    def _resumed(self, context: Context | None, pages: Iterator[Page]) -> Iterator[Page]:
-        """Pages from a saved cursor; if EngageBay no longer takes it, from the start.
+    def _resumed(
+        self, context: Context | None, pages: Iterator[Page], state: dict[str, t.Any]
+    ) -> Iterator[Page]:
+        """Pages from a saved cursor; if EngageBay no longer takes it, from the start, once.
+
+        A cursor refused with a 400, a 404, an invalid-cursor answer or a 5xx after its retries
+        is dropped from the state at once: a later run never tries it again.
 
         Args:
             context: The partition.
             pages: The listing from the saved cursor.
+            state: The partition's state (its ``resume`` is dropped when refused).
 
         Yields:
             Pages.
@@ -191,12 +235,13 @@ class ListStream(EngageBayStream):
             first = next(pages)
         except StopIteration:
             return
-        except RetriableAPIError as exc:
+        except (RetriableAPIError, BadRequestError, NotFoundError) as exc:
             self.logger.warning(
                 "%s: the saved cursor was refused (%s); reading the list from the start",
                 self.name,
                 exc,
             )
+            state.pop("resume", None)
             yield from self.iter_pages(context, sort_key="created_time", read_ahead=True)
             return
         yield first
@@ -205,6 +250,22 @@ class ListStream(EngageBayStream):
     def _read_changes(
         self, context: Context | None, bookmark: float
     ) -> Generator[dict[str, t.Any], None, float]:
+        """The records changed since the bookmark, newest first, each pass stopping early.
+
+        Stopping early is only right if the pages really come newest first: every page read
+        is checked (non-increasing times, none far ahead of the server's clock); if one is
+        not, the list is read in full instead, with a warning naming the cause.
+
+        Args:
+            context: The partition.
+            bookmark: The bookmark, in epoch seconds.
+
+        Yields:
+            Raw records.
+
+        Returns:
+            The server time when reading started.
+        """
         threshold = bookmark - self.lookback
         started: float | None = None
         seen: set[str] = set()
@@ -212,9 +273,23 @@ class ListStream(EngageBayStream):
             ("-updated_time", "updated_time"),
             ("-created_time", "created_time"),
         ):
+            last: int | None = None
             for page in self.iter_pages(context, sort_key=sort_key):
                 if started is None:
                     started = page.server_time or time.time()
+                problem = _order_problem(page, time_key, last)
+                if problem:
+                    self.logger.warning(
+                        "%s: the changes since the bookmark cannot be read newest first "
+                        "(sort_key=%s: %s); reading the whole list instead",
+                        self.name,
+                        sort_key,
+                        problem,
+                    )
+                    yield from self._read_all_since(context, threshold, seen)
+                    return started
+                if page.records:
+                    last = _epoch(page.records[-1].get(time_key))
                 fresh = [r for r in page.records if _epoch(r.get(time_key)) >= threshold]
                 new = [r for r in fresh if str(r.get("id")) not in seen]
                 seen.update(str(r.get("id")) for r in new)
@@ -223,6 +298,29 @@ class ListStream(EngageBayStream):
                 if len(fresh) < len(page.records):
                     break
         return started if started is not None else time.time()
+
+    def _read_all_since(
+        self, context: Context | None, threshold: float, seen: set[str]
+    ) -> Iterator[dict[str, t.Any]]:
+        """Every record modified since ``threshold``, from a full read of the list.
+
+        Args:
+            context: The partition.
+            threshold: Epoch seconds.
+            seen: Ids already emitted in this pass.
+
+        Yields:
+            Raw records.
+        """
+        for page in self.iter_pages(context, sort_key="created_time", read_ahead=True):
+            new = [
+                r
+                for r in page.records
+                if _modified(r) >= threshold and str(r.get("id")) not in seen
+            ]
+            seen.update(str(r.get("id")) for r in new)
+            self.before_page(new)
+            yield from new
 
     def before_page(self, records: list[dict[str, t.Any]]) -> None:
         """Called with each page's records before they are emitted (a hook for prefetching).
@@ -272,8 +370,14 @@ class PropertiesMixin(ListStream):
     entity: str = ""
     base_columns: t.ClassVar[list[th.Property[t.Any]]] = []
 
+    #: Why the custom field definitions could not be read: the stream fails at its turn.
+    lookup_failure: Exception | None = None
+
     def make_property_map(self, known_columns: t.Mapping[str, t.Any] | None) -> PropertyMap:
         """Columns for this entity's SYSTEM and CUSTOM properties.
+
+        If the definitions cannot be read, the schema has no custom columns and the stream
+        fails when its turn comes (not the catalog, which would cost every stream its data).
 
         Args:
             known_columns: The custom fields' columns of earlier runs, or None for the
@@ -283,10 +387,17 @@ class PropertiesMixin(ListStream):
             The map.
         """
         keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
+        try:
+            definitions = self._tap.custom_field_definitions(self.entity)  # type: ignore[attr-defined]
+        except Exception as exc:
+            if isinstance(exc, GLOBAL_ERRORS):
+                raise
+            self.lookup_failure = exc
+            definitions = []
         return PropertyMap(
             self.entity,
             record_keys=keys,
-            custom_definitions=self._tap.custom_field_definitions(self.entity),  # type: ignore[attr-defined]
+            custom_definitions=definitions,
             date_format=str(self.config.get("date_format", "DD/MM/YYYY")),
             known_columns=known_columns,
         )
@@ -367,6 +478,22 @@ class PropertiesMixin(ListStream):
         )
         base["properties"].update(self.property_map.schema_properties())
         return base
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Read as lists do, unless the custom field definitions could not be read.
+
+        Args:
+            context: The partition.
+
+        Returns:
+            Raw records.
+
+        Raises:
+            Exception: Why the definitions could not be read.
+        """
+        if self.lookup_failure is not None:
+            raise self.lookup_failure
+        return super().get_records(context)
 
     def post_process(
         self, row: dict[str, t.Any], context: Context | None = None
@@ -621,6 +748,13 @@ class ContactChildStream(EngageBayStream):
     def _prefetched(self) -> dict[str, Future[list[dict[str, t.Any]]]]:
         return {}
 
+    @cached_property
+    def _answers(self) -> dict[str, int]:
+        """Contacts read (``ok``) and answered 404 (``not_found``) so far, under a lock."""
+        return {"ok": 0, "not_found": 0}
+
+    _answers_lock = threading.Lock()
+
     def prefetch(self, contact_ids: list[t.Any]) -> None:
         """Fetch these contacts' records in the background (``max_concurrent_requests``).
 
@@ -628,7 +762,7 @@ class ContactChildStream(EngageBayStream):
             contact_ids: Contacts about to be emitted.
         """
         pool = self.lane
-        if pool is None:
+        if pool is None or self.failure is not None:
             return
         for contact_id in contact_ids:
             key = str(contact_id)
@@ -639,34 +773,96 @@ class ContactChildStream(EngageBayStream):
     def read_contact(self, context: Context | None) -> list[dict[str, t.Any]]:
         """All records of one contact.
 
+        A 404 means the contact disappeared meanwhile, once the endpoint has answered for
+        some contact; a 404 for each of the first ``MISSING_AFTER`` contacts means the
+        endpoint itself is missing.
+
         Args:
             context: ``{"contact_id": ...}``.
 
         Returns:
             Raw records; none when the contact disappeared meanwhile.
+
+        Raises:
+            NotFoundError: The endpoint is missing.
+            Exception: Any other failure (the stream is marked failed at once, so that the
+                reads queued for other contacts are not sent).
         """
         records: list[dict[str, t.Any]] = []
         try:
-            for page in self.iter_pages(context, sort_key="created_time"):
-                records.extend(page.records)
-        except NotFoundError:
-            contact = context.get("contact_id") if context else None
-            self.logger.warning("Contact %s disappeared while reading its %s", contact, self.name)
-            self.unread_parents.add(str(contact))
+            try:
+                for page in self.iter_pages(context, sort_key="created_time"):
+                    records.extend(page.records)
+            except NotFoundError as exc:
+                with self._answers_lock:
+                    self._answers["not_found"] += 1
+                    gone = self._answers["ok"] or self._answers["not_found"] < MISSING_AFTER
+                if not gone:
+                    msg = (
+                        f"{self.path} answered 404 for each of the first {MISSING_AFTER} "
+                        f"contacts and never anything else: the endpoint is missing ({exc})"
+                    )
+                    raise NotFoundError(msg) from exc
+                contact = context.get("contact_id") if context else None
+                self.logger.warning(
+                    "Contact %s disappeared while reading its %s", contact, self.name
+                )
+                self.unread_parents.add(str(contact))
+                return records
+        except Exception as exc:
+            if not isinstance(exc, GLOBAL_ERRORS):
+                with self._answers_lock:
+                    self.failure = self.failure or exc
+            raise
+        with self._answers_lock:
+            self._answers["ok"] += 1
         return records
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """All records of one contact, prefetched when possible.
+
+        If the endpoint fails (after its retries), this stream fails alone: it is not asked
+        again for any further contact, and the contacts and other streams go on.
 
         Args:
             context: ``{"contact_id": ...}``.
 
         Returns:
             Raw records.
+
+        Raises:
+            Exception: An error that ends the whole run (quota, refused key).
         """
         key = str(context.get("contact_id")) if context else ""
         future = self._prefetched.pop(key, None)
-        return future.result() if future is not None else self.read_contact(context)
+        try:
+            if self.failure is None:
+                return future.result() if future is not None else self.read_contact(context)
+        except Exception as exc:
+            if isinstance(exc, GLOBAL_ERRORS) or self._tap.stop_error is not None:  # type: ignore[attr-defined]
+                raise
+            self.fail(exc)  # keeps the first failure
+        if future is not None:
+            future.cancel()
+        if not self._failure_told:
+            self._failure_told = True
+            self.fail(self.failure or StreamStoppedError(self.name))
+            self.logger.error(
+                "Stream '%s' failed: %s. It is not requested again in this run; "
+                "the contacts and the other streams go on",
+                self.name,
+                self.failure,
+            )
+        return []
+
+    _failure_told = False
+
+    def close_readers(self) -> None:
+        """Cancel the contacts' reads not started yet."""
+        super().close_readers()
+        while self._prefetched:
+            _, future = self._prefetched.popitem()
+            future.cancel()
 
     def post_process(
         self, row: dict[str, t.Any], context: Context | None = None

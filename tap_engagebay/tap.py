@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
 import threading
+import traceback
 import typing as t
 from concurrent.futures import Future
 from functools import cached_property
@@ -17,7 +19,15 @@ from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
 from singer_sdk.singerlib import StateMessage
 
 from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
-from tap_engagebay.errors import QuotaExhaustedError, UnsafeURLError
+from tap_engagebay.errors import (
+    GLOBAL_ERRORS,
+    QuotaExhaustedError,
+    StreamsFailedError,
+    UnsafeURLError,
+    UsageError,
+    endpoint_of,
+    status_of,
+)
 from tap_engagebay.prefetch import Lane, PriorityPool
 from tap_engagebay.progress import Progress, quiet_sdk_metrics
 from tap_engagebay.run_files import make_run_files_private
@@ -34,6 +44,7 @@ SAFE_URL_PATTERN = (
     r"|http://(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?)(/\S*)?$"
 )
 EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
+EXIT_FAILED = 1  # a refused key, or some streams failed (the others synced)
 #: A number written as text: how Meltano passes a `kind: string` setting.
 NUMBER = r"^[0-9]+(\.[0-9]+)?$"
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
@@ -65,15 +76,56 @@ class RedactingFilter(logging.Filter):
         Returns:
             Always True: the record is kept, redacted.
         """
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments not matching the format: kept as text
+            message = f"{record.msg} {record.args}"
+            record.msg, record.args = message, None
         if self.secret in message:
             record.msg = message.replace(self.secret, "[REDACTED]")
             record.args = None
-        if record.exc_info and record.exc_info[1] and self.secret in str(record.exc_info[1]):
-            record.exc_info = None
-            record.exc_text = None
-            record.msg = f"{record.msg} (traceback withheld: it contained a secret)"
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            text = "".join(traceback.format_exception(error)).rstrip("\n")
+            if self.secret in text:
+                record.exc_info = None
+                record.exc_text = text.replace(self.secret, "[REDACTED]")
         return True
+
+
+def api_key_of(config: t.Mapping[str, t.Any]) -> str:
+    """The ``api_key`` setting without surrounding whitespace (a header cannot carry it).
+
+    Args:
+        config: The tap's settings.
+
+    Returns:
+        The key, or "" when unset.
+    """
+    return str(config.get("api_key") or "").strip()
+
+
+def redact_every_log_record(secret: str) -> None:
+    """Redact the secret in every log record of this process, whatever logger or handler.
+
+    The redaction happens when a record is made, before any handler sees it: handlers added
+    to any logger (root, the tap's, the SDK's, urllib3's), now or later, get it redacted.
+
+    Args:
+        secret: The API key.
+    """
+    make_record = logging.getLogRecordFactory()
+    if secret in getattr(make_record, "redacts", ()):
+        return
+    redactor = RedactingFilter(secret)
+
+    def redacted_record(*args: t.Any, **kwargs: t.Any) -> logging.LogRecord:  # noqa: ANN401
+        record = make_record(*args, **kwargs)
+        redactor.filter(record)
+        return record
+
+    redacted_record.redacts = (*getattr(make_record, "redacts", ()), secret)  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacted_record)
 
 
 class TapEngageBay(Tap):
@@ -229,13 +281,9 @@ class TapEngageBay(Tap):
         super().__init__(*args, setup_mapper=False, **kwargs)
         if setup_mapper:
             self.setup_mapper()
-        key = str(self.config.get("api_key") or "")
+        key = api_key_of(self.config)
         if len(key) >= 4:  # noqa: PLR2004
-            redactor = RedactingFilter(key)
-            for handler in logging.getLogger().handlers:
-                handler.addFilter(redactor)
-            for handler in self.logger.handlers:
-                handler.addFilter(redactor)
+            redact_every_log_record(key)
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Validate the settings, saying in words why an ``api_url`` is refused.
@@ -254,11 +302,23 @@ class TapEngageBay(Tap):
         """
         # The SDK has just set its metrics logger's level; discovery's first requests follow.
         quiet_sdk_metrics(self.metrics_logger)
-        errors = super()._validate_config(raise_errors=False)
+        try:
+            errors = super()._validate_config(raise_errors=True)
+        except ConfigValidationError as exc:
+            errors = [_plain_config_error(e) for e in exc.errors]
         try:
             check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
         except UnsafeURLError as exc:
             errors = [e for e in errors if "config['api_url']" not in e] + [str(exc)]
+        start = self.config.get("start_date")
+        if start and not any("start_date" in e for e in errors):
+            try:
+                dt.datetime.fromisoformat(str(start))
+            except ValueError:
+                errors.append(
+                    f"Setting start_date {str(start)!r} is not a date: set it as YYYY-MM-DD "
+                    "or an ISO 8601 time, e.g. 2024-01-31 or 2024-01-31T00:00:00Z"
+                )
         if errors and raise_errors:
             summary = "Config validation failed"
             raise ConfigValidationError(summary, errors=errors)
@@ -298,6 +358,7 @@ class TapEngageBay(Tap):
 
         Raises:
             QuotaExhaustedError: After writing the state reached so far.
+            StreamsFailedError: Some streams failed; every other one synced to its end.
         """
         if about or config is None:
             super().invoke(
@@ -306,10 +367,14 @@ class TapEngageBay(Tap):
             return
         super(Tap, cls).invoke(about=about, about_format=about_format)  # --about, version
         cls.print_version(print_fn=cls.logger.info)
+        state_dict = None if state is None else check_state(read_json(state, "State"), state)
+        catalog_dict = None if catalog is None else read_json(catalog, "Catalog")
+        if catalog_dict is not None:
+            check_catalog(catalog_dict, catalog)  # type: ignore[arg-type]
         tap = cls(
             config=config.config,
-            state=None if state is None else json.loads(state.read()),
-            catalog=None if catalog is None else json.loads(catalog.read()),
+            state=state_dict,
+            catalog=catalog_dict,
             parse_env_config=config.parse_env,
             validate_config=True,
         )
@@ -326,6 +391,11 @@ class TapEngageBay(Tap):
             tap.finish_sync(exc)
             raise
         tap.finish_sync()
+        report = tap.failure_report()
+        if report:
+            # Printed outside logging (and its redacting filter): redacted here.
+            key = str(tap.config.get("api_key") or "")
+            raise StreamsFailedError(report.replace(key, "[REDACTED]") if len(key) >= 4 else report)  # noqa: PLR2004
 
     @property
     def max_in_flight(self) -> int:
@@ -375,6 +445,91 @@ class TapEngageBay(Tap):
 
     #: Set by the first answer that makes every further request pointless (quota, key).
     stop_error: FatalAPIError | None = None
+    #: Set by the API host's first answer in this run (any status): until then a request that
+    #: cannot connect is tried only ``CONNECT_TRIES`` times (client.py) and ends the run.
+    host_answered = False
+
+    def sync_all(self) -> None:  # type: ignore[misc]  # the SDK marks it final
+        """Sync every selected stream as the SDK does; a stream that fails fails alone.
+
+        The SDK's loop, each top-level ``stream.sync()`` wrapped: a failure that ends the run
+        (quota, refused key) stops everything; any other marks the stream (and its child
+        streams, whose pass is not complete either) failed, cancels its reads ahead, and the
+        next stream starts. A failed stream's state is not finalized: its bookmark stays, an
+        interrupted first sync keeps its resume cursor. ``failure_report`` tells the rest.
+
+        Raises:
+            Exception: What ends the whole run.
+        """
+        self._reset_state_progress_markers()
+        self._set_compatible_replication_methods()
+        if self.state:
+            self._state_writer.write_state(self.state)
+        for stream in self.streams.values():
+            if not stream.selected and not stream.has_selected_descendents:
+                self.logger.info("Skipping deselected stream '%s'.", stream.name)
+                continue
+            if stream.parent_stream_type:
+                continue  # synced by its parent
+            try:
+                stream.sync()
+            except Exception as exc:
+                if isinstance(exc, GLOBAL_ERRORS) or self.stop_error is not None:
+                    raise
+                self._stream_failed(stream, exc)  # type: ignore[arg-type]
+                continue
+            stream.finalize_state_progress_markers()
+        for stream in self.streams.values():
+            stream.log_sync_costs()
+
+    def _stream_failed(self, stream: EngageBayStream, error: Exception) -> None:
+        self.logger.error(
+            "Stream '%s' failed: %s. Its state stays where its data landed; "
+            "the other streams go on",
+            stream.name,
+            error,
+        )
+        stream.fail(error)
+        for child in stream.child_streams:
+            child.fail(error)  # type: ignore[attr-defined]
+        # What the stream reached is saved at once, not finalized: its bookmark stays, its
+        # resume cursor is the last page whose records were all written (or was dropped).
+        self._state_writer.write_state(self.state)
+
+    def failure_report(self) -> str:
+        """One line per stream that failed in this run, then a summary (empty when none did).
+
+        Returns:
+            The lines: the stream, the endpoint, what it answered, how to deselect it.
+        """
+        lines = []
+        streams = list(self.streams.values())
+        for stream in streams:
+            error = stream.failure  # type: ignore[attr-defined]
+            if error is None:
+                continue
+            parent = next((p for p in streams if type(p) is stream.parent_stream_type), None)
+            if parent is not None and parent.failure is error:  # type: ignore[attr-defined]
+                continue  # told on its parent's line
+            children = [c.name for c in stream.child_streams if c.failure is error]  # type: ignore[attr-defined]
+            also = f" (and its child streams {', '.join(children)})" if children else ""
+            endpoint = endpoint_of(error)
+            # Not an answer (e.g. a record the tap could not handle): the error says what.
+            cause = f"{endpoint} answered {status_of(error)}" if endpoint else repr(error)
+            lines.append(
+                f"stream {stream.name}{also} failed: {cause}; "
+                f"to stop syncing it: meltano select {self.name} --exclude {stream.name} '*' "
+                f"(select pattern !{stream.name}.*)"
+            )
+        if lines:
+            selected = [s for s in streams if s.selected]
+            failed = [s for s in selected if s.failure is not None]  # type: ignore[attr-defined]
+            lines.append(
+                f"{len(failed)} of {len(selected)} selected streams failed; the other "
+                f"{len(selected) - len(failed)} synced to the end and their state is saved. "
+                "The next run reads the failed ones again from their saved state."
+            )
+        return "\n".join(lines)
 
     def warm_up(self) -> None:
         """Start the first requests of every selected stream, once, before the sync begins.
@@ -388,7 +543,14 @@ class TapEngageBay(Tap):
         self._warmed = True
         for stream in self.streams.values():
             if stream.selected and not stream.parent_stream_type:
-                stream.warm_up()  # type: ignore[attr-defined]
+                try:
+                    stream.warm_up()  # type: ignore[attr-defined]
+                except Exception as exc:
+                    # E.g. the deal tracks could not be read: the stream meets the same error
+                    # at its turn, and fails alone then.
+                    if isinstance(exc, GLOBAL_ERRORS):
+                        raise
+                    self.logger.warning("Could not start reading %s early: %s", stream.name, exc)
 
     _warmed = False
 
@@ -441,18 +603,30 @@ class TapEngageBay(Tap):
                     if other not in self._lookups:
                         self._lookups[other] = pool.submit(self._read_lookup, other, other_path)
             else:
-                self._lookups[key] = self._read_lookup(key, path)
+                self._lookups[key] = self._read_lookup_now(key, path)
         found = self._lookups.get(key)
         if found is None:
-            found = self._lookups[key] = self._read_lookup(key, path)
+            found = self._lookups[key] = self._read_lookup_now(key, path)
         if isinstance(found, Future):
             try:
                 found = self._lookups[key] = found.result()
             except Exception as exc:
-                self._stop_lookups(exc)
+                # Only what ends the run stops the other lookups; any other failure is the
+                # failure of the streams that need this one (the future keeps the error).
+                if isinstance(exc, GLOBAL_ERRORS):
+                    self._stop_lookups(exc)
                 raise
         records: list[dict[str, t.Any]] = found
         return records
+
+    def _read_lookup_now(self, key: str, path: str) -> Future[list[dict[str, t.Any]]]:
+        """Read a lookup on this thread; its answer or its failure, kept like a pool's."""
+        done: Future[list[dict[str, t.Any]]] = Future()
+        try:
+            done.set_result(self._read_lookup(key, path))
+        except Exception as exc:  # noqa: BLE001 - kept, and raised to every stream that needs it
+            done.set_exception(exc)
+        return done
 
     def _stop_lookups(self, error: Exception) -> None:
         """A lookup failed and ends the run: the others stop at their next attempt."""
@@ -492,8 +666,134 @@ class TapEngageBay(Tap):
         return self._lookup(f"customfields:{scope}", f"/customfields/list/{scope}")
 
 
+def _plain_config_error(error: str) -> str:
+    """The SDK's message for a missing setting, saying which and how to set it.
+
+    Args:
+        error: One error of the SDK's validation, e.g. ``'api_key' is a required property``.
+
+    Returns:
+        The error, a missing setting's told how to set it.
+    """
+    if error.endswith(" is a required property"):
+        name = error.removesuffix(" is a required property").strip("'")
+        return (
+            f"Setting {name} is not set: set it with `meltano config tap-engagebay set {name}`, "
+            f"the TAP_ENGAGEBAY_{name.upper()} environment variable, or in the --config file"
+        )
+    return error
+
+
+def _file_name(handle: t.IO[str]) -> str:
+    return str(getattr(handle, "name", "(stdin)"))
+
+
+def read_json(handle: t.IO[str], what: str) -> t.Any:  # noqa: ANN401
+    """Read a state or catalog file.
+
+    Args:
+        handle: The open file.
+        what: "State" or "Catalog", for the message.
+
+    Returns:
+        Its JSON.
+
+    Raises:
+        UsageError: The file is not JSON.
+    """
+    try:
+        return json.loads(handle.read())
+    except (ValueError, UnicodeDecodeError) as exc:
+        msg = (
+            f"{what} file {_file_name(handle)} is not JSON ({exc}): pass the file the tap "
+            f"wrote{' (its last STATE message value)' if what == 'State' else ''}, or none"
+        )
+        raise UsageError(msg) from exc
+
+
+def check_state(state: t.Any, handle: t.IO[str]) -> dict[str, t.Any]:  # noqa: ANN401
+    """Refuse a state whose shape the tap cannot read, naming the stream whose bookmark is.
+
+    Args:
+        state: The state file's JSON.
+        handle: The file (for its name).
+
+    Returns:
+        The state.
+
+    Raises:
+        UsageError: What is wrong, and what to do.
+    """
+    name = _file_name(handle)
+    advice = (
+        "fix or remove it in the file (under Meltano: `meltano state get/set/clear <state id>`);"
+        " without a bookmark the stream syncs from start_date"
+    )
+    if not isinstance(state, dict):
+        msg = f"State file {name} is not a JSON object: {advice}"
+        raise UsageError(msg)
+    bookmarks = state.get("bookmarks", {})
+    if not isinstance(bookmarks, dict):
+        msg = f"State file {name}: `bookmarks` is not an object of streams: {advice}"
+        raise UsageError(msg)
+    for stream, bookmark in bookmarks.items():
+        problem = _bookmark_problem(bookmark)
+        if problem:
+            msg = f"State file {name}: the bookmark of stream {stream} {problem}: {advice}"
+            raise UsageError(msg)
+    return state
+
+
+def _bookmark_problem(bookmark: t.Any) -> str | None:  # noqa: ANN401
+    if not isinstance(bookmark, dict):
+        return f"is not an object ({json.dumps(bookmark)[:80]})"
+    value = bookmark.get("replication_key_value")
+    if value is not None:
+        try:
+            dt.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            shown = json.dumps(value)[:80]
+            return f"has a replication_key_value that is not an ISO 8601 time ({shown})"
+    partitions = bookmark.get("partitions", [])
+    if not isinstance(partitions, list) or not all(isinstance(p, dict) for p in partitions):
+        return "has `partitions` that are not a list of objects"
+    for partition in partitions:
+        problem = _bookmark_problem({k: v for k, v in partition.items() if k != "partitions"})
+        if problem:
+            return problem
+    return None
+
+
+def check_catalog(catalog: dict[str, t.Any], handle: t.IO[str]) -> None:
+    """Refuse a catalog naming a stream the tap does not have (it would be silently skipped).
+
+    Args:
+        catalog: The catalog file's JSON.
+        handle: The file (for its name).
+
+    Raises:
+        UsageError: Which stream, and what to do.
+    """
+    known = [str(vars(stream_type)["name"]) for stream_type in STREAM_TYPES]
+    entries = catalog.get("streams") if isinstance(catalog, dict) else None
+    if not isinstance(entries, list):
+        msg = f"Catalog file {_file_name(handle)} has no `streams` list: make one with --discover"
+        raise UsageError(msg)
+    for entry in entries:
+        stream = (
+            entry.get("tap_stream_id") or entry.get("stream") if isinstance(entry, dict) else None
+        )
+        if stream not in known:
+            msg = (
+                f"Catalog file {_file_name(handle)} names stream {stream!r}, which "
+                f"tap-engagebay does not have (it has {', '.join(known)}): remove it, "
+                "or make the catalog again with --discover"
+            )
+            raise UsageError(msg)
+
+
 def main() -> None:
-    """Run the tap's command line, ending cleanly on a quota or a refused key.
+    """Run the tap's command line, ending cleanly on a quota, a refused key, failed streams.
 
     Started by Meltano, it first makes Meltano's run files private (``run_files``).
     """
@@ -503,6 +803,6 @@ def main() -> None:
     except QuotaExhaustedError as exc:
         sys.stderr.write(f"tap-engagebay: {exc}\n")
         sys.exit(EXIT_QUOTA)
-    except FatalAPIError as exc:
-        sys.stderr.write(f"tap-engagebay: {exc}\n")
-        sys.exit(1)
+    except (FatalAPIError, UsageError) as exc:
+        sys.stderr.writelines(f"tap-engagebay: {line}\n" for line in str(exc).splitlines())
+        sys.exit(EXIT_FAILED)

@@ -220,7 +220,7 @@ def conform_record(  # noqa: PLR0913
         value = raw_value if clean else scrub(raw_value)
         spec = props.get(key)
         if spec is None or key == EXTRA_FIELDS:
-            if key == EXTRA_FIELDS and isinstance(value, dict):
+            if key == EXTRA_FIELDS and isinstance(value, dict) and value:
                 extra.update(value)
             else:
                 extra[key] = value

@@ -5,11 +5,17 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from hypothesis import settings
 
 from engagebay_sim import SimConfig, Simulator
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+# Property-based tests draw the same examples on every run (CI must not depend on luck), and
+# write no example database into the project.
+settings.register_profile("deterministic", derandomize=True, database=None)
+settings.load_profile("deterministic")
 
 SMALL = {
     "seed": 7,

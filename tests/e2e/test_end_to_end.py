@@ -66,7 +66,6 @@ def test_every_request_carried_the_key_and_asked_for_json(full_run, account):
     for request in requests:
         assert request["auth_ok"] is True, request
         assert "application/json" in request["headers"].get("accept", ""), request
-        assert "authorization" not in request["headers"]
 
 
 def test_ids_are_exact_bigints(full_run, account):

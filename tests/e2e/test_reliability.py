@@ -47,9 +47,8 @@ def test_random_faults_in_one_request_in_seven_lose_nothing(tmp_path, sim):
     )
     assert run.tap_rc == 0, run.tap_stderr[-3000:]
     assert run.target_rc == 0, run.target_stderr[-3000:]
-    requests = [r for r in sim.requests() if r["path"].startswith("/dev/api/panel")]
-    faulted = [r for r in requests if r["fault"]]
-    assert 0.10 <= len(faulted) / len(requests) <= 0.20, (len(faulted), len(requests))
+    # The tap met the faults and retried them (their number is the simulator's business).
+    assert run.tap_stderr.count("Retrying") >= 10
     for stream in STREAMS_WITH_IDS:
         rows, ids = table_ids(run.database, stream)
         assert rows == len(ids), stream
@@ -82,12 +81,15 @@ def run_tap_debug(tmp_path, sim, key, *args):
     )
 
 
-@pytest.mark.parametrize("case", ["wrong key", "faults", "about", "discover"])
+@pytest.mark.parametrize("case", ["wrong key", "pasted key", "faults", "about", "discover"])
 def test_the_key_never_appears_in_any_output(tmp_path, sim, case):
     key = KEY
     args: tuple[str, ...] = ()
     if case == "wrong key":
         key = "sk-wrong-0c2b8e4a91d7"
+    elif case == "pasted key":
+        key = f"{KEY}\n"  # as copied from a file: a header cannot carry the newline
+        args = ("--discover",)
     elif case == "faults":
         sim.set_faults(
             [{"kind": k, "nth": [3, 9]} for k in ("500", "error_200")]
@@ -102,8 +104,10 @@ def test_the_key_never_appears_in_any_output(tmp_path, sim, case):
     assert output  # something was said, at debug level
     if case == "wrong key":
         assert result.returncode == 1
+    if case == "pasted key":
+        assert result.returncode == 0, result.stderr[-2000:]
     if case == "faults":
         assert result.returncode != 0  # products never answer
         assert "DEBUG" in output
-    assert key not in output
+    assert key.strip() not in output
     assert key[:12] not in output

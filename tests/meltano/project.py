@@ -22,7 +22,7 @@ if t.TYPE_CHECKING:
 MELTANO = ROOT / ".venv-meltano" / "bin" / "meltano"
 PLUGIN_KINDS = ("extractors", "loaders", "utilities")
 # Variables of the project's plugins and of Meltano that a developer's shell may hold.
-SCRUBBED_PREFIXES = ("MELTANO_", "TAP_ENGAGEBAY", "TARGET_", "DBT_", "PG")
+SCRUBBED_PREFIXES = ("MELTANO_", "TAP_ENGAGEBAY", "TAP_AGILECRM", "TARGET_", "DBT_", "PG")
 TIMEOUT = 600
 
 
@@ -104,4 +104,14 @@ def tap_env(url: str, api_key: str) -> dict[str, str]:
         "TAP_ENGAGEBAY_RETRY_WAIT_BASE": "0.01",
         # Before all the simulator's data: fewer empty calendar windows to walk.
         "TAP_ENGAGEBAY_START_DATE": "2019-01-01",
+    }
+
+
+def agilecrm_env(url: str, email: str, api_key: str) -> dict[str, str]:
+    """tap-agilecrm's settings for a simulator, as environment variables."""
+    return {
+        "TAP_AGILECRM_API_URL": url,
+        "TAP_AGILECRM_EMAIL": email,
+        "TAP_AGILECRM_API_KEY": api_key,
+        "TAP_AGILECRM_RETRY_WAIT_BASE_MS": "10",
     }

@@ -23,12 +23,20 @@ JOBS = {
     "engagebay-to-postgres": ["tap-engagebay target-postgres"],
     "engagebay-reconcile-to-duckdb": ["tap-engagebay--reconcile target-duckdb"],
     "engagebay-reconcile-to-postgres": ["tap-engagebay--reconcile target-postgres"],
+    "agilecrm-to-duckdb": ["tap-agilecrm target-duckdb"],
+    "agilecrm-to-postgres": ["tap-agilecrm target-postgres"],
+    "agilecrm-reconcile-to-duckdb": ["tap-agilecrm--reconcile target-duckdb"],
+    "agilecrm-reconcile-to-postgres": ["tap-agilecrm--reconcile target-postgres"],
 }
 SCHEDULES = {
     "engagebay-hourly-duckdb": ("engagebay-to-duckdb", "@hourly"),
     "engagebay-nightly-reconcile-duckdb": ("engagebay-reconcile-to-duckdb", "30 3 * * *"),
     "engagebay-hourly-postgres": ("engagebay-to-postgres", "@hourly"),
     "engagebay-nightly-reconcile-postgres": ("engagebay-reconcile-to-postgres", "30 3 * * *"),
+    "agilecrm-hourly-duckdb": ("agilecrm-to-duckdb", "15 * * * *"),
+    "agilecrm-nightly-reconcile-duckdb": ("agilecrm-reconcile-to-duckdb", "45 3 * * *"),
+    "agilecrm-hourly-postgres": ("agilecrm-to-postgres", "15 * * * *"),
+    "agilecrm-nightly-reconcile-postgres": ("agilecrm-reconcile-to-postgres", "45 3 * * *"),
 }
 INCREMENTAL_STATE_ID = "dev:tap-engagebay-to-target-duckdb"
 RECONCILE_STATE_ID = "dev:tap-engagebay--reconcile-to-target-duckdb"
@@ -80,6 +88,20 @@ def test_the_reconcile_extractor_inherits_the_tap_with_reconcile_on(meltano):
     # The parent's settings, read from the parent's variables.
     assert config["api_url"] == plain["api_url"] == "https://eb.example"
     assert config["api_key"] == plain["api_key"] == "*****"  # set, and redacted
+
+
+def test_the_agilecrm_reconcile_extractor_inherits_the_tap_with_reconcile_on(meltano):
+    env = {
+        "TAP_AGILECRM_DOMAIN": "mycompany",
+        "TAP_AGILECRM_EMAIL": "me@example.com",
+        "TAP_AGILECRM_API_KEY": "k",
+    }
+    config = json.loads(meltano.ok("config", "print", "tap-agilecrm--reconcile", env=env))
+    plain = json.loads(meltano.ok("config", "print", "tap-agilecrm", env=env))
+    assert (config["reconcile"], plain["reconcile"]) == (True, False)
+    assert config["domain"] == plain["domain"] == "mycompany"
+    # The email and the key are both secrets: set, and redacted.
+    assert config["email"] == plain["email"] == config["api_key"] == plain["api_key"] == "*****"
 
 
 @pytest.mark.slow

@@ -226,6 +226,7 @@ class TargetRunner:
         *,
         state: Any = None,
         tap_returncode: int = 0,
+        tap: Path = TAP,
         **settings: Any,
     ) -> TapRun:
         """Run ``tap-engagebay | target-postgres``: two processes joined by a pipe, as Meltano does.
@@ -234,6 +235,7 @@ class TargetRunner:
             tap_config: The tap's settings.
             state: A state value to start the tap from.
             tap_returncode: The tap's expected exit code (75: the quota ran out).
+            tap: The tap's executable (tap-engagebay unless told).
             settings: Settings added to the loader's declared ones.
 
         Returns:
@@ -244,7 +246,7 @@ class TargetRunner:
         config.write_text(json.dumps(self.config(**settings)))
         tap_json = self.workdir / f"tap-config-{run_no}.json"
         tap_json.write_text(json.dumps(dict(tap_config)))
-        tap_cmd = [str(TAP), "--config", str(tap_json)]
+        tap_cmd = [str(tap), "--config", str(tap_json)]
         if state is not None:
             state_json = self.workdir / f"state-{run_no}.json"
             state_json.write_text(json.dumps(state))

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from agilecrm_sim import AgileConfig, AgileSimulator
 from engagebay_sim import SimConfig, Simulator
-from tests.meltano.project import Meltano, tap_env
+from tests.agilecrm.pipeline import STREAMS as AGILE_STREAMS
+from tests.agilecrm_sim.helpers import SMALL
+from tests.meltano.project import Meltano, agilecrm_env, tap_env
 from tests.pg.harness import (
     DECLARATION,
     ID,
@@ -174,3 +177,48 @@ def test_meltano_run_tap_engagebay_target_postgres(pg_server, tmp_path_factory):
     )
     state = json.loads(meltano.ok("state", "get", "dev:tap-engagebay-to-target-postgres"))
     assert state["singer_state"]["bookmarks"]["contacts"]["replication_key_value"]
+
+
+@pytest.mark.meltano
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_meltano_run_tap_agilecrm_target_postgres_lands_in_schema_agilecrm(
+    pg_server, tmp_path_factory
+):
+    # No schema setting: the extractor's load_schema (agilecrm) names it. A database of its
+    # own, so that other tests' schemas of the same name do not meet it.
+    database = "meltano_agilecrm"
+    with pg_server.connect() as conn:
+        conn.execute(f"CREATE DATABASE {database}")
+    meltano = Meltano.isolated(
+        tmp_path_factory.mktemp("meltano-sys"),
+        tmp_path_factory.mktemp("pycache"),
+        {
+            "extractors/tap-agilecrm": "tap-agilecrm",
+            "loaders/target-postgres": loader()["executable"],
+        },
+    )
+    with AgileSimulator(AgileConfig(**SMALL)) as sim:
+        env = {
+            **agilecrm_env(sim.url, sim.config.email, sim.config.api_key),
+            "TARGET_POSTGRES_HOST": pg_server.host,
+            "TARGET_POSTGRES_PORT": str(pg_server.port),
+            "TARGET_POSTGRES_USER": pg_server.user,
+            "TARGET_POSTGRES_PASSWORD": pg_server.password,
+            "TARGET_POSTGRES_DATABASE": database,
+        }
+        meltano.ok("run", "tap-agilecrm", "target-postgres", env=env)
+        expected = {stream: sorted(sim.ids(stream)) for stream in AGILE_STREAMS}
+    with pg_server.connect(database) as conn:
+        tables = fetch(
+            conn,
+            "SELECT DISTINCT table_schema FROM information_schema.tables"
+            " WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+        )
+        schemas = {schema for (schema,) in tables}
+        loaded = {
+            stream: sorted(i for (i,) in fetch(conn, f'SELECT id FROM agilecrm."{stream}"'))
+            for stream in AGILE_STREAMS
+        }
+    assert schemas == {"agilecrm"}
+    assert loaded == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -149,3 +150,12 @@ def test_unknown_path_and_date_header(simulator):
     assert resp.json()["status"] == "404"
     date = email.utils.parsedate_to_datetime(resp.headers["Date"]).timestamp()
     assert abs(date - simulator.now()) < 5
+
+
+def test_a_clock_offset_moves_the_date_header_and_the_times_of_changes(make_simulator):
+    sim = make_simulator(clock_offset=-86_400)
+    resp = call(sim, "no/such/thing")
+    date = email.utils.parsedate_to_datetime(resp.headers["Date"]).timestamp()
+    assert abs(date - (time.time() - 86_400)) < 60
+    changed = sim.update("companies", next(iter(sim.ids("companies"))), name="x")
+    assert abs(int(changed["updated_time"]) - (time.time() - 86_400)) < 60

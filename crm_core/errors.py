@@ -1,0 +1,212 @@
+"""Every way an answer can go wrong, and ``classify``: the pure table from answer to outcome.
+
+| answer                                              | class                   | retried |
+|-----------------------------------------------------|-------------------------|---------|
+| the vendor's quota text (any status >= 400, or 200) | QuotaExhaustedError     | no      |
+| 401, 403                                            | AuthenticationError     | no      |
+| 400                                                 | BadRequestError         | no      |
+| 404                                                 | NotFoundError           | no      |
+| 429 without the quota text                          | RateLimitedError        | yes     |
+| 5xx                                                 | (SDK) RetriableAPIError | yes     |
+| any other 4xx                                       | (SDK) FatalAPIError     | no      |
+| 2xx that is not JSON (XML, HTML), cut-off JSON      | UnexpectedBodyError     | yes     |
+| 2xx whose JSON body is an error                     | ErrorInBodyError        | yes     |
+| an empty status (e.g. 204)                          | (data: None)            |         |
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing as t
+from http import HTTPStatus
+from urllib.parse import urlparse
+
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import requests
+
+_BODY_SNIPPET = 300
+
+
+class AuthenticationError(FatalAPIError):
+    """The credentials were refused, or the plan has no API access."""
+
+
+class BadRequestError(FatalAPIError):
+    """The vendor refused the request as malformed (400)."""
+
+
+class NotFoundError(FatalAPIError):
+    """The endpoint or record does not exist (404)."""
+
+
+class QuotaExhaustedError(FatalAPIError):
+    """The account's API call quota is used up: retrying now cannot help."""
+
+
+class RateLimitedError(RetriableAPIError):
+    """Too many requests in a short time (429): wait and retry."""
+
+
+class UnexpectedBodyError(RetriableAPIError):
+    """A successful status with a body that is not the JSON asked for."""
+
+
+class ErrorInBodyError(RetriableAPIError):
+    """A successful status whose JSON body reports an error instead of data."""
+
+
+class UnsafeURLError(ValueError):
+    """The configured API URL would send credentials in clear text to a remote host."""
+
+
+class RepeatedCursorError(RuntimeError):
+    """The API handed out a cursor it had already handed out in this listing."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Vocabulary:
+    """What one vendor's answers say, for messages and for the table.
+
+    Attributes:
+        vendor: The vendor's name in messages ("Agile CRM").
+        credentials_hint: What to check when the credentials are refused.
+        quota_markers: Lower-case texts that, in an error answer, mean the quota is used up.
+        auth_markers: Lower-case texts that, in an error inside a 200, mean refused credentials.
+        empty_statuses: Statuses that mean "no records" (204 for Agile CRM).
+        quota_hint: What the quota stop message adds.
+    """
+
+    vendor: str
+    credentials_hint: str
+    quota_markers: tuple[str, ...] = ("limit reached", "api call limit", "limit exceeded")
+    auth_markers: tuple[str, ...] = ("unauthenticated",)
+    empty_statuses: frozenset[int] = frozenset({HTTPStatus.NO_CONTENT})
+    quota_hint: str = "The sync stopped after saving its state; the next run resumes."
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def classify(
+    response: requests.Response,
+    vocabulary: Vocabulary,
+    redact: Callable[[str], str] = _identity,
+) -> t.Any:  # noqa: ANN401
+    """Sort an answer into data, retry, clean stop or failure (no I/O, no state).
+
+    Args:
+        response: The answer.
+        vocabulary: The vendor's words.
+        redact: Removes secrets from a text bound for a message.
+
+    Returns:
+        The decoded JSON body; None for an empty status.
+
+    Raises:
+        QuotaExhaustedError: The quota is used up.
+        AuthenticationError: 401/403, or an auth error inside a 200.
+        BadRequestError: 400.
+        NotFoundError: 404.
+        RateLimitedError: 429 without the quota text.
+        RetriableAPIError: 5xx.
+        FatalAPIError: Any other 4xx.
+        UnexpectedBodyError: A 2xx that is not JSON, or is cut off.
+        ErrorInBodyError: A 2xx whose JSON is an error.
+    """
+    v = vocabulary
+    status = response.status_code
+    where = f"{response.request.method} {urlparse(response.url).path}" if response.request else ""
+    text = response.text
+    body = redact(text[:_BODY_SNIPPET].strip())
+    if status >= HTTPStatus.BAD_REQUEST and _says(text[:2000], v.quota_markers):
+        raise QuotaExhaustedError(_quota_message(v, where, status, body))
+    if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
+        msg = (
+            f"{v.vendor} refused the credentials ({status} for {where}: {body}). "
+            f"{v.credentials_hint}"
+        )
+        raise AuthenticationError(msg)
+    if status == HTTPStatus.BAD_REQUEST:
+        msg = f"{v.vendor} answered 400 Bad Request for {where}: {body}"
+        raise BadRequestError(msg)
+    if status == HTTPStatus.NOT_FOUND:
+        msg = f"{v.vendor} answered 404 Not Found for {where}: {body}"
+        raise NotFoundError(msg)
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
+        msg = f"{v.vendor} is rate limiting (429 for {where})"
+        raise RateLimitedError(msg, response)
+    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        msg = f"{v.vendor} server error {status} for {where}: {body}"
+        raise RetriableAPIError(msg, response)
+    if status >= HTTPStatus.BAD_REQUEST:
+        msg = f"{v.vendor} answered {status} for {where}: {body}"
+        raise FatalAPIError(msg)
+    if status in v.empty_statuses and not text.strip():
+        return None
+    return _decode(response, v, where, body)
+
+
+def _decode(response: requests.Response, v: Vocabulary, where: str, body: str) -> t.Any:  # noqa: ANN401
+    text = response.text
+    head = text.lstrip()[:100].lower()
+    if head.startswith("<"):
+        kind = "HTML" if "<html" in head or "<!doctype html" in head else "XML"
+        msg = (
+            f"{v.vendor} answered {kind} instead of JSON for {where} "
+            f"(Content-Type {response.headers.get('Content-Type', 'none')})"
+        )
+        raise UnexpectedBodyError(msg, response)
+    try:
+        payload = json.loads(text)
+    except ValueError as exc:
+        msg = (
+            f"{v.vendor} answered invalid or truncated JSON for {where} "
+            f"({len(text)} characters: {exc})"
+        )
+        raise UnexpectedBodyError(msg, response) from exc
+    if isinstance(payload, dict) and is_error_body(payload):
+        dumped = json.dumps(payload)
+        if _says(dumped, v.quota_markers):
+            raise QuotaExhaustedError(_quota_message(v, where, response.status_code, body))
+        if _says(dumped, v.auth_markers):
+            msg = f"{v.vendor} refused the credentials (error in a 200 answer to {where}: {body})"
+            raise AuthenticationError(msg)
+        msg = (
+            f"{v.vendor} reported an error inside a {response.status_code} answer "
+            f"for {where}: {body}"
+        )
+        raise ErrorInBodyError(msg, response)
+    return payload
+
+
+def is_error_body(payload: t.Mapping[str, t.Any]) -> bool:
+    """Tell whether a JSON object is an error report rather than a record.
+
+    Args:
+        payload: A decoded JSON object.
+
+    Returns:
+        True for ``{"error": ...}``, ``{"status": "error"}``, ``{"status": "500"}`` and kin.
+    """
+    if "error" in payload or "errorMessage" in payload:
+        return True
+    status = str(payload.get("status", "")).lower()
+    return status in {"error", "failed", "failure"} or (status.isdigit() and int(status) >= 400)  # noqa: PLR2004
+
+
+def _says(text: str, markers: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    return any(marker in lowered for marker in markers)
+
+
+def _quota_message(v: Vocabulary, where: str, status: int, body: str) -> str:
+    return (
+        f"{v.vendor}'s API call limit is reached ({where} answered {status}: {body}). "
+        f"{v.quota_hint}"
+    )

@@ -1,0 +1,119 @@
+"""One failing stream does not cost the others their data; the quota stop is resumable.
+
+``isolated`` wraps the sync of each top-level stream (with its children): a stream that
+fails is logged in one line, its state keeps its old bookmark (its progress is not made
+final, so nothing it did not read is skipped next time), and the next stream runs; a child's
+failure fails its parent's tree (the parent's bookmark must not pass records whose children
+were not read). Errors that make every further request pointless (the quota, refused
+credentials) stop the run.
+
+``run_cli`` maps the outcome to exit codes: 0 done, 1 failed (one line on stderr, secrets
+redacted), 75 (EX_TEMPFAIL) for the quota: the state reached was written, the next run
+resumes.
+"""
+
+from __future__ import annotations
+
+import sys
+import typing as t
+from contextlib import contextmanager
+
+import requests
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.singerlib import StateMessage
+
+from crm_core.errors import AuthenticationError, QuotaExhaustedError, RepeatedCursorError
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from singer_sdk import Tap
+
+    from crm_core.http import CRMStream
+    from crm_core.tap_base import CRMTap
+
+EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
+#: Errors that end the whole run: every further request would fail the same way.
+RUN_STOPPERS: tuple[type[BaseException], ...] = (QuotaExhaustedError, AuthenticationError)
+#: Errors that end one stream only.
+STREAM_FAILURES: tuple[type[BaseException], ...] = (
+    FatalAPIError,
+    RetriableAPIError,
+    RepeatedCursorError,
+    requests.exceptions.RequestException,
+    ValueError,
+)
+
+
+class StreamsFailedError(FatalAPIError):
+    """Some streams failed; the others were read to the end."""
+
+
+@contextmanager
+def isolated(stream: CRMStream) -> Iterator[None]:
+    """Sync a top-level stream (and its children) so that its failure ends only it.
+
+    A failure is logged in one line and noted on the stream (``failure``) and the run
+    (``RunControl.failures``); the stream's progress is then not made final, so its
+    bookmark stays where it was and the next run reads again what this one missed.
+
+    Args:
+        stream: The stream.
+
+    Yields:
+        Nothing: the stream syncs inside.
+
+    Raises:
+        FatalAPIError: When the run must stop (quota, credentials), whatever stream noticed.
+    """
+    try:
+        yield
+    except RUN_STOPPERS:
+        raise
+    except STREAM_FAILURES as exc:
+        stop = stream.run_control.stop_error
+        if stop is not None:
+            raise stop from exc
+        message = stream.redact(str(exc)) or type(exc).__name__
+        stream.failure = message
+        stream.run_control.failures[stream.name] = message
+        stream.logger.error(  # noqa: TRY400 - one line; a traceback may hold a secret
+            "Stream %s failed and was skipped (its bookmark is kept; the next run reads "
+            "again what it missed): %s",
+            stream.name,
+            message,
+        )
+
+
+def raise_if_failed(tap: CRMTap) -> None:
+    """After the last stream: fail the run when any stream failed, its state written first.
+
+    Args:
+        tap: The tap.
+
+    Raises:
+        StreamsFailedError: When any stream failed.
+    """
+    failed = tap.run_control.failures
+    if failed:
+        tap.write_message(StateMessage(value=tap.state))
+        names = ", ".join(sorted(failed))
+        msg = f"{len(failed)} stream(s) failed: {names}; every other stream was read to the end"
+        raise StreamsFailedError(msg)
+
+
+def run_cli(tap_class: type[Tap], name: str) -> None:
+    """Run a tap's command line with this project's exit codes.
+
+    Args:
+        tap_class: The tap.
+        name: The executable's name, for messages.
+    """
+    try:
+        tap_class.cli()
+    except QuotaExhaustedError as exc:
+        sys.stderr.write(f"{name}: {exc}\n")
+        sys.exit(EXIT_QUOTA)
+    except FatalAPIError as exc:
+        sys.stderr.write(f"{name}: {exc}\n")
+        sys.exit(1)

@@ -1,0 +1,99 @@
+"""The run-wide controls every stream of a tap shares, as one typed object.
+
+- the request gate: at most ``max_concurrent_requests`` requests in flight, from any thread;
+- the stop flag: set by the first answer that makes every further request pointless (the
+  quota, refused credentials); every later attempt fails at once with the same error;
+- the thread pool that children and windows are read in (None at one request at a time).
+"""
+
+from __future__ import annotations
+
+import threading
+import typing as t
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+from singer_sdk import typing as th
+from singer_sdk.exceptions import FatalAPIError
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterator
+
+CONCURRENCY_SETTING = th.Property(
+    "max_concurrent_requests",
+    th.IntegerType(minimum=1, maximum=16),
+    default=4,
+    description="Requests in flight at once, across all streams. 1 reads strictly one "
+    "request after another.",
+)
+
+
+class RunControl:
+    """The request gate, the stop flag and the pool of one run."""
+
+    def __init__(self, max_in_flight: int = 4, *, name: str = "crm") -> None:
+        """Prepare the controls (no thread starts before the pool is first used).
+
+        Args:
+            max_in_flight: Requests in flight at once (at least 1).
+            name: Prefix of the pool's thread names.
+        """
+        self.max_in_flight = max(1, max_in_flight)
+        self._gate = threading.BoundedSemaphore(self.max_in_flight)
+        self._name = name
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self.stop_error: FatalAPIError | None = None
+        #: Streams that failed in this run, and why (in one line).
+        self.failures: dict[str, str] = {}
+
+    @contextmanager
+    def request_slot(self) -> Iterator[None]:
+        """Hold one of the slots for a request in flight; refuse once the run is stopping.
+
+        Yields:
+            Nothing: the request is sent inside.
+
+        Raises:
+            FatalAPIError: Of the same class as the error that stopped the run.
+        """
+        with self._gate:
+            stop = self.stop_error
+            if stop is not None:
+                raise type(stop)(str(stop))
+            yield
+
+    def halt(self, error: BaseException) -> None:
+        """Make every later request attempt fail at once: the run is ending.
+
+        Args:
+            error: Why.
+        """
+        with self._lock:
+            if self.stop_error is None:
+                self.stop_error = (
+                    error
+                    if isinstance(error, FatalAPIError)
+                    else FatalAPIError(f"the sync stopped: {error}")
+                )
+
+    @property
+    def pool(self) -> ThreadPoolExecutor | None:
+        """Threads for concurrent reads; None when limited to one request at a time."""
+        if self.max_in_flight == 1:
+            return None
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.max_in_flight, thread_name_prefix=self._name)
+            return self._pool
+
+    def shutdown(self, *, failed: bool = False) -> None:
+        """Stop the threads; after a failure, queued work is cancelled, not waited for.
+
+        Args:
+            failed: The run failed.
+        """
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=not failed, cancel_futures=failed)

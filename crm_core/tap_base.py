@@ -1,0 +1,164 @@
+"""What every tap of the project adds to the SDK's Tap: secrets, run controls, isolation, progress.
+
+A tap subclasses ``CRMTap``, names its secret settings and its URL setting, and lists its
+streams; the run's ``RunControl`` is created here and handed to each stream.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+from functools import cached_property
+
+from singer_sdk import Tap
+from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.singerlib import StateMessage
+
+from crm_core.errors import QuotaExhaustedError, UnsafeURLError
+from crm_core.http import check_api_url, install_redaction, redact
+from crm_core.isolation import raise_if_failed
+from crm_core.progress import Progress, quiet_sdk_metrics
+from crm_core.run_control import RunControl
+
+
+class CRMTap(Tap):
+    """Base of every tap: redacted logs, one ``RunControl`` per run, isolated streams."""
+
+    #: Settings whose values must never show (keys, passwords, user names).
+    secret_settings: t.ClassVar[tuple[str, ...]] = ("api_key",)
+    #: The setting holding the API's root URL, and its default.
+    url_setting: t.ClassVar[str] = "api_url"
+    default_url: t.ClassVar[str] = ""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Validate, then hide the secrets from every log handler.
+
+        Args:
+            args: As for the SDK's Tap.
+            kwargs: As for the SDK's Tap.
+        """
+        super().__init__(*args, **kwargs)
+        install_redaction(self.secret_values, self.logger)
+
+    @cached_property
+    def secret_values(self) -> tuple[str, ...]:
+        """The values of the secret settings, and what is derived from them (tokens)."""
+        return tuple(str(self.config[k]) for k in self.secret_settings if self.config.get(k))
+
+    def redact(self, text: str) -> str:
+        """Remove the secrets from a text.
+
+        Args:
+            text: Any text.
+
+        Returns:
+            The text, secrets replaced.
+        """
+        return redact(text, self.secret_values)
+
+    @property
+    def api_root(self) -> str:
+        """The API's root URL: the URL setting, else the default (formatted with the settings).
+
+        Returns:
+            The URL, not yet checked.
+        """
+        configured = self.config.get(self.url_setting)
+        if configured:
+            return str(configured)
+        try:
+            return self.default_url.format(**self.config)
+        except (KeyError, IndexError):
+            return ""
+
+    @cached_property
+    def run_control(self) -> RunControl:
+        """The run's request gate, stop flag and pool (``max_concurrent_requests``)."""
+        return RunControl(int(self.config.get("max_concurrent_requests", 4)), name=self.name)
+
+    @cached_property
+    def progress(self) -> Progress:
+        """Progress lines and summaries of the streams (see ``crm_core.progress``)."""
+        return Progress(self.logger)
+
+    def extra_config_errors(self) -> list[str]:
+        """Checks of the settings beyond their JSON schema (taps override this).
+
+        Returns:
+            One line per problem, naming the setting and what to do.
+        """
+        return []
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """Validate the settings, saying in words why a URL is refused.
+
+        Args:
+            raise_errors: Raise on errors (the SDK's contract).
+
+        Returns:
+            The errors.
+
+        Raises:
+            ConfigValidationError: When there are errors and ``raise_errors``.
+        """
+        # The SDK has just set its metrics logger's level; discovery's first requests follow.
+        quiet_sdk_metrics(self.metrics_logger)
+        errors = [self.redact(e) for e in super()._validate_config(raise_errors=False)]
+        errors += self.extra_config_errors()
+        if self.api_root:
+            try:
+                check_api_url(self.api_root, self.url_setting)
+            except UnsafeURLError as exc:
+                errors = [e for e in errors if f"config['{self.url_setting}']" not in e]
+                errors.append(str(exc))
+        if errors and raise_errors:
+            summary = "Config validation failed: " + "; ".join(errors)
+            raise ConfigValidationError(summary, errors=errors)
+        return errors
+
+    @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: t.Any = None,  # noqa: ANN401 - the SDK's private _ConfigInput
+        state: t.IO[str] | None = None,
+        catalog: t.IO[str] | None = None,
+    ) -> None:
+        """Run a sync as the SDK does; on a used-up quota, write the state reached first.
+
+        Args:
+            about: Display package metadata and settings.
+            about_format: Output style for ``--about``.
+            config: Configuration inputs.
+            state: A state file.
+            catalog: A catalog file.
+
+        Raises:
+            QuotaExhaustedError: After writing the state reached so far.
+        """
+        if about or config is None:
+            super().invoke(
+                about=about, about_format=about_format, config=config, state=state, catalog=catalog
+            )
+            return
+        super(Tap, cls).invoke(about=about, about_format=about_format)
+        cls.print_version(print_fn=cls.logger.info)
+        tap = cls(
+            config=config.config,
+            state=None if state is None else json.loads(state.read()),
+            catalog=None if catalog is None else json.loads(catalog.read()),
+            parse_env_config=config.parse_env,
+            validate_config=True,
+        )
+        try:
+            tap.sync_all()
+        except QuotaExhaustedError:
+            # The records written are matched by the state reached with them: a first
+            # sync's resume cursor, or the untouched bookmarks of an incremental one.
+            tap.write_message(StateMessage(value=tap.state))
+            raise
+        finally:
+            tap.run_control.shutdown(failed=tap.run_control.stop_error is not None)
+        raise_if_failed(tap)

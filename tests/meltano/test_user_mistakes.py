@@ -1,0 +1,49 @@
+"""Under `meltano run`, a missing key and an exhausted quota each get one line saying so."""
+
+from __future__ import annotations
+
+import pytest
+
+from engagebay_sim import SimConfig, Simulator
+from tests.meltano.project import Meltano, tap_env
+
+pytestmark = pytest.mark.meltano
+
+
+@pytest.fixture(scope="module")
+def meltano(tmp_path_factory):
+    return Meltano.isolated(
+        tmp_path_factory.mktemp("meltano-sys"),
+        tmp_path_factory.mktemp("pycache"),
+        {
+            "extractors/tap-engagebay": "tap-engagebay",
+            "loaders/target-duckdb": "target-duckdb-sdk",
+        },
+    )
+
+
+@pytest.fixture
+def sim():
+    with Simulator(SimConfig(seed=7, contacts=3, companies=1, deals_per_track=1)) as s:
+        yield s
+
+
+def test_no_key_under_meltano_is_one_line_naming_the_setting(meltano, sim, tmp_path):
+    env = {**tap_env(sim.url, ""), "TARGET_DUCKDB_PATH": str(tmp_path / "w.duckdb")}
+    del env["TAP_ENGAGEBAY_API_KEY"]
+    out = meltano("run", "engagebay-to-duckdb", env=env)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    lines = [line for line in out.stderr.splitlines() if "api_key" in line]
+    assert len(lines) == 1, out.stderr[-3000:]
+    assert "Setting api_key is not set" in lines[0]
+
+
+def test_the_quota_stop_is_recognisable_through_meltano(meltano, sim, tmp_path):
+    sim.set_faults([{"kind": "quota", "path": "/tasks", "nth": [1]}])
+    env = {**tap_env(sim.url, sim.config.api_key), "TARGET_DUCKDB_PATH": str(tmp_path / "w.duckdb")}
+    out = meltano("run", "engagebay-to-duckdb", env=env)
+    assert out.returncode == 1  # Meltano 4.4.1 turns the tap's 75 into 1
+    assert "Traceback" not in out.stderr
+    marker = "tap-engagebay: EngageBay's daily API call limit is reached"
+    assert len([line for line in out.stderr.splitlines() if marker in line]) == 1
