@@ -10,13 +10,13 @@ import typing as t
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from crm_sim.xmlout import to_xml
 from engagebay_sim.api import Api, not_found, parse_json
 from engagebay_sim.config import SimConfig
 from engagebay_sim.data import STREAMS
 from engagebay_sim.faults import Faults, Rule
 from engagebay_sim.store import Store, UnknownRecordError
 from engagebay_sim.text import h64
-from engagebay_sim.xmlout import to_xml
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
