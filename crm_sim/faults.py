@@ -5,6 +5,7 @@ A rule is a dict::
     {"kind": "429", "rate": 0.15}              # each matching request with probability 0.15
     {"kind": "500", "nth": [3, 7]}             # the 3rd and 7th matching API requests
     {"kind": "slow", "rate": 1.0, "delay_ms": 300, "path": "subscribers", "times": 2}
+    {"kind": "404", "rate": 1.0, "path": "/forms"}  # an endpoint the account's plan lacks
 
 ``path`` is a substring filter on the request path, ``times`` caps how often the rule fires.
 Draws are deterministic: a hash of (seed, rule number, matching-request number).
@@ -25,6 +26,8 @@ KINDS = (
     "500",
     "502",
     "503",
+    "403",
+    "404",
     "timeout",
     "slow",
     "truncated",

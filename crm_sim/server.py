@@ -120,6 +120,16 @@ def dump_json(data: t.Any) -> bytes:  # noqa: ANN401 - any JSON
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+#: Faults answered with their own status code, and the error their body names.
+STATUS_FAULTS = {
+    "403": "Forbidden",
+    "404": "Not found",
+    "500": "Server error",
+    "502": "Server error",
+    "503": "Server error",
+}
+
+
 class Simulator:
     """A simulated account served over HTTP on 127.0.0.1; vendors subclass it.
 
@@ -246,8 +256,8 @@ class Simulator:
         if kind in {"429", "429_retry_after"}:
             extra = {"Retry-After": "1"} if kind == "429_retry_after" else {}
             return Reply(429, {"error": "Too Many Requests"}, headers=extra)
-        if kind in {"500", "502", "503"}:
-            return Reply(int(kind), {"error": "Server error"})
+        if kind in STATUS_FAULTS:
+            return Reply(int(kind), {"error": STATUS_FAULTS[kind]})
         if kind == "invalid_cursor":
             return Reply(400, {"error": "Invalid cursor"})
         if kind == "error_200":
