@@ -3,7 +3,9 @@
 - the request gate: at most ``max_concurrent_requests`` requests in flight, from any thread;
 - the stop flag: set by the first answer that makes every further request pointless (the
   quota, refused credentials); every later attempt fails at once with the same error;
-- the thread pool that children and windows are read in (None at one request at a time).
+- the thread pool that children and windows are read in (None at one request at a time);
+- optionally a rate limiter (``crm_core.rate_limit``): no more requests per second than the
+  API allows, whichever stream or thread sends them.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from __future__ import annotations
 import threading
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from singer_sdk import typing as th
 from singer_sdk.exceptions import FatalAPIError
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from crm_core.rate_limit import RateLimiter
 
 CONCURRENCY_SETTING = th.Property(
     "max_concurrent_requests",
@@ -31,13 +35,17 @@ CONCURRENCY_SETTING = th.Property(
 class RunControl:
     """The request gate, the stop flag and the pool of one run."""
 
-    def __init__(self, max_in_flight: int = 4, *, name: str = "crm") -> None:
+    def __init__(
+        self, max_in_flight: int = 4, *, name: str = "crm", limiter: RateLimiter | None = None
+    ) -> None:
         """Prepare the controls (no thread starts before the pool is first used).
 
         Args:
             max_in_flight: Requests in flight at once (at least 1).
             name: Prefix of the pool's thread names.
+            limiter: Keeps the requests per second under the API's limit, if it has one.
         """
+        self.limiter = limiter
         self.max_in_flight = max(1, max_in_flight)
         self._gate = threading.BoundedSemaphore(self.max_in_flight)
         self._name = name
@@ -58,10 +66,15 @@ class RunControl:
             FatalAPIError: Of the same class as the error that stopped the run.
         """
         with self._gate:
-            stop = self.stop_error
-            if stop is not None:
-                raise type(stop)(str(stop))
-            yield
+            self._raise_if_stopping()
+            with self.limiter.slot() if self.limiter else nullcontext():
+                self._raise_if_stopping()
+                yield
+
+    def _raise_if_stopping(self) -> None:
+        stop = self.stop_error
+        if stop is not None:
+            raise type(stop)(str(stop))
 
     def halt(self, error: BaseException) -> None:
         """Make every later request attempt fail at once: the run is ending.

@@ -1,0 +1,1 @@
+"""tap-activecampaign: a Singer tap for the ActiveCampaign API v3, on the project's ``crm_core``."""
