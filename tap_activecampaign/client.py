@@ -103,6 +103,30 @@ def seconds_of(value: t.Any) -> float | None:  # noqa: ANN401
     return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
 
 
+def _explicit_offsets(row: Mapping[str, t.Any], keys: tuple[str, ...]) -> dict[str, t.Any]:
+    """Times sent without an offset (``created_utc_timestamp``), given their UTC offset.
+
+    Args:
+        row: The raw record.
+        keys: Its time keys.
+
+    Returns:
+        The changed keys only.
+    """
+    out: dict[str, t.Any] = {}
+    for key in keys:
+        value = row.get(key)
+        if not isinstance(value, str) or not value.strip() or value.startswith("0000"):
+            continue
+        try:
+            when = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            continue
+        if when.tzinfo is None:
+            out[key] = when.replace(tzinfo=dt.UTC).isoformat()
+    return out
+
+
 class ACStream(CRMStream):
     """Base of every ActiveCampaign stream.
 
@@ -266,6 +290,9 @@ class ACStream(CRMStream):
         Returns:
             The record.
         """
+        row = {**row, **_explicit_offsets(row, self.time_keys)}
+        if row.get("links") == []:  # what custom field data sends for "no links"
+            row["links"] = {}
         bad = {
             key: row[key]
             for key in self.time_keys

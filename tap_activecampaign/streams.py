@@ -417,7 +417,15 @@ class CustomFieldStream(ACStream):
         Returns:
             Epoch seconds, or None.
         """
-        keys = ("udate", "updated_timestamp", "mdate", "cdate", "created_timestamp")
+        keys = (
+            "udate",
+            "updated_timestamp",
+            "updatedTimestamp",
+            "mdate",
+            "cdate",
+            "created_timestamp",
+            "createdTimestamp",
+        )
         found = [x for x in (seconds_of(record.get(k)) for k in keys) if x is not None]
         return max(found) if found else None
 
@@ -608,7 +616,7 @@ class AccountsStream(CustomFieldStream):
     base_columns: t.ClassVar[list[th.Property[t.Any]]] = [
         *cols(ids="id owner contactCount dealCount"),
         *cols(text="name accountUrl"),
-        *cols(times="created_timestamp updated_timestamp"),
+        *cols(times="createdTimestamp updatedTimestamp"),
     ]
     meta_path = "/accountCustomFieldMeta"
     meta_key = "accountCustomFieldMeta"
@@ -851,20 +859,12 @@ EcomOrdersStream = _stream(
     _C(times="external_updated_date"),
     doc="E-commerce orders (``GET /ecomOrders``); amounts in cents, as the API sends them.",
 )
-EcomOrderProductsStream = _stream(
-    "ecom_order_products",
-    "/ecomOrderProducts",
-    "ecomOrderProducts",
-    _C(ids="id orderid connectionid quantity price", text="externalid name category sku"),
-    _C(text="description imageUrl productUrl", times="createdDate updatedDate"),
-    doc="Products of e-commerce orders (``GET /ecomOrderProducts``); prices in cents.",
-)
-DealTaskTypesStream = _stream(
-    "deal_task_types",
-    "/dealTasktypes",
-    "dealTasktypes",
-    _C(ids="id", text="title status", times="cdate udate"),
-    doc="Task types (``GET /dealTasktypes``).",
+ContactDealsStream = _stream(
+    "contact_deals",
+    "/contactDeals",
+    "contactDeals",
+    _C(ids="id deal contact role", times="cdate udate"),
+    doc="Contacts linked to deals besides their primary contact (``GET /contactDeals``).",
 )
 
 
@@ -876,7 +876,6 @@ STREAM_TYPES: tuple[type[ACStream], ...] = (
     DealStagesStream,
     DealGroupsStream,
     DealTasksStream,
-    DealTaskTypesStream,
     NotesStream,
     TagsStream,
     ContactTagsStream,
@@ -898,5 +897,5 @@ STREAM_TYPES: tuple[type[ACStream], ...] = (
     AccountCustomFieldDataStream,
     EcomCustomersStream,
     EcomOrdersStream,
-    EcomOrderProductsStream,
+    ContactDealsStream,
 )
