@@ -1,0 +1,5 @@
+"""``python -m activecampaign_sim``."""
+
+from activecampaign_sim.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,701 @@
+"""The simulated ActiveCampaign v3 API: routes, envelopes, offset paging, filters and limits."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import hmac
+import re
+import threading
+import time
+import typing as t
+
+from activecampaign_sim.config import ACConfig
+from activecampaign_sim.data import BY_NAME, MAX_UPDATE_DELAY, STREAMS, ACData, Stream
+from activecampaign_sim.tables import HoleyTable, PatternChildTable, nth
+from crm_sim.server import ApiRequest, Reply, Simulator
+from crm_sim.table import UnknownRecordError
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from crm_sim.faults import Rule
+    from crm_sim.table import Record, Table
+
+AUTH_FAILED = {"message": "No Result found for Subscriber with id 0"}
+FORBIDDEN = {"message": "Forbidden"}
+TOO_MANY = {"message": "Too Many Requests"}
+
+#: The envelope key of one record (``GET /contacts/1`` answers ``{"contact": {...}}``).
+SINGULAR = {
+    "contacts": "contact",
+    "accounts": "account",
+    "deals": "deal",
+    "dealGroups": "dealGroup",
+    "dealStages": "dealStage",
+    "users": "user",
+    "groups": "group",
+    "lists": "list",
+    "tags": "tag",
+    "automations": "automation",
+    "campaigns": "campaign",
+    "messages": "message",
+    "forms": "form",
+    "segments": "segment",
+    "fields": "field",
+    "dealCustomFieldMeta": "dealCustomFieldMetum",
+    "accountCustomFieldMeta": "accountCustomFieldMetum",
+    "ecomCustomers": "ecomCustomer",
+    "fieldValues": "fieldValue",
+    "contactTags": "contactTag",
+    "contactLists": "contactList",
+    "contactAutomations": "contactAutomation",
+    "accountContacts": "accountContact",
+    "notes": "note",
+    "dealTasks": "dealTask",
+    "dealCustomFieldData": "dealCustomFieldDatum",
+    "accountCustomFieldData": "accountCustomFieldDatum",
+    "ecomOrders": "ecomOrder",
+    "contactDeals": "contactDeal",
+}
+#: ``GET /contacts/{id}/<key>``: a contact's children.
+CONTACT_CHILDREN = {
+    "fieldValues": "field_values",
+    "contactTags": "contact_tags",
+    "contactLists": "contact_lists",
+    "contactAutomations": "contact_automations",
+    "accountContacts": "account_contacts",
+    "notes": "notes",
+}
+#: Equality filters per stream: query parameter -> record field (a parent's id filter is fast).
+EQUAL_FILTERS: dict[str, dict[str, str]] = {
+    "deals": {"filters[group]": "group", "filters[stage]": "stage", "filters[owner]": "owner",
+              "filters[status]": "status"},
+    "deal_stages": {"filters[d_groupid]": "group"},
+    "deal_tasks": {"filters[relid]": "relid", "filters[status]": "status",
+                   "filters[userid]": "userid"},
+    "deal_custom_field_data": {"filters[dealId]": "dealId"},
+    "account_custom_field_data": {"filters[customerAccountId]": "customerAccountId"},
+    "account_contacts": {"filters[contact]": "contact", "filters[account]": "account"},
+    "field_values": {"filters[fieldid]": "field", "filters[val]": "value"},
+    "ecom_orders": {"filters[customerid]": "customerid", "filters[state]": "state",
+                    "filters[email]": "email"},
+    "ecom_customers": {"filters[email]": "email", "filters[externalid]": "externalid"},
+    "contacts": {"email": "email"},
+    "campaigns": {"filters[seriesid]": "seriesid"},
+}  # fmt: skip
+#: Time filters: stream -> {parameter: (which time, comparison)}.
+TIME_FILTERS: dict[str, dict[str, tuple[str, str]]] = {
+    # Contacts: the document says "after" / "prior to": strictly.
+    "contacts": {
+        "filters[created_after]": ("created", ">"),
+        "filters[created_before]": ("created", "<"),
+        "filters[updated_after]": ("updated", ">"),
+        "filters[updated_before]": ("updated", "<"),
+    },
+    # Deals: the document says "greater than or equal to" and "less than".
+    "deals": {
+        "filters[created_after]": ("created", ">="),
+        "filters[created_before]": ("created", "<"),
+        "filters[updated_after]": ("updated", ">="),
+        "filters[updated_before]": ("updated", "<"),
+    },
+}
+FILTER_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+class BadParameterError(ValueError):
+    """A query parameter the API answers with 422."""
+
+    def __init__(self, parameter: str, title: str) -> None:
+        """Name the parameter.
+
+        Args:
+            parameter: The parameter.
+            title: What is wrong.
+        """
+        super().__init__(title)
+        self.parameter = parameter
+        self.title = title
+
+
+class ACSimulator(Simulator):
+    """A simulated ActiveCampaign account served on 127.0.0.1 under ``/api/3/``."""
+
+    name = "activecampaign-sim"
+    api_prefix = "/api/3/"
+    redact_headers = frozenset({"api-token", "authorization"})
+
+    def __init__(self, config: ACConfig | None = None, *, host: str = "127.0.0.1",
+                 port: int = 0) -> None:  # fmt: skip
+        """Prepare (not start) the simulator.
+
+        Args:
+            config: The account; defaults to ``ACConfig()``.
+            host: Must be ``127.0.0.1``.
+            port: TCP port; 0 for a free one.
+        """
+        self.config = config or ACConfig()
+        c = self.config
+        super().__init__(seed=c.seed, latency=c.latency, faults=c.faults, quota=c.quota,
+                         timeout_s=c.timeout_s, host=host, port=port)  # fmt: skip
+        self.data = ACData(c, self.clock)
+        self.tables = dict(self.data.tables)
+        self.by_path = {s.path: s for s in STREAMS}
+        self._rate_lock = threading.Lock()
+        self._recent: collections.deque[float] = collections.deque()
+        self.rate_limited = 0
+
+    # ----------------------------------------------------------------- core hooks
+
+    def authenticate(self, request: ApiRequest) -> bool:
+        """The ``Api-Token`` header must hold the account's token.
+
+        Args:
+            request: The request.
+
+        Returns:
+            True when it does.
+        """
+        token = request.headers.get("api-token", "")
+        return hmac.compare_digest(token.encode(), self.config.api_token.encode())
+
+    def secrets(self) -> tuple[str, ...]:
+        """The token never reaches the request log.
+
+        Returns:
+            The values.
+        """
+        return (self.config.api_token,)
+
+    def unauthorized(self) -> Reply:
+        """A missing or wrong token: 403 with ActiveCampaign's odd body.
+
+        Returns:
+            The reply.
+        """
+        return Reply(403, dict(AUTH_FAILED))
+
+    def fault_reply(self, kind: str, rule: Rule | None) -> Reply:
+        """ActiveCampaign's bodies for the faults that differ from the core's.
+
+        Args:
+            kind: Fault kind.
+            rule: The rule, if any.
+
+        Returns:
+            The reply.
+        """
+        if kind == "403":
+            body = rule.params.get("body", FORBIDDEN) if rule else FORBIDDEN
+            return Reply(403, body)
+        if kind in {"429", "429_retry_after", "quota"}:
+            extra = {"Retry-After": "1"} if kind != "429" else {}
+            return Reply(429, dict(TOO_MANY), headers=extra)
+        if kind in {"500", "502", "503"}:
+            return Reply(int(kind), {"message": "Server error, please try again later"})
+        return super().fault_reply(kind, rule)
+
+    def _rate_ok(self) -> bool:
+        limit = self.config.rate_limit
+        if limit is None:
+            return True
+        window = self.config.rate_window_s
+        now = time.monotonic()
+        with self._rate_lock:
+            while self._recent and now - self._recent[0] >= window:
+                self._recent.popleft()
+            if len(self._recent) >= limit:
+                self.rate_limited += 1
+                return False
+            self._recent.append(now)
+            return True
+
+    def reset_rate_window(self) -> None:
+        """Forget the requests of the current rate window (tests between phases)."""
+        with self._rate_lock:
+            self._recent.clear()
+
+    def handle(self, request: ApiRequest) -> Reply:
+        """Route an authenticated request (after the per-second limit).
+
+        Args:
+            request: The request.
+
+        Returns:
+            The reply.
+        """
+        if not self._rate_ok():
+            wait = max(1, round(self.config.rate_window_s))
+            return Reply(429, dict(TOO_MANY), headers={"Retry-After": str(wait)})
+        if request.method != "GET":
+            return Reply(405, {"message": "The simulator serves GET requests only"})
+        try:
+            return self._route(request)
+        except BadParameterError as exc:
+            return unprocessable(exc.parameter, exc.title)
+
+    def _route(self, request: ApiRequest) -> Reply:
+        parts = request.path.strip("/").split("/")
+        if parts == ["users", "me"]:
+            return self._one(BY_NAME["users"], "1")
+        stream = self.by_path.get(parts[0])
+        if stream is None:
+            return Reply(404, {"message": f"No route for /api/3/{request.path}"})
+        if len(parts) == 1:
+            return self._list(stream, request)
+        if len(parts) == 2:  # noqa: PLR2004
+            return self._one(stream, parts[1])
+        if len(parts) == 3 and stream.name == "contacts" and parts[2] in CONTACT_CHILDREN:  # noqa: PLR2004
+            return self._children(CONTACT_CHILDREN[parts[2]], parts[1])
+        return Reply(404, {"message": f"No route for /api/3/{request.path}"})
+
+    # ----------------------------------------------------------------- answers
+
+    def _one(self, stream: Stream, record_id: str) -> Reply:
+        table = self.tables[stream.name]
+        singular = SINGULAR[stream.key]
+        try:
+            with table.lock:
+                record = table.render(table.index_for(record_id))
+        except UnknownRecordError:
+            kind = singular[0].upper() + singular[1:]
+            return Reply(404, {"message": f"No Result found for {kind} with id {record_id}"})
+        body: dict[str, t.Any] = {singular: record}
+        if stream.name == "contacts":
+            for key, child in CONTACT_CHILDREN.items():
+                body[key] = self._records_of_parent(child, record_id)
+        return Reply(200, body)
+
+    def _records_of_parent(self, stream: str, parent_id: str) -> list[Record]:
+        table = self.tables[stream]
+        assert isinstance(table, PatternChildTable)  # noqa: S101 - built by ACData
+        try:
+            parent = table.parent.index_for(parent_id)
+        except UnknownRecordError:
+            return []
+        with table.lock:
+            return [table.render(i) for i in table.of_parent(parent) if table.exists(i)]
+
+    def _children(self, stream: str, parent_id: str) -> Reply:
+        records = self._records_of_parent(stream, parent_id)
+        key = BY_NAME[stream].key
+        return Reply(200, {key: records, "meta": {"total": str(len(records))}})
+
+    def _list(self, stream: Stream, request: ApiRequest) -> Reply:
+        params = request.params
+        limit, offset = self._paging(params)
+        table = self.tables[stream.name]
+        desc = self._order(params)
+        listing = self._listing(stream, table, params)
+        total, indexes = listing.page(offset, limit, desc=desc)
+        with table.lock:
+            records = [table.render(i) for i in indexes if table.exists(i)]
+        body: dict[str, t.Any] = {}
+        if stream.name == "contacts":
+            body["scoreValues"] = []
+        body[stream.key] = records
+        if stream.name == "fields":
+            body["fieldOptions"] = [o for i in indexes for o in self.data.field_options(i)]
+            body["fieldRels"] = []
+        if stream.name == "deal_groups":
+            stages = self.tables["deal_stages"]
+            ids = {s for r in records for s in r["stages"]}
+            body["dealStages"] = [stages.render(stages.index_for(s)) for s in sorted(ids, key=int)
+                                  if _exists(stages, s)]  # fmt: skip
+        meta: dict[str, t.Any] = {"total": str(total)}
+        if stream.name == "contacts":
+            meta["page_input"] = {"limit": limit, "offset": offset, "sort": None,
+                                  "sort_direction": "DESC" if desc else "ASC"}  # fmt: skip
+        body["meta"] = meta
+        return Reply(200, body)
+
+    def _paging(self, params: dict[str, str]) -> tuple[int, int]:
+        c = self.config
+        raw_limit, raw_offset = params.get("limit", ""), params.get("offset", "")
+        limit = _integer("limit", raw_limit) if raw_limit != "" else c.default_limit
+        offset = _integer("offset", raw_offset) if raw_offset != "" else 0
+        if limit < 1:
+            msg = "The limit must be at least 1"
+            raise BadParameterError(parameter="limit", title=msg)
+        if offset < 0:
+            msg = "The offset must be 0 or more"
+            raise BadParameterError(parameter="offset", title=msg)
+        return min(limit, c.max_limit), offset
+
+    @staticmethod
+    def _order(params: dict[str, str]) -> bool:
+        for key in ("orders[id]", "orders[cdate]"):
+            value = params.get(key)
+            if value is None:
+                continue
+            if value.upper() not in {"ASC", "DESC"}:
+                raise BadParameterError(key, f"{key} must be ASC or DESC")
+            return value.upper() == "DESC"
+        return False
+
+    def _listing(self, stream: Stream, table: Table, params: dict[str, str]) -> Listing:
+        listing = Listing(table)
+        if stream.name == "contacts":
+            for key in ("id_greater", "id_less"):
+                if key in params:
+                    value = _integer(key, params[key])
+                    if key == "id_greater":
+                        listing.lo = max(listing.lo, value)  # id N+1 is index N
+                    else:
+                        listing.hi = min(listing.hi, max(0, value - 1))
+        for key, (which, op) in TIME_FILTERS.get(stream.name, {}).items():
+            if key in params:
+                listing.add_time(which, op, self.filter_time(key, params[key]))
+        for key, field in EQUAL_FILTERS.get(stream.name, {}).items():
+            if key in params:
+                listing.add_equal(stream, field, params[key])
+        return listing
+
+    def filter_time(self, parameter: str, text: str) -> int:
+        """Read a filter time; one without an offset is in the ACCOUNT's time zone.
+
+        Args:
+            parameter: The parameter (for the error).
+            text: Its value.
+
+        Returns:
+            Epoch seconds.
+
+        Raises:
+            BadParameterError: When not a date or date-time.
+        """
+        match = FILTER_TIME.fullmatch(text.strip())
+        if not match:
+            msg = f"{parameter} must be a date (YYYY-MM-DD) or a date-time"
+            raise BadParameterError(parameter, msg)
+        year, month, day, hour, minute, second, offset = match.groups()
+        tz: dt.tzinfo
+        if offset is None:  # the trap: read in the account's zone, not UTC
+            tz = self.data.tz
+        elif offset == "Z":
+            tz = dt.UTC
+        else:
+            sign = -1 if offset[0] == "-" else 1
+            digits = offset[1:].replace(":", "")
+            tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        try:
+            when = dt.datetime(int(year), int(month), int(day), int(hour or 0),
+                               int(minute or 0), int(second or 0), tzinfo=tz)  # fmt: skip
+        except ValueError:
+            msg = f"{parameter} is not a valid date"
+            raise BadParameterError(parameter, msg) from None
+        return int(when.timestamp())
+
+    # ----------------------------------------------------------------- changes
+
+    def mutate_extra(self, op: dict[str, t.Any]) -> t.Any:  # noqa: ANN401
+        """ActiveCampaign's ``/_sim/mutate`` operations.
+
+        ``set_field_value`` (contact, field, value): a contact's custom field value changes
+        (its ``udate`` moves; the contact's only with ``field_value_touches_contact``).
+        ``insert_low`` (stream, n): records at the lowest free ids, below older records.
+        ``insert_during_read`` (after, stream, low, high): after the n-th API request from now,
+        ``low`` records at free lower ids and ``high`` new records at the top.
+
+        Args:
+            op: The operation.
+
+        Returns:
+            The result.
+        """
+        kind = op.get("op")
+        if kind == "set_field_value":
+            return self.set_field_value(op["contact"], op["field"], op["value"])
+        if kind == "insert_low":
+            return self.insert_low(op["stream"], int(op.get("n", 1)), **op.get("overrides", {}))
+        if kind == "insert_during_read":
+            low, high = int(op.get("low", 0)), int(op.get("high", 0))
+            self.insert_during_read(int(op["after"]), op.get("stream", "contacts"), low=low,
+                                    high=high)  # fmt: skip
+            return {"scheduled": True}
+        return super().mutate_extra(op)
+
+    def insert_low(self, stream: str, n: int = 1, **overrides: t.Any) -> list[Record]:  # noqa: ANN401
+        """Create records at the lowest free ids (below records created before them).
+
+        Args:
+            stream: A stream with holes (contacts, accounts, deals, ecom_customers).
+            n: How many.
+            **overrides: Fields.
+
+        Returns:
+            The new records.
+
+        Raises:
+            ValueError: When the stream has no free ids below its records.
+        """
+        table = self.table(stream)
+        if not isinstance(table, HoleyTable) or not table.hole:
+            msg = f"{stream} has no free lower ids"
+            raise ValueError(msg)
+        indexes = table.fill_holes(n, **overrides)
+        with table.lock:
+            return [table.render(i) for i in indexes]
+
+    def insert_during_read(self, after: int, stream: str = "contacts", *, low: int = 0,
+                           high: int = 0) -> None:  # fmt: skip
+        """After the n-th API request from now, insert records below and above the others.
+
+        Args:
+            after: API requests from now (1 = the next one).
+            stream: The stream.
+            low: Records at free lower ids.
+            high: Records at new higher ids.
+        """
+
+        def insert(sim: Simulator) -> None:
+            if low:
+                self.insert_low(stream, low)
+            if high:
+                sim.create(stream, high)
+
+        self.after_requests(after, insert)
+
+    def set_field_value(self, contact: object, field: object, value: str) -> Record:
+        """Change (or add) a contact's value of a custom field.
+
+        Args:
+            contact: Contact id.
+            field: Field id.
+            value: The new value (as the API sends it: a string).
+
+        Returns:
+            The field value as now served.
+        """
+        values = self.tables["field_values"]
+        assert isinstance(values, PatternChildTable)  # noqa: S101 - built by ACData
+        contacts = self.tables["contacts"]
+        parent = contacts.index_for(contact)
+        field_index = self.tables["fields"].index_for(field)
+        with values.lock:
+            current = [i for i in values.of_parent(parent)
+                       if values.render(i)["field"] == str(field)]  # fmt: skip
+            if current:
+                record = values.update(values.ids.id_of(current[0]), value=value)
+            else:
+                record = values.create(1, contact=str(contact), field=str(field), value=value)[0]
+        _ = field_index
+        if self.config.field_value_touches_contact:
+            contacts.update(contact)
+        return record
+
+    # ----------------------------------------------------------------- ground truth
+
+    def changed_since(self, stream: str, seconds: int) -> set[int]:
+        """Ids of records created or updated after a time (ground truth for the filters).
+
+        Args:
+            stream: Stream name.
+            seconds: Epoch seconds.
+
+        Returns:
+            The ids.
+        """
+        table = self.table(stream)
+        return {table.ids.id_of(i) for i in table.indexes()
+                if any(x > seconds for x in table.times_of(i))}  # fmt: skip
+
+    def control(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: t.Any,  # noqa: ANN401
+    ) -> tuple[int, t.Any]:
+        """The core's control routes, plus ``GET /_sim/truth`` (every stream's count).
+
+        Args:
+            method: HTTP method.
+            path: Path after ``/_sim/``.
+            query: Query parameters.
+            body: Decoded JSON body.
+
+        Returns:
+            ``(status, JSON data)``.
+        """
+        parts = path.strip("/").split("/")
+        if parts == ["truth"] and method == "GET":
+            return 200, {s.name: {"path": s.path, "count": self.count(s.name)} for s in STREAMS}
+        if parts == ["rate", "reset"] and method == "POST":
+            self.reset_rate_window()
+            return 200, {"ok": True}
+        return super().control(method, path, query, body)
+
+
+def _integer(parameter: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        msg = f"The {parameter} must be an integer"
+        raise BadParameterError(parameter, msg) from None
+
+
+def _exists(table: Table, record_id: str) -> bool:
+    try:
+        table.index_for(record_id)
+    except UnknownRecordError:
+        return False
+    return True
+
+
+def unprocessable(parameter: str, title: str) -> Reply:
+    """ActiveCampaign's 422 for a bad parameter.
+
+    Args:
+        parameter: The parameter.
+        title: What is wrong.
+
+    Returns:
+        The reply.
+    """
+    error = {"title": title, "detail": "", "code": "field_invalid",
+             "source": {"pointer": f"/query/{parameter}"}}  # fmt: skip
+    return Reply(422, {"errors": [error]})
+
+
+class Listing:
+    """One listing's bounds and filters, paged by offset without walking what it skips."""
+
+    def __init__(self, table: Table) -> None:
+        """Start with every record.
+
+        Args:
+            table: The table.
+        """
+        self.table = table
+        self.lo = 0  # lowest index (from id bounds)
+        self.hi = 2**62  # one past the highest index
+        self.lo_base = 0  # lowest base index a time filter can match
+        self.conds: list[Callable[[int], bool]] = []
+        self.parent: int | None = None  # a parent's index: only its children
+
+    def add_time(self, which: str, op: str, seconds: int) -> None:
+        """Keep records whose created or updated time compares with a bound.
+
+        Args:
+            which: ``created`` or ``updated``.
+            op: ``>``, ``>=`` or ``<``.
+            seconds: The bound.
+        """
+        table = self.table
+        pos = 0 if which == "created" else 1
+        compare: Callable[[int], bool] = {
+            ">": lambda x: x > seconds,
+            ">=": lambda x: x >= seconds,
+            "<": lambda x: x < seconds,
+        }[op]
+        self.conds.append(lambda i: compare(table.times_of(i)[pos]))
+        if op in {">", ">="}:
+            since = seconds - 1 if which == "created" else seconds - 1 - MAX_UPDATE_DELAY
+            self.lo_base = max(self.lo_base, table.first_created_after(since))
+
+    def add_equal(self, stream: Stream, field: str, value: str) -> None:
+        """Keep records whose field equals a value (a parent's id: only its children).
+
+        Args:
+            stream: The stream.
+            field: Record field.
+            value: The value.
+        """
+        table = self.table
+        if isinstance(table, PatternChildTable) and field == stream.parent_field:
+            try:
+                self.parent = table.parent.index_for(value)
+            except UnknownRecordError:
+                self.parent = -1
+            return
+        self.conds.append(lambda i: str(table.render(i).get(field)) == value)
+
+    def _trivial(self) -> bool:
+        return not self.conds and self.parent is None and self.lo_base == 0
+
+    def candidates(self, *, desc: bool = False) -> Iterator[int]:
+        """Indexes that can match, in order.
+
+        Args:
+            desc: Downwards.
+
+        Yields:
+            Indexes.
+        """
+        table = self.table
+        if self.parent is not None:
+            assert isinstance(table, PatternChildTable)  # noqa: S101 - set in add_equal
+            found = table.of_parent(self.parent) if self.parent >= 0 else []
+            yield from reversed(found) if desc else found
+            return
+        lo_base = max(self.lo, self.lo_base)
+        hi_base = min(self.hi, table.count_base)
+        for i in table.walk(lo=lo_base, hi=hi_base, desc=desc):
+            if self.lo <= i < self.hi and table.exists(i):
+                yield i
+
+    def matches(self, desc: bool = False) -> Iterator[int]:  # noqa: FBT001, FBT002
+        """Indexes of matching records, in order.
+
+        Args:
+            desc: Downwards.
+
+        Returns:
+            An iterator.
+        """
+        conds = self.conds
+        return (i for i in self.candidates(desc=desc) if all(c(i) for c in conds))
+
+    def page(self, offset: int, limit: int, *, desc: bool = False) -> tuple[int, list[int]]:
+        """The total and one page of a listing.
+
+        Args:
+            offset: Records to skip.
+            limit: Page size.
+            desc: Newest first.
+
+        Returns:
+            ``(total, indexes)``.
+        """
+        table = self.table
+        with table.lock:
+            if self._trivial() and isinstance(table, HoleyTable | PatternChildTable):
+                return self._ranked_page(table, offset, limit, desc=desc)
+            total = 0
+            out: list[int] = []
+            for index in self.matches(desc):
+                if offset <= total < offset + limit:
+                    out.append(index)
+                total += 1
+            return total, out
+
+    def _ranked_page(
+        self, table: HoleyTable | PatternChildTable, offset: int, limit: int, *, desc: bool
+    ) -> tuple[int, list[int]]:
+        end = table.end()
+        lo, hi = min(self.lo, end), min(self.hi, end)
+        before = table.rank(lo)
+        total = max(0, table.rank(hi) - before)
+        if offset >= total:
+            return total, []
+        if desc:
+            start = nth(table, before + total - 1 - offset)
+            it = table.walk(after=(start or 0) + 1, desc=True)
+        else:
+            start = nth(table, before + offset)
+            it = table.walk(after=(start or 0) - 1)
+        out: list[int] = []
+        for index in it:
+            if (index < lo) if desc else (index >= hi):
+                break
+            if not lo <= index < hi or not table.exists(index):
+                continue
+            out.append(index)
+            if len(out) == limit:
+                break
+        return total, out
