@@ -273,10 +273,11 @@ class ACStream(CRMStream):
         Args:
             context: The partition or parent context.
 
-        Returns:
+        Yields:
             Raw records.
         """
-        return self.read_offset_resumable(context, self.list_params(context))
+        yield from self.read_offset_resumable(context, self.list_params(context))
+        self.log_value_problems()
 
     def post_process(
         self, row: dict[str, t.Any], context: Context | None = None
