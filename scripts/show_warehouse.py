@@ -1,10 +1,11 @@
 """Print each source's warehouse tables with their row counts (and the simulator's) and a query.
 
-Every source present in the warehouse has a schema of its own (engagebay, agilecrm); each is
-shown, next to its simulator's own counts when given.
+Every source present in the warehouse has a schema of its own (engagebay, agilecrm,
+activecampaign); each is shown, next to its simulator's own counts when given.
 
 Usage: python scripts/show_warehouse.py output/warehouse.duckdb
            [--simulator engagebay=URL] [--simulator agilecrm=URL]
+           [--simulator activecampaign=URL]
 (a bare ``--simulator URL`` is EngageBay's).
 """
 
@@ -18,7 +19,7 @@ import urllib.request
 import duckdb
 
 #: The sources, in the order shown: each one's schema.
-SOURCES = ("engagebay", "agilecrm")
+SOURCES = ("engagebay", "agilecrm", "activecampaign")
 KEYS = {("engagebay", "tags"): "tag"}
 SAMPLES = {
     "engagebay": (
@@ -39,7 +40,20 @@ FROM agilecrm.deals d JOIN agilecrm.tracks t ON t.id = d.pipeline_id
 GROUP BY ALL ORDER BY pipeline, deals DESC LIMIT 12
 """,
     ),
+    "activecampaign": (
+        "deals by pipeline and stage",
+        """
+SELECT g.title AS pipeline, s.title AS stage, count(*) AS deals,
+       round(sum(d.value), 2) AS value
+FROM activecampaign.deals d
+JOIN activecampaign.deal_groups g ON g.id = d."group"
+JOIN activecampaign.deal_stages s ON s.id = d.stage
+GROUP BY ALL ORDER BY pipeline, deals DESC LIMIT 12
+""",
+    ),
 }
+#: The table a source's sample query needs besides ``deals``.
+SAMPLE_NEEDS = {"engagebay": "tracks", "agilecrm": "tracks", "activecampaign": "deal_groups"}
 
 
 def simulator_count(url: str, stream: str) -> int | None:
@@ -100,7 +114,8 @@ def show_source(con: duckdb.DuckDBPyConnection, source: str, url: str | None) ->
     ]
     mismatches = 0
     print(f"\n== {source} (schema {source})")
-    print(f"{'table':<16}{'rows':>10}{'distinct ids':>14}{'simulator':>11}")
+    width = max([16, *(len(table) + 1 for table in tables)])
+    print(f"{'table':<{width}}{'rows':>10}{'distinct ids':>14}{'simulator':>11}")
     for table in tables:
         key = KEYS.get((source, table), "id")
         rows, distinct = con.execute(
@@ -112,8 +127,8 @@ def show_source(con: duckdb.DuckDBPyConnection, source: str, url: str | None) ->
             flag = "  <-- differs"
             mismatches += 1
         shown = "" if truth is None else str(truth)
-        print(f"{table:<16}{rows:>10}{distinct:>14}{shown:>11}{flag}")
-    if "deals" in tables and "tracks" in tables:
+        print(f"{table:<{width}}{rows:>10}{distinct:>14}{shown:>11}{flag}")
+    if "deals" in tables and SAMPLE_NEEDS.get(source) in tables:
         show_sample(con, source)
     return mismatches
 
