@@ -12,6 +12,7 @@ import datetime as dt
 import time
 import typing as t
 from functools import cached_property
+from urllib.parse import urlparse
 
 from requests.auth import AuthBase
 
@@ -171,6 +172,26 @@ class ACStream(CRMStream):
         self.forbidden_retries.start()
         return super().send(request, context)
 
+    def backoff_handler(self, details: Mapping[str, t.Any]) -> None:
+        """Log one line per retry naming the path actually requested (a stream reads several).
+
+        Args:
+            details: What backoff knows of the retry.
+        """
+        args = details.get("args") or ()
+        request = args[0] if args else None
+        path = urlparse(str(getattr(request, "url", "") or "")).path.removeprefix("/api/3")
+        self.progress.retry()
+        exc = details.get("exception")
+        self.logger.warning(
+            "%s: retrying GET %s in %.2f s (attempt %d failed: %s)",
+            self.name,
+            path or self.path,
+            details.get("wait", 0.0),
+            details.get("tries", 0),
+            self.redact(str(exc) if exc else "unknown error"),
+        )
+
     def validate_response(self, response: requests.Response) -> None:
         """Sort a 403 (``crm_core.forbidden``), then classify as every source does.
 
@@ -263,7 +284,8 @@ class ACStream(CRMStream):
         for page, next_offset in self.iter_offset_pages(context, offset=offset, extra=extra):
             yield from page.records
             if next_offset is not None:
-                state[RESUME] = {"offset": next_offset}
+                held = state.get(RESUME)
+                state[RESUME] = {**(held if isinstance(held, dict) else {}), "offset": next_offset}
                 self.state_manager.is_flushed = False
         state.pop(RESUME, None)
 

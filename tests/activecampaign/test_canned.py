@@ -10,6 +10,7 @@ from singer_sdk.exceptions import FatalAPIError
 
 from crm_core.errors import AuthenticationError
 from crm_core.isolation import raise_if_failed
+from tap_activecampaign.streams import DealsStream
 from tests.activecampaign.canned import TOKEN, URL, Canned, at, sync
 
 
@@ -175,3 +176,31 @@ def test_an_api_url_copied_with_api_3_is_accepted_with_one_line(monkeypatch, cap
     assert len(result.records("tags")) == 5
     assert caplog.text.count("ends with /api/3") == 1
     assert TOKEN not in caplog.text
+
+
+def test_a_stopped_first_sync_of_deals_keeps_when_it_started(monkeypatch):
+    canned = _account()
+    canned.tables["deals"].append({"id": "9", "title": "New", "value": "1", "cdate": at(1)})
+    monkeypatch.setattr(DealsStream, "STATE_MSG_FREQUENCY", 1)  # a STATE after every record
+    resume = {"offset": 1, "started_at": "2025-01-01T17:00:00+00:00"}
+    state = {"bookmarks": {"deals": {"resume": resume}}}
+    result = sync(monkeypatch, canned, streams=["deals"], state=state, page_size=1)
+    assert [r["id"] for r in result.records("deals")] == [8, 9]
+    assert canned.requests("/deals")[0]["offset"] == "1"
+    # changes made since the interrupted run began are read by the next run
+    assert result.state["bookmarks"]["deals"]["read_until"] == "2025-01-01T17:00:00+00:00"
+    saved = [
+        m["value"]["bookmarks"]["deals"]["resume"]
+        for m in result.messages
+        if m["type"] == "STATE" and "resume" in m["value"]["bookmarks"].get("deals", {})
+    ]
+    assert {"offset": 2, "started_at": resume["started_at"]} in saved
+
+
+def test_a_retry_line_names_the_path_requested(monkeypatch, caplog):
+    canned = _account()
+    canned.fail("/fieldValues", 500, '{"message": "oops"}')
+    with caplog.at_level(logging.WARNING):
+        result = sync(monkeypatch, canned, streams=["contacts"])
+    assert len(result.records("contacts")) == 5
+    assert "contacts: retrying GET /fieldValues in" in caplog.text
