@@ -1,0 +1,114 @@
+"""Time and id filters, the account's time zone, changes, and records added during a read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from tests.activecampaign_sim.helpers import call, ids_in, read_all
+
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+
+
+def _times(sim, stream, which):
+    table = sim.table(stream)
+    pos = 0 if which == "created" else 1
+    return {table.ids.id_of(i): table.times_of(i)[pos] for i in table.indexes()}
+
+
+def test_times_carry_the_account_offset_with_dst(ac):
+    offsets = {c["cdate"][-6:] for c in ac.records("contacts")}
+    assert offsets == {"-06:00", "-05:00"}  # winter and summer in Chicago
+    deal = next(iter(ac.records("deals")))
+    assert dt.datetime.fromisoformat(deal["mdate"]).tzinfo is not None
+
+
+def test_updated_after_with_an_offset_is_exact(ac):
+    times = _times(ac, "contacts", "updated")
+    cut = sorted(times.values())[len(times) // 2]
+    since = dt.datetime.fromtimestamp(cut, dt.UTC).isoformat()
+    got = ids_in(read_all(ac, "contacts", {"filters[updated_after]": since}), "contacts")
+    assert set(got) == {i for i, u in times.items() if u > cut}
+    deal_times = _times(ac, "deals", "updated")
+    dcut = sorted(deal_times.values())[len(deal_times) // 2]
+    dsince = dt.datetime.fromtimestamp(dcut, CHICAGO).isoformat()
+    deals = ids_in(read_all(ac, "deals", {"filters[updated_after]": dsince}), "deals")
+    assert set(deals) == {i for i, u in deal_times.items() if u >= dcut}  # deals: >=
+
+
+def test_a_filter_time_without_offset_is_read_in_the_account_zone(ac):
+    times = _times(ac, "contacts", "created")
+    cut = sorted(times.values())[len(times) // 2]
+    naive_utc = dt.datetime.fromtimestamp(cut, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    naive_local = dt.datetime.fromtimestamp(cut, CHICAGO).strftime("%Y-%m-%dT%H:%M:%S")
+    local = ids_in(read_all(ac, "contacts", {"filters[created_after]": naive_local}), "contacts")
+    assert set(local) == {i for i, c in times.items() if c > cut}
+    # The same wall time taken as UTC is 5 or 6 hours later in Chicago: a client that sends
+    # naive UTC asks for a later instant than it means.
+    utc_as_local = int(dt.datetime.fromisoformat(naive_utc).replace(tzinfo=CHICAGO).timestamp())
+    assert utc_as_local - cut in {5 * 3600, 6 * 3600}
+    wrong = ids_in(read_all(ac, "contacts", {"filters[created_after]": naive_utc}), "contacts")
+    assert set(wrong) == {i for i, c in times.items() if c > utc_as_local}
+
+
+def test_id_greater_pages_by_id(ac):
+    seen: list[int] = []
+    last = 0
+    while True:
+        page = call(ac, "contacts", {"orders[id]": "ASC", "id_greater": last, "limit": 6})
+        body = page.json()
+        if not body["contacts"]:
+            break
+        ids = [int(c["id"]) for c in body["contacts"]]
+        assert body["meta"]["total"] == str(len([i for i in ac.ids("contacts") if i > last]))
+        seen += ids
+        last = ids[-1]
+    assert seen == sorted(ac.ids("contacts"))
+
+
+def test_an_update_moves_udate_and_is_found(ac):
+    cid = sorted(ac.ids("contacts"))[3]
+    ac.advance(10 * 365 * 86_400)
+    before = ac.now() - 5
+    updated = ac.update("contacts", cid, firstName="Zed")
+    assert updated["udate"] == updated["updated_timestamp"]
+    since = dt.datetime.fromtimestamp(before, dt.UTC).isoformat()
+    body = call(ac, "contacts", {"filters[updated_after]": since}).json()
+    assert [c["id"] for c in body["contacts"]] == [str(cid)]
+    new = ac.create("contacts", 2)
+    body = call(ac, "contacts", {"filters[created_after]": since}).json()
+    assert [c["id"] for c in body["contacts"]] == [r["id"] for r in new]
+
+
+def test_a_field_value_change_moves_only_the_value_udate_by_default(make_ac):
+    for touches in (False, True):
+        sim = make_ac(field_value_touches_contact=touches)
+        cid = sorted(sim.ids("contacts"))[2]
+        before = call(sim, f"contacts/{cid}").json()["contact"]["udate"]
+        sim.advance(10 * 365 * 86_400)
+        value = sim.set_field_value(cid, 10, "Zed")
+        assert value["value"] == "Zed"
+        assert value["udate"] != before
+        after = call(sim, f"contacts/{cid}").json()
+        assert {v["field"]: v["value"] for v in after["fieldValues"]}["10"] == "Zed"
+        assert (after["contact"]["udate"] != before) is touches
+
+
+def test_records_inserted_during_an_offset_read_are_repeated_not_by_id(make_ac):
+    sim = make_ac(contacts=60)
+    truth_before = sim.ids("contacts")
+    sim.insert_during_read(2, "contacts", low=2, high=3)
+    by_offset = ids_in(read_all(sim, "contacts", size=10), "contacts")
+    assert len(by_offset) != len(set(by_offset))  # a low insert pushed a record into the next page
+    low = sorted(sim.ids("contacts") - truth_before)[:2]
+    assert all(i < max(truth_before) for i in low)
+    created = {int(r["id"]): r for r in sim.records("contacts") if int(r["id"]) in low}
+    assert all(r["cdate"] > "2025" for r in created.values())  # created now, below older ids
+    sim2 = make_ac(contacts=60)
+    sim2.insert_during_read(2, "contacts", low=2, high=3)
+    seen, last = [], 0
+    while body := call(sim2, "contacts", {"id_greater": last, "limit": 10}).json()["contacts"]:
+        seen += [int(c["id"]) for c in body]
+        last = seen[-1]
+    assert len(seen) == len(set(seen))
+    assert truth_before <= set(seen)
