@@ -575,6 +575,8 @@ class Listing:
         self.lo = 0  # lowest index (from id bounds)
         self.hi = 2**62  # one past the highest index
         self.lo_base = 0  # lowest base index a time filter can match
+        self.sure_lo = 0  # from here on every base record matches the time filters
+        self.lower_only = True  # only lower time bounds (no other filter)
         self.conds: list[Callable[[int], bool]] = []
         self.parent: int | None = None  # a parent's index: only its children
 
@@ -597,6 +599,11 @@ class Listing:
         if op in {">", ">="}:
             since = seconds - 1 if which == "created" else seconds - 1 - MAX_UPDATE_DELAY
             self.lo_base = max(self.lo_base, table.first_created_after(since))
+            # Created after the bound implies updated after it too (updated >= created).
+            sure = table.first_created_after(seconds if op == ">" else seconds - 1)
+            self.sure_lo = max(self.sure_lo, sure)
+        else:
+            self.lower_only = False
 
     def add_equal(self, stream: Stream, field: str, value: str) -> None:
         """Keep records whose field equals a value (a parent's id: only its children).
@@ -613,6 +620,7 @@ class Listing:
             except UnknownRecordError:
                 self.parent = -1
             return
+        self.lower_only = False
         self.conds.append(lambda i: str(table.render(i).get(field)) == value)
 
     def _trivial(self) -> bool:
@@ -666,6 +674,9 @@ class Listing:
         with table.lock:
             if self._trivial() and isinstance(table, HoleyTable | PatternChildTable):
                 return self._ranked_page(table, offset, limit, desc=desc)
+            fast = self._bounded_page(offset, limit, desc=desc)
+            if fast is not None:
+                return fast
             total = 0
             out: list[int] = []
             for index in self.matches(desc):
@@ -673,6 +684,52 @@ class Listing:
                     out.append(index)
                 total += 1
             return total, out
+
+    def _bounded_page(self, offset: int, limit: int, *, desc: bool) -> tuple[int, list[int]] | None:
+        """A page under lower time bounds only, walking just the records that may not match.
+
+        Base records are created in index order and updated at most ``MAX_UPDATE_DELAY`` after
+        their creation, so past ``sure_lo`` every base record matches: only the records before
+        it (and the changed ones) are checked one by one; the rest is counted by rank.
+
+        Args:
+            offset: Records to skip.
+            limit: Page size.
+            desc: Newest first (not handled here).
+
+        Returns:
+            ``(total, indexes)``, or None when this listing needs the full walk.
+        """
+        table = self.table
+        if desc or self.parent is not None or not self.lower_only or not self.conds:
+            return None
+        if not isinstance(table, HoleyTable):
+            return None
+        end = table.end()
+        lo, hi = min(self.lo, end), min(self.hi, end)
+        sure = max(lo, min(self.sure_lo, hi))
+        members = [i for i, v in table.over.items() if v is not None and sure <= i < hi]
+        if not all(self._match(i) for i in members):
+            return None  # e.g. a bound in the future: records created now do not match it
+        head = [i for i in table.walk(lo=max(lo, self.lo_base), hi=sure)
+                if lo <= i < sure and table.exists(i) and self._match(i)]  # fmt: skip
+        before = table.rank(sure)
+        total = len(head) + table.rank(hi) - before
+        out = head[offset : offset + limit]
+        skip = max(0, offset - len(head))
+        if len(out) < limit and len(head) + skip < total:
+            start = nth(table, before + skip)
+            for index in table.walk(after=(start or 0) - 1):
+                if index >= hi:
+                    break
+                if table.exists(index):
+                    out.append(index)
+                    if len(out) == limit:
+                        break
+        return total, out
+
+    def _match(self, index: int) -> bool:
+        return all(c(index) for c in self.conds)
 
     def _ranked_page(
         self, table: HoleyTable | PatternChildTable, offset: int, limit: int, *, desc: bool

@@ -112,3 +112,31 @@ def test_records_inserted_during_an_offset_read_are_repeated_not_by_id(make_ac):
         last = seen[-1]
     assert len(seen) == len(set(seen))
     assert truth_before <= set(seen)
+
+
+def test_time_filters_page_exactly_after_changes(make_ac):
+    sim = make_ac(contacts=90, deals=45)
+    contacts = sorted(sim.ids("contacts"))
+    for cid in contacts[5:60:9]:
+        sim.update("contacts", cid, lastName="Changed")
+    sim.delete("contacts", contacts[30])
+    sim.delete("contacts", contacts[70])
+    sim.insert_low("contacts", 2)
+    sim.create("contacts", 3)
+    sim.update("deals", min(sim.ids("deals")), title="Changed")
+    for stream in ("contacts", "deals"):
+        table = sim.table(stream)
+        times = {table.ids.id_of(i): table.times_of(i) for i in table.indexes()}
+        stamps = sorted({t for pair in times.values() for t in pair})
+        for cut in [stamps[0] - 1, *stamps[:: max(1, len(stamps) // 6)], stamps[-1] + 1]:
+            since = dt.datetime.fromtimestamp(cut, dt.UTC).isoformat()
+            for which, pos in (("updated", 1), ("created", 0)):
+                op = (lambda a, b: a > b) if stream == "contacts" else (lambda a, b: a >= b)
+                want = sorted(i for i, pair in times.items() if op(pair[pos], cut))
+                for extra in ({}, {"id_greater": contacts[20]})[: 2 if stream == "contacts" else 1]:
+                    params = {f"filters[{which}_after]": since, **extra}
+                    bodies = read_all(sim, stream, params, size=20)
+                    got = ids_in(bodies, stream)
+                    exp = [i for i in want if i > int(extra.get("id_greater", 0))]
+                    assert got == exp, (stream, which, cut, extra)
+                    assert bodies[0]["meta"]["total"] == str(len(exp))

@@ -38,6 +38,11 @@ def test_million_contacts_flat_memory():
             changed = call(sim, "contacts", {"filters[updated_after]": since, "limit": 100})
             found = {c["id"] for c in changed.json()["contacts"]}
             assert mid[50]["id"] in found
+            # A first sync from a start date, by id: counted without walking the account.
+            old = {"filters[updated_after]": "2020-06-01T00:00:00Z", "id_greater": 900_000}
+            page = call(sim, "contacts", {**old, "limit": 100}).json()
+            assert int(page["contacts"][0]["id"]) == 900_001
+            assert page["meta"]["total"] == str(211_111 - 21_111)  # ids above 900000, no holes
             values = call(sim, "fieldValues", {"limit": 100, "offset": 5_000_000}).json()
             assert len(values["fieldValues"]) == 100
             assert sim.count("contacts") == 1_000_003
