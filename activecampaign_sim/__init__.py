@@ -23,14 +23,16 @@ API (``{url}/api/3/...``, GET only):
   contact_tags (contactTags), contact_lists (contactLists), contact_automations
   (contactAutomations), account_contacts (accountContacts), notes, deal_tasks (dealTasks),
   deal_custom_field_data (dealCustomFieldData), account_custom_field_data
-  (accountCustomFieldData), ecom_orders (ecomOrders), contact_deals (contactDeals).
+  (accountCustomFieldData), ecom_orders (ecomOrders), contact_deals (contactDeals),
+  deal_tasktypes (dealTasktypes), deal_roles (dealRoles), connections, ecom_order_products
+  (ecomOrderProducts).
   The document lists ``GET /contactLists`` only per contact and ``contactTags`` only for POST;
   both collections are served anyway, and per contact: ``GET /contacts/{id}/<fieldValues|
   contactTags|contactLists|contactAutomations|accountContacts|notes>``. One record:
   ``GET /<path>/{id}`` -> ``{"contact": {...}}`` (contacts also sideload their children);
   ``GET /users/me``. Not served: activities, dealActivities, calendars, scores, webhooks,
-  connections, addresses, brandings, savedResponses, taskOutcomes, customObjects, ecom order
-  products, emailActivities (analysts rarely query them; none is needed by the issue).
+  addresses, brandings, savedResponses, taskOutcomes, customObjects, emailActivities,
+  ``ecomOrders/{id}/orderProducts`` (analysts rarely query them; none is needed by the issue).
 - Records: ids are integers sent as strings (``customFieldId`` of deal and account data is a
   JSON integer); ids of contacts, accounts, deals and ecom_customers have holes (every tenth id
   free). Times are ISO-8601 with the account's offset (``timezone``, default America/Chicago,

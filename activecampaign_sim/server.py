@@ -57,6 +57,10 @@ SINGULAR = {
     "accountCustomFieldData": "accountCustomFieldDatum",
     "ecomOrders": "ecomOrder",
     "contactDeals": "contactDeal",
+    "dealTasktypes": "dealTasktype",
+    "dealRoles": "dealRole",
+    "connections": "connection",
+    "ecomOrderProducts": "ecomOrderProduct",
 }
 #: ``GET /contacts/{id}/<key>``: a contact's children.
 CONTACT_CHILDREN = {
@@ -81,6 +85,7 @@ EQUAL_FILTERS: dict[str, dict[str, str]] = {
     "ecom_orders": {"filters[customerid]": "customerid", "filters[state]": "state",
                     "filters[email]": "email"},
     "ecom_customers": {"filters[email]": "email", "filters[externalid]": "externalid"},
+    "connections": {"filters[service]": "service", "filters[externalid]": "externalid"},
     "contacts": {"email": "email"},
     "campaigns": {"filters[seriesid]": "seriesid"},
 }  # fmt: skip

@@ -249,6 +249,28 @@ class PatternChildTable(ChildTable):
             return 0
         return self.pattern[parent % len(self.pattern)]
 
+    def base_count(self) -> int:
+        """Number of base children (before any change).
+
+        Returns:
+            The count.
+        """
+        return self._base_below_parent(self.parent.count_base)
+
+    def base_nth(self, position: int) -> int:
+        """The index of the base child at a position (0-based, before any change).
+
+        Args:
+            position: Position among the base children.
+
+        Returns:
+            The index.
+        """
+        full, rest = divmod(position, self.period_sum)
+        q = next(q for q in range(len(self.pattern)) if self.prefix[q + 1] > rest)
+        parent = full * len(self.pattern) + q
+        return parent * self.slots + rest - self.prefix[q]
+
     def _base_below_parent(self, parent: int) -> int:
         period = len(self.pattern)
         full, rest = divmod(parent, period)

@@ -61,3 +61,53 @@ def test_desc_order_and_one_record(ac):
     missing = call(ac, "contacts/999999")
     assert missing.status_code == 404
     assert "No Result found for Contact" in missing.json()["message"]
+
+
+REFERENCES = [
+    ("field_values", "contact", "contacts"),
+    ("field_values", "field", "fields"),
+    ("contact_tags", "tag", "tags"),
+    ("contact_lists", "list", "lists"),
+    ("contact_automations", "automation", "automations"),
+    ("account_contacts", "account", "accounts"),
+    ("deals", "stage", "deal_stages"),
+    ("deals", "group", "deal_groups"),
+    ("deals", "contact", "contacts"),
+    ("deal_stages", "group", "deal_groups"),
+    ("deal_tasks", "relid", "deals"),
+    ("deal_tasks", "d_tasktypeid", "deal_tasktypes"),
+    ("deal_custom_field_data", "dealId", "deals"),
+    ("deal_custom_field_data", "customFieldId", "deal_custom_field_meta"),
+    ("account_custom_field_data", "customerAccountId", "accounts"),
+    ("account_custom_field_data", "customFieldId", "account_custom_field_meta"),
+    ("ecom_orders", "customerid", "ecom_customers"),
+    ("ecom_order_products", "orderid", "ecom_orders"),
+    ("contact_deals", "deal", "deals"),
+]
+
+
+@pytest.mark.parametrize(("stream", "field", "target"), REFERENCES)
+def test_references_point_at_existing_records(ac, stream, field, target):
+    values = {r[field] for r in ac.records(stream)} - {None}
+    assert values
+    assert {int(v) for v in values} <= ac.ids(target)
+
+
+def test_custom_field_values_follow_their_types(ac):
+    types = {r["id"]: r["type"] for r in ac.records("fields")}
+    kinds = {"text", "textarea", "date", "datetime", "dropdown", "multiselect", "radio",
+             "checkbox", "listbox", "hidden"}  # fmt: skip
+    assert set(types.values()) == kinds
+    by_type: dict[str, list[str]] = {}
+    for value in ac.records("field_values"):
+        by_type.setdefault(types[value["field"]], []).append(value["value"])
+    assert all(v.startswith("||") and v.endswith("||") for v in by_type["multiselect"])
+    assert all(len(v) == 10 for v in by_type["date"])
+    assert all(v[-6] in "+-" for v in by_type["datetime"])
+    meta = {int(r["id"]): r["fieldType"] for r in ac.records("deal_custom_field_meta")}
+    data = list(ac.records("deal_custom_field_data"))
+    currency = [d for d in data if meta[d["customFieldId"]] == "currency"]
+    assert currency
+    assert all(isinstance(d["fieldValue"], int) and d["fieldCurrency"] for d in currency)
+    several = [d for d in data if meta[d["customFieldId"]] in {"multiselect", "checkbox"}]
+    assert all(isinstance(d["fieldValue"], list) for d in several)
