@@ -60,8 +60,10 @@ API (``{url}/api/3/...``, GET only):
   truncated...
 - Semantics: a contact's ``udate`` does NOT move when only a field value changes
   (``field_value_touches_contact=False``, the pessimistic reading); the field value's ``udate``
-  does. A base record's ``udate`` is its ``cdate`` when never updated, else up to 60 days later;
-  a base field value's ``udate`` can be later than its contact's.
+  does. The same switch governs a deal's ``mdate`` and an account's ``updatedTimestamp`` when
+  their custom field data change. A base record's ``udate`` is its ``cdate`` when never
+  updated, else up to 60 days later; a base field value's ``udate`` can be later than its
+  contact's. A created record's ``udate`` is its ``cdate``.
 
 Control (``{url}/_sim/...``, JSON): ``GET truth`` (every stream: path and count),
 ``GET truth/<stream>/ids|count|records`` (ground truth, stream names as above),
@@ -72,12 +74,18 @@ Control (``{url}/_sim/...``, JSON): ``GET truth`` (every stream: path and count)
 field_values, contact_tags, contact_lists, contact_automations, account_contacts; ``relid`` for
 notes and deal_tasks; ``dealId``, ``customerAccountId``, ``customerid``, ``deal``),
 ``{"op": "delete", "stream", "id"}``, ``{"op": "set_field_value", "contact", "field",
-"value"}``, ``{"op": "insert_low", "stream", "n"}`` (records at free ids BELOW older ones, created
+"value"}``, ``{"op": "set_custom_value", "stream", "parent", "field", "value"}`` (stream
+field_values, deal_custom_field_data or account_custom_field_data; adds the value when
+missing), ``{"op": "insert_low", "stream", "n"}`` (records at free ids BELOW older ones, created
 now), ``{"op": "insert_during_read", "after": n, "stream", "low": k, "high": m}`` (after the n-th
 API request from now: k records at lower free ids and m at new higher ids, so a read by offset
 skips or repeats records). In Python the same: ``sim.update/create/delete``,
-``sim.set_field_value``, ``sim.insert_low``, ``sim.insert_during_read``, ``sim.ids(stream)``,
-``sim.changed_since(stream, epoch)``, ``sim.requests()``.
+``sim.set_field_value``, ``sim.set_custom_value``, ``sim.insert_low``,
+``sim.insert_during_read``, ``sim.ids(stream)``, ``sim.records(stream)``,
+``sim.changed_since(stream, epoch)``, ``sim.requests()`` (each entry: ``ts`` arrival time,
+``status``, ``fault``; a request refused by the limit has status 429 and fault None),
+``sim.busiest_window(1.0)`` (the most requests sent within any second, from the log),
+``sim.rate_limited`` (how many the limit refused), ``sim.reset_rate_window()``.
 """
 
 from activecampaign_sim.config import PRESETS, ACConfig, preset

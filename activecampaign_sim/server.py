@@ -219,6 +219,28 @@ class ACSimulator(Simulator):
             self._recent.append(now)
             return True
 
+    def busiest_window(self, window_s: float = 1.0, *, rejected: bool = True) -> int:
+        """The most API requests the log holds within any ``window_s`` seconds.
+
+        What a client sent, from the log's arrival times (``ts``): a client that keeps the
+        limit never exceeds ``rate_limit`` here.
+
+        Args:
+            window_s: Window length in seconds.
+            rejected: Count the requests answered 429 too (they were sent all the same).
+
+        Returns:
+            The count.
+        """
+        stamps = sorted(e["ts"] for e in self.requests()
+                        if rejected or e["status"] != 429)  # fmt: skip  # noqa: PLR2004
+        best = first = 0
+        for last, stamp in enumerate(stamps):
+            while stamp - stamps[first] >= window_s:
+                first += 1
+            best = max(best, last - first + 1)
+        return best
+
     def reset_rate_window(self) -> None:
         """Forget the requests of the current rate window (tests between phases)."""
         with self._rate_lock:
@@ -415,6 +437,8 @@ class ACSimulator(Simulator):
         kind = op.get("op")
         if kind == "set_field_value":
             return self.set_field_value(op["contact"], op["field"], op["value"])
+        if kind == "set_custom_value":
+            return self.set_custom_value(op["stream"], op["parent"], op["field"], op["value"])
         if kind == "insert_low":
             return self.insert_low(op["stream"], int(op.get("n", 1)), **op.get("overrides", {}))
         if kind == "insert_during_read":
@@ -470,27 +494,64 @@ class ACSimulator(Simulator):
 
         Args:
             contact: Contact id.
-            field: Field id.
+            field: Field id (of ``fields``).
             value: The new value (as the API sends it: a string).
 
         Returns:
             The field value as now served.
         """
-        values = self.tables["field_values"]
-        assert isinstance(values, PatternChildTable)  # noqa: S101 - built by ACData
-        contacts = self.tables["contacts"]
-        parent = contacts.index_for(contact)
-        field_index = self.tables["fields"].index_for(field)
-        with values.lock:
-            current = [i for i in values.of_parent(parent)
-                       if values.render(i)["field"] == str(field)]  # fmt: skip
+        return self.set_custom_value("field_values", contact, field, value)
+
+    def set_custom_value(
+        self,
+        stream: str,
+        parent_id: object,
+        field: object,
+        value: t.Any,  # noqa: ANN401 - a string, number or list, as the API sends it
+    ) -> Record:
+        """Change (or add) a record's value of a custom field; the value's update time moves.
+
+        The parent's own update time (contact ``udate``, deal ``mdate``, account
+        ``updatedTimestamp``) moves only with ``field_value_touches_contact``.
+
+        Args:
+            stream: ``field_values``, ``deal_custom_field_data`` or
+                ``account_custom_field_data``.
+            parent_id: The contact's, deal's or account's id.
+            field: The field's id.
+            value: The new value.
+
+        Returns:
+            The value's record as now served.
+
+        Raises:
+            ValueError: On another stream.
+        """
+        keys = {
+            "field_values": ("fields", "field", "value"),
+            "deal_custom_field_data": ("deal_custom_field_meta", "customFieldId", "fieldValue"),
+            "account_custom_field_data": (
+                "account_custom_field_meta", "customFieldId", "fieldValue"),
+        }  # fmt: skip
+        if stream not in keys:
+            msg = f"{stream} holds no custom field values; use one of {', '.join(keys)}"
+            raise ValueError(msg)
+        meta, field_key, value_key = keys[stream]
+        table = self.tables[stream]
+        assert isinstance(table, PatternChildTable)  # noqa: S101 - built by ACData
+        parent = table.parent.index_for(parent_id)
+        self.tables[meta].index_for(field)  # an unknown field is an error
+        with table.lock:
+            current = [i for i in table.of_parent(parent)
+                       if str(table.render(i)[field_key]) == str(field)]  # fmt: skip
             if current:
-                record = values.update(values.ids.id_of(current[0]), value=value)
+                record = table.update(table.ids.id_of(current[0]), **{value_key: value})
             else:
-                record = values.create(1, contact=str(contact), field=str(field), value=value)[0]
-        _ = field_index
+                fid: object = str(field) if field_key == "field" else int(str(field))
+                over = {table.parent_field: str(parent_id), field_key: fid, value_key: value}
+                record = table.create(1, **over)[0]
         if self.config.field_value_touches_contact:
-            contacts.update(contact)
+            table.parent.update(parent_id)
         return record
 
     # ----------------------------------------------------------------- ground truth

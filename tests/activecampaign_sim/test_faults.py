@@ -83,3 +83,14 @@ def test_control_routes_truth_and_mutations(ac):
     assert ac.count("contacts") == 41
     assert ac.count("deals") == 17
     assert call(ac, f"contacts/{cid}").json()["contact"]["firstName"] == "Q"
+
+
+def test_busiest_window_counts_what_a_client_sent(make_ac):
+    sim = make_ac(rate_limit=3, rate_window_s=600)
+    for _ in range(4):
+        call(sim, "tags")
+    sim.advance(10_000)
+    call(sim, "users")
+    assert sim.busiest_window(1_000) == 4
+    assert sim.busiest_window(1_000, rejected=False) == 3
+    assert sim.busiest_window(100_000) == 5

@@ -140,3 +140,25 @@ def test_time_filters_page_exactly_after_changes(make_ac):
                     exp = [i for i in want if i > int(extra.get("id_greater", 0))]
                     assert got == exp, (stream, which, cut, extra)
                     assert bodies[0]["meta"]["total"] == str(len(exp))
+
+
+def test_deal_and_account_custom_values_change_without_their_parent(make_ac):
+    for touches in (False, True):
+        sim = make_ac(field_value_touches_contact=touches)
+        deal = min(sim.ids("deals"))
+        before = call(sim, f"deals/{deal}").json()["deal"]["mdate"]
+        sim.advance(10 * 365 * 86_400)
+        value = sim.set_custom_value("deal_custom_field_data", deal, 11, 12345)
+        assert value["fieldValue"] == 12345
+        assert value["customFieldId"] == 11
+        assert value["dealId"] == str(deal)
+        rows = call(sim, "dealCustomFieldData", {"filters[dealId]": deal}).json()
+        mine = [r for r in rows["dealCustomFieldData"] if r["customFieldId"] == 11]
+        assert [r["fieldValue"] for r in mine] == [12345]  # changed, or added once
+        assert mine[0]["updatedTimestamp"] > "2030"
+        assert (call(sim, f"deals/{deal}").json()["deal"]["mdate"] != before) is touches
+        account = min(sim.ids("accounts"))
+        sim.set_custom_value("account_custom_field_data", account, 2, ["EU"])
+        data = call(sim, "accountCustomFieldData", {"filters[customerAccountId]": account})
+        got = {r["customFieldId"]: r["fieldValue"] for r in data.json()["accountCustomFieldData"]}
+        assert got[2] == ["EU"]
