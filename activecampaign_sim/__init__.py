@@ -14,7 +14,8 @@ API (``{url}/api/3/...``, GET only):
 - Collections answer envelopes: ``{"<key>": [...], "meta": {"total": "123"}}`` (total as a
   string). ``limit`` (default 20, larger capped to 100), ``offset``; a non-integer or negative
   one gets 422 ``{"errors": [{"title": ..., "source": {"pointer": "/query/limit"}}]}``.
-  ``orders[id]`` (or ``orders[cdate]``) ``ASC``/``DESC``; default id ascending.
+  ``orders[id]`` or ``orders[cdate]`` ``ASC``/``DESC``; default id ascending. By ``cdate``,
+  records inserted at free lower ids (``insert_low``) come in their created-time place.
 - Collections (stream name -> path): contacts, accounts, deals, deal_groups (dealGroups,
   sideloads ``dealStages``), deal_stages (dealStages), users, groups, lists, tags, automations,
   campaigns, messages, forms, segments, fields (sideloads ``fieldOptions`` and ``fieldRels``),

@@ -316,8 +316,9 @@ class ACSimulator(Simulator):
         params = request.params
         limit, offset = self._paging(params)
         table = self.tables[stream.name]
-        desc = self._order(params)
+        desc, by_cdate = self._order(params)
         listing = self._listing(stream, table, params)
+        listing.by_cdate = by_cdate
         total, indexes = listing.page(offset, limit, desc=desc)
         with table.lock:
             records = [table.render(i) for i in indexes if table.exists(i)]
@@ -354,15 +355,26 @@ class ACSimulator(Simulator):
         return min(limit, c.max_limit), offset
 
     @staticmethod
-    def _order(params: dict[str, str]) -> bool:
+    def _order(params: dict[str, str]) -> tuple[bool, bool]:
+        """Read ``orders[id]`` or ``orders[cdate]``.
+
+        Args:
+            params: The parameters.
+
+        Returns:
+            ``(descending, by created time)``.
+
+        Raises:
+            BadParameterError: On a direction other than ASC or DESC.
+        """
         for key in ("orders[id]", "orders[cdate]"):
             value = params.get(key)
             if value is None:
                 continue
             if value.upper() not in {"ASC", "DESC"}:
                 raise BadParameterError(key, f"{key} must be ASC or DESC")
-            return value.upper() == "DESC"
-        return False
+            return value.upper() == "DESC", key == "orders[cdate]"
+        return False, False
 
     def _listing(self, stream: Stream, table: Table, params: dict[str, str]) -> Listing:
         listing = Listing(table)
@@ -645,6 +657,7 @@ class Listing:
         self.lower_only = True  # only lower time bounds (no other filter)
         self.conds: list[Callable[[int], bool]] = []
         self.parent: int | None = None  # a parent's index: only its children
+        self.by_cdate = False  # ordered by created time (records at lower free ids move)
 
     def add_time(self, which: str, op: str, seconds: int) -> None:
         """Keep records whose created or updated time compares with a bound.
@@ -738,6 +751,9 @@ class Listing:
         """
         table = self.table
         with table.lock:
+            moved = self._moved()
+            if moved:
+                return self._cdate_page(moved, offset, limit, desc=desc)
             if self._trivial() and isinstance(table, HoleyTable | PatternChildTable):
                 return self._ranked_page(table, offset, limit, desc=desc)
             fast = self._bounded_page(offset, limit, desc=desc)
@@ -793,6 +809,67 @@ class Listing:
                     if len(out) == limit:
                         break
         return total, out
+
+    def _moved(self) -> list[int]:
+        """Records whose created time puts them elsewhere than their id, in cdate order.
+
+        Only records inserted at a free lower id (``insert_low``) move: every other record
+        is created in id order. Empty unless the listing is ordered by ``cdate``.
+
+        Returns:
+            The records at filled holes, with the records created at the top.
+        """
+        table = self.table
+        if not self.by_cdate or not isinstance(table, HoleyTable) or not table.hole:
+            return []
+        filled = [i for i, v in table.over.items()
+                  if v is not None and i < table.count_base and table.is_hole(i)]  # fmt: skip
+        if not filled:
+            return []
+        top = [i for i, v in table.over.items() if v is not None and i >= table.count_base]
+        return sorted(filled + top, key=lambda i: (table.times_of(i)[0], i))
+
+    def _cdate_page(
+        self, moved: list[int], offset: int, limit: int, *, desc: bool
+    ) -> tuple[int, list[int]]:
+        """A page in created-time order: records in place by id, then the moved ones.
+
+        Args:
+            moved: The moved records in cdate order (``_moved``).
+            offset: Records to skip.
+            limit: Page size.
+            desc: Newest first.
+
+        Returns:
+            ``(total, indexes)``.
+        """
+        table = self.table
+        away = set(moved)
+        tail = [i for i in moved if self.lo <= i < self.hi and self._match(i)]
+        if self._trivial() and self.lo == 0 and self.hi >= table.count_base:
+            assert isinstance(table, HoleyTable)  # noqa: S101 - checked by _moved
+            in_place = table.rank(table.count_base) - sum(1 for i in moved if i < table.count_base)
+        else:
+            in_place = sum(1 for i in self.matches() if i not in away)
+        total = in_place + len(tail)
+        if desc:
+            a, b = max(0, total - offset - limit), max(0, total - offset)
+        else:
+            a, b = offset, min(total, offset + limit)
+        out: list[int] = []
+        if a < in_place:  # walks up to the page (only after an insert at a lower id)
+            want = min(b, in_place) - a
+            seen = 0
+            for index in self.matches():
+                if index in away:
+                    continue
+                if seen >= a:
+                    out.append(index)
+                    if len(out) == want:
+                        break
+                seen += 1
+        out += tail[max(0, a - in_place) : max(0, b - in_place)]
+        return total, out[::-1] if desc else out
 
     def _match(self, index: int) -> bool:
         return all(c(index) for c in self.conds)

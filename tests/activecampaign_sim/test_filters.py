@@ -162,3 +162,26 @@ def test_deal_and_account_custom_values_change_without_their_parent(make_ac):
         data = call(sim, "accountCustomFieldData", {"filters[customerAccountId]": account})
         got = {r["customFieldId"]: r["fieldValue"] for r in data.json()["accountCustomFieldData"]}
         assert got[2] == ["EU"]
+
+
+def test_orders_cdate_puts_records_inserted_at_lower_ids_last(make_ac):
+    sim = make_ac(contacts=60, deals=30)
+    sim.advance(86_400)
+    low = sim.insert_low("deals", 2)
+    sim.advance(60)
+    top = sim.create("deals", 1)
+    sim.advance(60)
+    low += sim.insert_low("deals", 1)
+    table = sim.table("deals")
+    want = sorted(sim.ids("deals"), key=lambda i: (table.times_of(table.index_for(i))[0], i))
+    assert want[-4:] == [int(low[0]["id"]), int(low[1]["id"]), int(top[0]["id"]), int(low[2]["id"])]
+    for size in (4, 7, 50):
+        got = ids_in(read_all(sim, "deals", {"orders[cdate]": "ASC"}, size=size), "deals")
+        assert got == want
+    down = call(sim, "deals", {"orders[cdate]": "DESC", "limit": 5, "offset": 1}).json()
+    assert [int(d["id"]) for d in down["deals"]] == want[::-1][1:6]
+    by_id = ids_in(read_all(sim, "deals", {"orders[id]": "ASC"}, size=7), "deals")
+    assert by_id == sorted(want)
+    since = dt.datetime.fromtimestamp(sim.now() - 3600, dt.UTC).isoformat()
+    new = call(sim, "deals", {"orders[cdate]": "ASC", "filters[created_after]": since}).json()
+    assert [int(d["id"]) for d in new["deals"]] == want[-4:]
