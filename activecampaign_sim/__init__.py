@@ -55,7 +55,9 @@ API (``{url}/api/3/...``, GET only):
   ``filters[customerid|state|email]``, ecomCustomers ``filters[email|externalid]``, campaigns
   ``filters[seriesid]``. Unknown parameters are ignored, as the API does.
 - Limits: ``rate_limit`` (5) requests per ``rate_window_s`` (1 s) per account, whatever the
-  token or thread: the next gets 429 ``{"message": "Too Many Requests"}`` with ``Retry-After``.
+  token or thread, counted when processed (after simulated latency; authenticated requests
+  not answered by a fault): the next gets 429 ``{"message": "Too Many Requests"}`` with
+  ``Retry-After``. ``count_deals`` on accounts is ignored (counts stay "0").
   Faults (``crm_sim.faults``): kind ``403`` answers 403 ``{"message": "Forbidden"}`` (a rule's
   ``body`` replaces it), ``429``/``429_retry_after`` 429, 500/502/503, timeout, html,
   truncated...
