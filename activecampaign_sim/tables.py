@@ -16,7 +16,7 @@ import typing as t
 from crm_sim.table import CREATED_CHILD_BASE, ChildTable, Table
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
 #: Every HOLE-th index of a holey table has no base record (its id is free).
 HOLE = 10
@@ -325,32 +325,3 @@ class PatternChildTable(ChildTable):
             The count.
         """
         return self.rank(self.end())
-
-
-def walk_from(table: Table, start: int, *, desc: bool = False) -> Iterator[int]:
-    """Current indexes from ``start`` (inclusive) on, in index order (or down from it).
-
-    Args:
-        table: The table.
-        start: First index to consider.
-        desc: Downwards.
-
-    Returns:
-        An iterator.
-    """
-    if desc:
-        return (i for i in table.walk(after=start + 1, desc=True) if table.exists(i))
-    return (i for i in table.walk(after=start - 1) if table.exists(i))
-
-
-def index_filter(keep: Callable[[int], bool] | None, it: Iterator[int]) -> Iterator[int]:
-    """Filter indexes.
-
-    Args:
-        keep: Predicate, or None for all.
-        it: Indexes.
-
-    Returns:
-        The kept indexes.
-    """
-    return it if keep is None else (i for i in it if keep(i))
