@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import collections
 import datetime as dt
 import hmac
@@ -22,6 +23,7 @@ if t.TYPE_CHECKING:
     from crm_sim.faults import Rule
     from crm_sim.table import Record, Table
 
+HEAD_CACHE = 16  # time-filtered heads kept (see Listing._head)
 AUTH_FAILED = {"message": "No Result found for Subscriber with id 0"}
 FORBIDDEN = {"message": "Forbidden"}
 TOO_MANY = {"message": "Too Many Requests"}
@@ -153,6 +155,7 @@ class ACSimulator(Simulator):
         self._rate_lock = threading.Lock()
         self._recent: collections.deque[float] = collections.deque()
         self.rate_limited = 0
+        self._head_cache: dict[tuple[t.Any, ...], list[int]] = {}
 
     # ----------------------------------------------------------------- core hooks
 
@@ -377,7 +380,7 @@ class ACSimulator(Simulator):
         return False, False
 
     def _listing(self, stream: Stream, table: Table, params: dict[str, str]) -> Listing:
-        listing = Listing(table)
+        listing = Listing(table, self._head_cache)
         if stream.name == "contacts":
             for key in ("id_greater", "id_less"):
                 if key in params:
@@ -643,13 +646,16 @@ def unprocessable(parameter: str, title: str) -> Reply:
 class Listing:
     """One listing's bounds and filters, paged by offset without walking what it skips."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, cache: dict[tuple[t.Any, ...], list[int]]) -> None:
         """Start with every record.
 
         Args:
             table: The table.
+            cache: The simulator's cache of time-filtered heads (see ``_head``).
         """
         self.table = table
+        self.cache = cache
+        self.keys: list[tuple[str, str, int]] = []  # the time filters, as the cache's key
         self.lo = 0  # lowest index (from id bounds)
         self.hi = 2**62  # one past the highest index
         self.lo_base = 0  # lowest base index a time filter can match
@@ -675,6 +681,7 @@ class Listing:
             "<": lambda x: x < seconds,
         }[op]
         self.conds.append(lambda i: compare(table.times_of(i)[pos]))
+        self.keys.append((which, op, seconds))
         if op in {">", ">="}:
             since = seconds - 1 if which == "created" else seconds - 1 - MAX_UPDATE_DELAY
             self.lo_base = max(self.lo_base, table.first_created_after(since))
@@ -793,8 +800,8 @@ class Listing:
         members = [i for i, v in table.over.items() if v is not None and sure <= i < hi]
         if not all(self._match(i) for i in members):
             return None  # e.g. a bound in the future: records created now do not match it
-        head = [i for i in table.walk(lo=max(lo, self.lo_base), hi=sure)
-                if lo <= i < sure and table.exists(i) and self._match(i)]  # fmt: skip
+        head_all = self._head()
+        head = head_all[bisect.bisect_left(head_all, lo) : bisect.bisect_left(head_all, sure)]
         before = table.rank(sure)
         total = len(head) + table.rank(hi) - before
         out = head[offset : offset + limit]
@@ -809,6 +816,29 @@ class Listing:
                     if len(out) == limit:
                         break
         return total, out
+
+    def _head(self) -> list[int]:
+        """Matching records before ``sure_lo`` (the ones checked one by one), cached per change.
+
+        An incremental read pages by ``id_greater`` through the same filter, so the records
+        updated in the window before ``sure_lo`` are found once per table version, not once
+        per page.
+
+        Returns:
+            Their indexes, ascending.
+        """
+        table = self.table
+        assert isinstance(table, HoleyTable)  # noqa: S101 - checked by the caller
+        key = (table.name, tuple(self.keys), table.version)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        head = [i for i in table.walk(lo=self.lo_base, hi=self.sure_lo)
+                if i < self.sure_lo and table.exists(i) and self._match(i)]  # fmt: skip
+        if len(self.cache) >= HEAD_CACHE:
+            self.cache.clear()
+        self.cache[key] = head
+        return head
 
     def _moved(self) -> list[int]:
         """Records whose created time puts them elsewhere than their id, in cdate order.

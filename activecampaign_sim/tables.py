@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import typing as t
 
-from crm_sim.table import CREATED_CHILD_BASE, ChildTable, Table
+from crm_sim.table import CREATED_CHILD_BASE, ChildTable, Record, Table
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -105,6 +105,45 @@ class HoleyTable(Table):
         super().__init__(name, count=base_span(count, hole), **kwargs)
         self.hole = hole
         self.n_base = count
+        self.version = 0  # bumped on every change (caches key on it)
+
+    def update(self, record_id: object, **fields: t.Any) -> Record:  # noqa: ANN401
+        """Change a record (see ``Table.update``).
+
+        Args:
+            record_id: The record's id.
+            **fields: Fields to set.
+
+        Returns:
+            The record as now served.
+        """
+        with self.lock:
+            self.version += 1
+            return super().update(record_id, **fields)
+
+    def create(self, n: int = 1, **overrides: t.Any) -> list[Record]:  # noqa: ANN401
+        """Create records at the top (see ``Table.create``).
+
+        Args:
+            n: How many.
+            **overrides: Fields.
+
+        Returns:
+            The new records.
+        """
+        with self.lock:
+            self.version += 1
+            return super().create(n, **overrides)
+
+    def delete(self, record_id: object) -> None:
+        """Delete a record.
+
+        Args:
+            record_id: Its id.
+        """
+        with self.lock:
+            self.version += 1
+            super().delete(record_id)
 
     def is_hole(self, index: int) -> bool:
         """Tell whether a base index is a hole.
@@ -159,6 +198,7 @@ class HoleyTable(Table):
             The new indexes.
         """
         with self.lock:
+            self.version += 1
             holes = self.free_holes(n)
             for index in holes:
                 self.over[index] = {**self.stamp_create(int(self.clock.now())), **overrides}

@@ -185,3 +185,18 @@ def test_orders_cdate_puts_records_inserted_at_lower_ids_last(make_ac):
     since = dt.datetime.fromtimestamp(sim.now() - 3600, dt.UTC).isoformat()
     new = call(sim, "deals", {"orders[cdate]": "ASC", "filters[created_after]": since}).json()
     assert [int(d["id"]) for d in new["deals"]] == want[-4:]
+
+
+def test_a_repeated_filter_sees_changes_made_between_reads(ac):
+    times = _times(ac, "contacts", "updated")
+    cut = sorted(times.values())[len(times) // 2]
+    since = dt.datetime.fromtimestamp(cut, dt.UTC).isoformat()
+    params = {"filters[updated_after]": since, "limit": 100}
+    first = {c["id"] for c in call(ac, "contacts", params).json()["contacts"]}
+    old = min(i for i, u in times.items() if u <= cut)
+    assert str(old) not in first
+    ac.update("contacts", old, firstName="Again")
+    gone = min(int(i) for i in first)
+    ac.delete("contacts", gone)
+    second = {c["id"] for c in call(ac, "contacts", params).json()["contacts"]}
+    assert second == (first | {str(old)}) - {str(gone)}
