@@ -800,8 +800,10 @@ class Listing:
         members = [i for i, v in table.over.items() if v is not None and sure <= i < hi]
         if not all(self._match(i) for i in members):
             return None  # e.g. a bound in the future: records created now do not match it
-        head_all = self._head()
-        head = head_all[bisect.bisect_left(head_all, lo) : bisect.bisect_left(head_all, sure)]
+        head: list[int] = []
+        if lo < sure:  # else every record from lo on surely matches
+            head_all = self._head()
+            head = head_all[bisect.bisect_left(head_all, lo) : bisect.bisect_left(head_all, sure)]
         before = table.rank(sure)
         total = len(head) + table.rank(hi) - before
         out = head[offset : offset + limit]
