@@ -111,3 +111,25 @@ def test_custom_field_values_follow_their_types(ac):
     assert all(isinstance(d["fieldValue"], int) and d["fieldCurrency"] for d in currency)
     several = [d for d in data if meta[d["customFieldId"]] in {"multiselect", "checkbox"}]
     assert all(isinstance(d["fieldValue"], list) for d in several)
+
+
+def test_child_paging_after_parents_and_children_change(ac):
+    contacts = sorted(ac.ids("contacts"))
+    values = sorted(ac.ids("field_values"))
+    ac.delete("contacts", contacts[4])
+    ac.delete("contacts", contacts[20])
+    ac.delete("field_values", values[0])
+    ac.delete("field_values", values[-1])
+    low = ac.insert_low("contacts", 1)[0]
+    ac.set_field_value(low["id"], 3, "1999-12-31")
+    ac.set_field_value(contacts[30], 1, "Blue")
+    new = ac.create("contacts", 1)[0]
+    ac.create("field_values", 2, contact=new["id"], field="10", value="x")
+    truth = sorted(ac.ids("field_values"))
+    assert len(truth) == ac.count("field_values")
+    for size in (7, 100):
+        bodies = read_all(ac, "fieldValues", size=size)
+        assert ids_in(bodies, "fieldValues") == truth
+        assert {b["meta"]["total"] for b in bodies} == {str(len(truth))}
+    down = call(ac, "fieldValues", {"orders[id]": "DESC", "limit": 9, "offset": 4}).json()
+    assert [int(v["id"]) for v in down["fieldValues"]] == truth[::-1][4:13]
