@@ -14,7 +14,8 @@ API (``{url}/api/3/...``, GET only):
 - Collections answer envelopes: ``{"<key>": [...], "meta": {"total": "123"}}`` (total as a
   string). ``limit`` (default 20, larger capped to 100), ``offset``; a non-integer or negative
   one gets 422 ``{"errors": [{"title": ..., "source": {"pointer": "/query/limit"}}]}``.
-  ``orders[id]`` (or ``orders[cdate]``) ``ASC``/``DESC``; default id ascending.
+  ``orders[id]`` or ``orders[cdate]`` ``ASC``/``DESC``; default id ascending. By ``cdate``,
+  records inserted at free lower ids (``insert_low``) come in their created-time place.
 - Collections (stream name -> path): contacts, accounts, deals, deal_groups (dealGroups,
   sideloads ``dealStages``), deal_stages (dealStages), users, groups, lists, tags, automations,
   campaigns, messages, forms, segments, fields (sideloads ``fieldOptions`` and ``fieldRels``),
@@ -23,14 +24,16 @@ API (``{url}/api/3/...``, GET only):
   contact_tags (contactTags), contact_lists (contactLists), contact_automations
   (contactAutomations), account_contacts (accountContacts), notes, deal_tasks (dealTasks),
   deal_custom_field_data (dealCustomFieldData), account_custom_field_data
-  (accountCustomFieldData), ecom_orders (ecomOrders), contact_deals (contactDeals).
+  (accountCustomFieldData), ecom_orders (ecomOrders), contact_deals (contactDeals),
+  deal_tasktypes (dealTasktypes), deal_roles (dealRoles), connections, ecom_order_products
+  (ecomOrderProducts).
   The document lists ``GET /contactLists`` only per contact and ``contactTags`` only for POST;
   both collections are served anyway, and per contact: ``GET /contacts/{id}/<fieldValues|
   contactTags|contactLists|contactAutomations|accountContacts|notes>``. One record:
   ``GET /<path>/{id}`` -> ``{"contact": {...}}`` (contacts also sideload their children);
   ``GET /users/me``. Not served: activities, dealActivities, calendars, scores, webhooks,
-  connections, addresses, brandings, savedResponses, taskOutcomes, customObjects, ecom order
-  products, emailActivities (analysts rarely query them; none is needed by the issue).
+  addresses, brandings, savedResponses, taskOutcomes, customObjects, emailActivities,
+  ``ecomOrders/{id}/orderProducts`` (analysts rarely query them; none is needed by the issue).
 - Records: ids are integers sent as strings (``customFieldId`` of deal and account data is a
   JSON integer); ids of contacts, accounts, deals and ecom_customers have holes (every tenth id
   free). Times are ISO-8601 with the account's offset (``timezone``, default America/Chicago,
@@ -52,14 +55,18 @@ API (``{url}/api/3/...``, GET only):
   ``filters[customerid|state|email]``, ecomCustomers ``filters[email|externalid]``, campaigns
   ``filters[seriesid]``. Unknown parameters are ignored, as the API does.
 - Limits: ``rate_limit`` (5) requests per ``rate_window_s`` (1 s) per account, whatever the
-  token or thread: the next gets 429 ``{"message": "Too Many Requests"}`` with ``Retry-After``.
+  token or thread, counted when processed (after simulated latency; authenticated requests
+  not answered by a fault): the next gets 429 ``{"message": "Too Many Requests"}`` with
+  ``Retry-After``. ``count_deals`` on accounts is ignored (counts stay "0").
   Faults (``crm_sim.faults``): kind ``403`` answers 403 ``{"message": "Forbidden"}`` (a rule's
   ``body`` replaces it), ``429``/``429_retry_after`` 429, 500/502/503, timeout, html,
   truncated...
 - Semantics: a contact's ``udate`` does NOT move when only a field value changes
   (``field_value_touches_contact=False``, the pessimistic reading); the field value's ``udate``
-  does. A base record's ``udate`` is its ``cdate`` when never updated, else up to 60 days later;
-  a base field value's ``udate`` can be later than its contact's.
+  does. The same switch governs a deal's ``mdate`` and an account's ``updatedTimestamp`` when
+  their custom field data change. A base record's ``udate`` is its ``cdate`` when never
+  updated, else up to 60 days later; a base field value's ``udate`` can be later than its
+  contact's. A created record's ``udate`` is its ``cdate``.
 
 Control (``{url}/_sim/...``, JSON): ``GET truth`` (every stream: path and count),
 ``GET truth/<stream>/ids|count|records`` (ground truth, stream names as above),
@@ -70,12 +77,18 @@ Control (``{url}/_sim/...``, JSON): ``GET truth`` (every stream: path and count)
 field_values, contact_tags, contact_lists, contact_automations, account_contacts; ``relid`` for
 notes and deal_tasks; ``dealId``, ``customerAccountId``, ``customerid``, ``deal``),
 ``{"op": "delete", "stream", "id"}``, ``{"op": "set_field_value", "contact", "field",
-"value"}``, ``{"op": "insert_low", "stream", "n"}`` (records at free ids BELOW older ones, created
+"value"}``, ``{"op": "set_custom_value", "stream", "parent", "field", "value"}`` (stream
+field_values, deal_custom_field_data or account_custom_field_data; adds the value when
+missing), ``{"op": "insert_low", "stream", "n"}`` (records at free ids BELOW older ones, created
 now), ``{"op": "insert_during_read", "after": n, "stream", "low": k, "high": m}`` (after the n-th
 API request from now: k records at lower free ids and m at new higher ids, so a read by offset
 skips or repeats records). In Python the same: ``sim.update/create/delete``,
-``sim.set_field_value``, ``sim.insert_low``, ``sim.insert_during_read``, ``sim.ids(stream)``,
-``sim.changed_since(stream, epoch)``, ``sim.requests()``.
+``sim.set_field_value``, ``sim.set_custom_value``, ``sim.insert_low``,
+``sim.insert_during_read``, ``sim.ids(stream)``, ``sim.records(stream)``,
+``sim.changed_since(stream, epoch)``, ``sim.requests()`` (each entry: ``ts`` arrival time,
+``status``, ``fault``; a request refused by the limit has status 429 and fault None),
+``sim.busiest_window(1.0)`` (the most requests sent within any second, from the log),
+``sim.rate_limited`` (how many the limit refused), ``sim.reset_rate_window()``.
 """
 
 from activecampaign_sim.config import PRESETS, ACConfig, preset

@@ -150,6 +150,11 @@ STREAMS: tuple[Stream, ...] = (
     Stream("account_custom_field_meta", "accountCustomFieldMeta", "accountCustomFieldMeta",
            ("createdTimestamp",), ("updatedTimestamp",)),
     Stream("ecom_customers", "ecomCustomers", "ecomCustomers", ("tstamp",), ("tstamp",)),
+    Stream("deal_tasktypes", "dealTasktypes", "dealTasktypes"),
+    Stream("deal_roles", "dealRoles", "dealRoles"),
+    Stream("connections", "connections", "connections"),
+    Stream("ecom_order_products", "ecomOrderProducts", "ecomOrderProducts", ("createdDate",),
+           ("updatedDate",)),
     Stream("field_values", "fieldValues", "fieldValues", parent="contacts",
            parent_field="contact"),
     Stream("contact_tags", "contactTags", "contactTags", ("cdate", "created_timestamp"),
@@ -177,6 +182,11 @@ STREAMS: tuple[Stream, ...] = (
 BY_NAME = {s.name: s for s in STREAMS}
 #: Streams whose ids have holes (every tenth id free for a later, lower-id insert).
 HOLEY = frozenset({"contacts", "accounts", "deals", "ecom_customers"})
+#: Streams built after the children (their count depends on a child table's).
+LATE = frozenset({"ecom_order_products"})
+TASK_TYPES = ("Call", "Email", "Meeting", "Follow up — démo")
+DEAL_ROLES = ("Decision maker", "Champion", "Influencer")
+PRODUCTS_PER_ORDER = 2
 #: Children per parent, by child stream: (pattern values drawn from, slots).
 CHILD_SHAPES: dict[str, tuple[int, int]] = {
     "field_values": (len(CONTACT_FIELDS), len(CONTACT_FIELDS)),
@@ -227,6 +237,9 @@ class ACData:
             "deal_custom_field_meta": len(DEAL_FIELDS),
             "account_custom_field_meta": len(ACCOUNT_FIELDS),
             "ecom_customers": c.ecom_customers,
+            "deal_tasktypes": len(TASK_TYPES),
+            "deal_roles": len(DEAL_ROLES),
+            "connections": 1 if c.ecom_customers else 0,
         }
         span = c.anchor - START - MAX_UPDATE_DELAY - DAY
         self._step = {k: max(1, span // max(1, n + n // (HOLE - 1)))
@@ -236,11 +249,18 @@ class ACData:
             s.name: getattr(self, s.name) for s in STREAMS
         }
         for stream in STREAMS:
-            if stream.parent is None:
+            if stream.parent is None and stream.name not in LATE:
                 self.tables[stream.name] = self._table(stream)
         for stream in STREAMS:
             if stream.parent is not None:
                 self.tables[stream.name] = self._child(stream)
+        orders = self.tables["ecom_orders"]
+        assert isinstance(orders, PatternChildTable)  # noqa: S101 - built just above
+        self.counts["ecom_order_products"] = PRODUCTS_PER_ORDER * orders.base_count()
+        self._step["ecom_order_products"] = max(
+            1, span // max(1, self.counts["ecom_order_products"])
+        )
+        self.tables["ecom_order_products"] = self._table(BY_NAME["ecom_order_products"])
 
     # ----------------------------------------------------------------- tables
 
@@ -1427,7 +1447,7 @@ class ACData:
             "note": r.choice(UNICODE_TEXTS),
             "relid": deal,
             "reltype": "Deal",
-            "d_tasktypeid": str(r.randrange(1, 3)),
+            "d_tasktypeid": str(r.randrange(1, len(TASK_TYPES) + 1)),
             "userid": self.pick("users", index),
             "assignee": self.pick("users", index + 1),
             "cdate": "",
@@ -1505,3 +1525,108 @@ class ACData:
             "id": rid,
         }
         return self._times("contact_deals", index, rec)
+
+    # ----------------------------------------------------------------- small lookups
+
+    def deal_tasktypes(self, index: int) -> Record:
+        """A deal task type.
+
+        Args:
+            index: Record index.
+
+        Returns:
+            The record.
+        """
+        rid = self.rid("deal_tasktypes", index)
+        rec: Record = {
+            "title": TASK_TYPES[index % len(TASK_TYPES)],
+            "status": "0",
+            "cdate": "",
+            "udate": "",
+            "links": self.links("dealTasktypes", rid, "dealTasks"),
+            "id": rid,
+        }
+        return self._times("deal_tasktypes", index, rec)
+
+    def deal_roles(self, index: int) -> Record:
+        """A deal role (of a deal's secondary contact).
+
+        Args:
+            index: Record index.
+
+        Returns:
+            The record.
+        """
+        rid = self.rid("deal_roles", index)
+        rec: Record = {
+            "title": DEAL_ROLES[index % len(DEAL_ROLES)],
+            "cdate": "",
+            "udate": "",
+            "links": [],
+            "id": rid,
+        }
+        return self._times("deal_roles", index, rec)
+
+    def connections(self, index: int) -> Record:
+        """An e-commerce connection (the store the e-commerce records come from).
+
+        Args:
+            index: Record index.
+
+        Returns:
+            The record.
+        """
+        rid = self.rid("connections", index)
+        rec: Record = {
+            "isInternal": "0",
+            "service": "shopify",
+            "externalid": f"shop{index + 1}.example.com",
+            "name": f"Sim Shop {index + 1}",
+            "logoUrl": "https://shop.example.com/logo.png",
+            "linkUrl": "https://shop.example.com",
+            "status": "1",
+            "syncStatus": "0",
+            "sync_request_time": None,
+            "sync_start_time": None,
+            "lastSync": None,
+            "cdate": "",
+            "udate": "",
+            "links": self.links("connections", rid, "options customers"),
+            "id": rid,
+        }
+        return self._times("connections", index, rec)
+
+    def ecom_order_products(self, index: int) -> Record:
+        """A product line of an e-commerce order; price in cents.
+
+        Args:
+            index: Record index.
+
+        Returns:
+            The record.
+        """
+        r = rng(self.seed, "ecom_order_products", index)
+        rid = self.rid("ecom_order_products", index)
+        orders = self.tables["ecom_orders"]
+        assert isinstance(orders, PatternChildTable)  # noqa: S101 - built by __init__
+        n_orders = orders.base_count()
+        order = orders.base_nth(index // PRODUCTS_PER_ORDER % n_orders) if n_orders else 0
+        name = r.choice(("Pogo Stick", "Skateboard", "Livre — édition 2", "Tシャツ"))
+        rec: Record = {
+            "externalid": f"PROD{index + 1}",
+            "orderid": str(orders.ids.id_of(order)),
+            "connectionid": "1",
+            "sku": f"SKU-{index % 997:03d}",
+            "name": name,
+            "description": "lorem ipsum...",
+            "price": str(r.randrange(100, 100_000)),
+            "quantity": str(r.randrange(1, 5)),
+            "category": r.choice(("Toys", "Books", "Clothing", "")),
+            "imageUrl": "https://example.com/product.jpg",
+            "productUrl": f"https://store.example.com/product{index + 1}",
+            "createdDate": "",
+            "updatedDate": "",
+            "links": self.links("ecomOrderProducts", rid, "order"),
+            "id": rid,
+        }
+        return self._times("ecom_order_products", index, rec)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import collections
 import datetime as dt
 import hmac
@@ -22,6 +23,7 @@ if t.TYPE_CHECKING:
     from crm_sim.faults import Rule
     from crm_sim.table import Record, Table
 
+HEAD_CACHE = 16  # time-filtered heads kept (see Listing._head)
 AUTH_FAILED = {"message": "No Result found for Subscriber with id 0"}
 FORBIDDEN = {"message": "Forbidden"}
 TOO_MANY = {"message": "Too Many Requests"}
@@ -57,6 +59,10 @@ SINGULAR = {
     "accountCustomFieldData": "accountCustomFieldDatum",
     "ecomOrders": "ecomOrder",
     "contactDeals": "contactDeal",
+    "dealTasktypes": "dealTasktype",
+    "dealRoles": "dealRole",
+    "connections": "connection",
+    "ecomOrderProducts": "ecomOrderProduct",
 }
 #: ``GET /contacts/{id}/<key>``: a contact's children.
 CONTACT_CHILDREN = {
@@ -81,6 +87,7 @@ EQUAL_FILTERS: dict[str, dict[str, str]] = {
     "ecom_orders": {"filters[customerid]": "customerid", "filters[state]": "state",
                     "filters[email]": "email"},
     "ecom_customers": {"filters[email]": "email", "filters[externalid]": "externalid"},
+    "connections": {"filters[service]": "service", "filters[externalid]": "externalid"},
     "contacts": {"email": "email"},
     "campaigns": {"filters[seriesid]": "seriesid"},
 }  # fmt: skip
@@ -148,6 +155,7 @@ class ACSimulator(Simulator):
         self._rate_lock = threading.Lock()
         self._recent: collections.deque[float] = collections.deque()
         self.rate_limited = 0
+        self._head_cache: dict[tuple[t.Any, ...], list[int]] = {}
 
     # ----------------------------------------------------------------- core hooks
 
@@ -213,6 +221,28 @@ class ACSimulator(Simulator):
                 return False
             self._recent.append(now)
             return True
+
+    def busiest_window(self, window_s: float = 1.0, *, rejected: bool = True) -> int:
+        """The most API requests the log holds within any ``window_s`` seconds.
+
+        What a client sent, from the log's arrival times (``ts``): a client that keeps the
+        limit never exceeds ``rate_limit`` here.
+
+        Args:
+            window_s: Window length in seconds.
+            rejected: Count the requests answered 429 too (they were sent all the same).
+
+        Returns:
+            The count.
+        """
+        stamps = sorted(e["ts"] for e in self.requests()
+                        if rejected or e["status"] != 429)  # fmt: skip  # noqa: PLR2004
+        best = first = 0
+        for last, stamp in enumerate(stamps):
+            while stamp - stamps[first] >= window_s:
+                first += 1
+            best = max(best, last - first + 1)
+        return best
 
     def reset_rate_window(self) -> None:
         """Forget the requests of the current rate window (tests between phases)."""
@@ -289,8 +319,9 @@ class ACSimulator(Simulator):
         params = request.params
         limit, offset = self._paging(params)
         table = self.tables[stream.name]
-        desc = self._order(params)
+        desc, by_cdate = self._order(params)
         listing = self._listing(stream, table, params)
+        listing.by_cdate = by_cdate
         total, indexes = listing.page(offset, limit, desc=desc)
         with table.lock:
             records = [table.render(i) for i in indexes if table.exists(i)]
@@ -327,18 +358,29 @@ class ACSimulator(Simulator):
         return min(limit, c.max_limit), offset
 
     @staticmethod
-    def _order(params: dict[str, str]) -> bool:
+    def _order(params: dict[str, str]) -> tuple[bool, bool]:
+        """Read ``orders[id]`` or ``orders[cdate]``.
+
+        Args:
+            params: The parameters.
+
+        Returns:
+            ``(descending, by created time)``.
+
+        Raises:
+            BadParameterError: On a direction other than ASC or DESC.
+        """
         for key in ("orders[id]", "orders[cdate]"):
             value = params.get(key)
             if value is None:
                 continue
             if value.upper() not in {"ASC", "DESC"}:
                 raise BadParameterError(key, f"{key} must be ASC or DESC")
-            return value.upper() == "DESC"
-        return False
+            return value.upper() == "DESC", key == "orders[cdate]"
+        return False, False
 
     def _listing(self, stream: Stream, table: Table, params: dict[str, str]) -> Listing:
-        listing = Listing(table)
+        listing = Listing(table, self._head_cache)
         if stream.name == "contacts":
             for key in ("id_greater", "id_less"):
                 if key in params:
@@ -410,6 +452,8 @@ class ACSimulator(Simulator):
         kind = op.get("op")
         if kind == "set_field_value":
             return self.set_field_value(op["contact"], op["field"], op["value"])
+        if kind == "set_custom_value":
+            return self.set_custom_value(op["stream"], op["parent"], op["field"], op["value"])
         if kind == "insert_low":
             return self.insert_low(op["stream"], int(op.get("n", 1)), **op.get("overrides", {}))
         if kind == "insert_during_read":
@@ -465,27 +509,64 @@ class ACSimulator(Simulator):
 
         Args:
             contact: Contact id.
-            field: Field id.
+            field: Field id (of ``fields``).
             value: The new value (as the API sends it: a string).
 
         Returns:
             The field value as now served.
         """
-        values = self.tables["field_values"]
-        assert isinstance(values, PatternChildTable)  # noqa: S101 - built by ACData
-        contacts = self.tables["contacts"]
-        parent = contacts.index_for(contact)
-        field_index = self.tables["fields"].index_for(field)
-        with values.lock:
-            current = [i for i in values.of_parent(parent)
-                       if values.render(i)["field"] == str(field)]  # fmt: skip
+        return self.set_custom_value("field_values", contact, field, value)
+
+    def set_custom_value(
+        self,
+        stream: str,
+        parent_id: object,
+        field: object,
+        value: t.Any,  # noqa: ANN401 - a string, number or list, as the API sends it
+    ) -> Record:
+        """Change (or add) a record's value of a custom field; the value's update time moves.
+
+        The parent's own update time (contact ``udate``, deal ``mdate``, account
+        ``updatedTimestamp``) moves only with ``field_value_touches_contact``.
+
+        Args:
+            stream: ``field_values``, ``deal_custom_field_data`` or
+                ``account_custom_field_data``.
+            parent_id: The contact's, deal's or account's id.
+            field: The field's id.
+            value: The new value.
+
+        Returns:
+            The value's record as now served.
+
+        Raises:
+            ValueError: On another stream.
+        """
+        keys = {
+            "field_values": ("fields", "field", "value"),
+            "deal_custom_field_data": ("deal_custom_field_meta", "customFieldId", "fieldValue"),
+            "account_custom_field_data": (
+                "account_custom_field_meta", "customFieldId", "fieldValue"),
+        }  # fmt: skip
+        if stream not in keys:
+            msg = f"{stream} holds no custom field values; use one of {', '.join(keys)}"
+            raise ValueError(msg)
+        meta, field_key, value_key = keys[stream]
+        table = self.tables[stream]
+        assert isinstance(table, PatternChildTable)  # noqa: S101 - built by ACData
+        parent = table.parent.index_for(parent_id)
+        self.tables[meta].index_for(field)  # an unknown field is an error
+        with table.lock:
+            current = [i for i in table.of_parent(parent)
+                       if str(table.render(i)[field_key]) == str(field)]  # fmt: skip
             if current:
-                record = values.update(values.ids.id_of(current[0]), value=value)
+                record = table.update(table.ids.id_of(current[0]), **{value_key: value})
             else:
-                record = values.create(1, contact=str(contact), field=str(field), value=value)[0]
-        _ = field_index
+                fid: object = str(field) if field_key == "field" else int(str(field))
+                over = {table.parent_field: str(parent_id), field_key: fid, value_key: value}
+                record = table.create(1, **over)[0]
         if self.config.field_value_touches_contact:
-            contacts.update(contact)
+            table.parent.update(parent_id)
         return record
 
     # ----------------------------------------------------------------- ground truth
@@ -565,18 +646,24 @@ def unprocessable(parameter: str, title: str) -> Reply:
 class Listing:
     """One listing's bounds and filters, paged by offset without walking what it skips."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, cache: dict[tuple[t.Any, ...], list[int]]) -> None:
         """Start with every record.
 
         Args:
             table: The table.
+            cache: The simulator's cache of time-filtered heads (see ``_head``).
         """
         self.table = table
+        self.cache = cache
+        self.keys: list[tuple[str, str, int]] = []  # the time filters, as the cache's key
         self.lo = 0  # lowest index (from id bounds)
         self.hi = 2**62  # one past the highest index
         self.lo_base = 0  # lowest base index a time filter can match
+        self.sure_lo = 0  # from here on every base record matches the time filters
+        self.lower_only = True  # only lower time bounds (no other filter)
         self.conds: list[Callable[[int], bool]] = []
         self.parent: int | None = None  # a parent's index: only its children
+        self.by_cdate = False  # ordered by created time (records at lower free ids move)
 
     def add_time(self, which: str, op: str, seconds: int) -> None:
         """Keep records whose created or updated time compares with a bound.
@@ -594,9 +681,15 @@ class Listing:
             "<": lambda x: x < seconds,
         }[op]
         self.conds.append(lambda i: compare(table.times_of(i)[pos]))
+        self.keys.append((which, op, seconds))
         if op in {">", ">="}:
             since = seconds - 1 if which == "created" else seconds - 1 - MAX_UPDATE_DELAY
             self.lo_base = max(self.lo_base, table.first_created_after(since))
+            # Created after the bound implies updated after it too (updated >= created).
+            sure = table.first_created_after(seconds if op == ">" else seconds - 1)
+            self.sure_lo = max(self.sure_lo, sure)
+        else:
+            self.lower_only = False
 
     def add_equal(self, stream: Stream, field: str, value: str) -> None:
         """Keep records whose field equals a value (a parent's id: only its children).
@@ -613,6 +706,7 @@ class Listing:
             except UnknownRecordError:
                 self.parent = -1
             return
+        self.lower_only = False
         self.conds.append(lambda i: str(table.render(i).get(field)) == value)
 
     def _trivial(self) -> bool:
@@ -664,8 +758,14 @@ class Listing:
         """
         table = self.table
         with table.lock:
+            moved = self._moved()
+            if moved:
+                return self._cdate_page(moved, offset, limit, desc=desc)
             if self._trivial() and isinstance(table, HoleyTable | PatternChildTable):
                 return self._ranked_page(table, offset, limit, desc=desc)
+            fast = self._bounded_page(offset, limit, desc=desc)
+            if fast is not None:
+                return fast
             total = 0
             out: list[int] = []
             for index in self.matches(desc):
@@ -673,6 +773,138 @@ class Listing:
                     out.append(index)
                 total += 1
             return total, out
+
+    def _bounded_page(self, offset: int, limit: int, *, desc: bool) -> tuple[int, list[int]] | None:
+        """A page under lower time bounds only, walking just the records that may not match.
+
+        Base records are created in index order and updated at most ``MAX_UPDATE_DELAY`` after
+        their creation, so past ``sure_lo`` every base record matches: only the records before
+        it (and the changed ones) are checked one by one; the rest is counted by rank.
+
+        Args:
+            offset: Records to skip.
+            limit: Page size.
+            desc: Newest first (not handled here).
+
+        Returns:
+            ``(total, indexes)``, or None when this listing needs the full walk.
+        """
+        table = self.table
+        if desc or self.parent is not None or not self.lower_only or not self.conds:
+            return None
+        if not isinstance(table, HoleyTable):
+            return None
+        end = table.end()
+        lo, hi = min(self.lo, end), min(self.hi, end)
+        sure = max(lo, min(self.sure_lo, hi))
+        members = [i for i, v in table.over.items() if v is not None and sure <= i < hi]
+        if not all(self._match(i) for i in members):
+            return None  # e.g. a bound in the future: records created now do not match it
+        head: list[int] = []
+        if lo < sure:  # else every record from lo on surely matches
+            head_all = self._head()
+            head = head_all[bisect.bisect_left(head_all, lo) : bisect.bisect_left(head_all, sure)]
+        before = table.rank(sure)
+        total = len(head) + table.rank(hi) - before
+        out = head[offset : offset + limit]
+        skip = max(0, offset - len(head))
+        if len(out) < limit and len(head) + skip < total:
+            start = nth(table, before + skip)
+            for index in table.walk(after=(start or 0) - 1):
+                if index >= hi:
+                    break
+                if table.exists(index):
+                    out.append(index)
+                    if len(out) == limit:
+                        break
+        return total, out
+
+    def _head(self) -> list[int]:
+        """Matching records before ``sure_lo`` (the ones checked one by one), cached per change.
+
+        An incremental read pages by ``id_greater`` through the same filter, so the records
+        updated in the window before ``sure_lo`` are found once per table version, not once
+        per page.
+
+        Returns:
+            Their indexes, ascending.
+        """
+        table = self.table
+        assert isinstance(table, HoleyTable)  # noqa: S101 - checked by the caller
+        key = (table.name, tuple(self.keys), table.version)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        head = [i for i in table.walk(lo=self.lo_base, hi=self.sure_lo)
+                if i < self.sure_lo and table.exists(i) and self._match(i)]  # fmt: skip
+        if len(self.cache) >= HEAD_CACHE:
+            self.cache.clear()
+        self.cache[key] = head
+        return head
+
+    def _moved(self) -> list[int]:
+        """Records whose created time puts them elsewhere than their id, in cdate order.
+
+        Only records inserted at a free lower id (``insert_low``) move: every other record
+        is created in id order. Empty unless the listing is ordered by ``cdate``.
+
+        Returns:
+            The records at filled holes, with the records created at the top.
+        """
+        table = self.table
+        if not self.by_cdate or not isinstance(table, HoleyTable) or not table.hole:
+            return []
+        filled = [i for i, v in table.over.items()
+                  if v is not None and i < table.count_base and table.is_hole(i)]  # fmt: skip
+        if not filled:
+            return []
+        top = [i for i, v in table.over.items() if v is not None and i >= table.count_base]
+        return sorted(filled + top, key=lambda i: (table.times_of(i)[0], i))
+
+    def _cdate_page(
+        self, moved: list[int], offset: int, limit: int, *, desc: bool
+    ) -> tuple[int, list[int]]:
+        """A page in created-time order: records in place by id, then the moved ones.
+
+        Args:
+            moved: The moved records in cdate order (``_moved``).
+            offset: Records to skip.
+            limit: Page size.
+            desc: Newest first.
+
+        Returns:
+            ``(total, indexes)``.
+        """
+        table = self.table
+        away = set(moved)
+        tail = [i for i in moved if self.lo <= i < self.hi and self._match(i)]
+        if self._trivial() and self.lo == 0 and self.hi >= table.count_base:
+            assert isinstance(table, HoleyTable)  # noqa: S101 - checked by _moved
+            in_place = table.rank(table.count_base) - sum(1 for i in moved if i < table.count_base)
+        else:
+            in_place = sum(1 for i in self.matches() if i not in away)
+        total = in_place + len(tail)
+        if desc:
+            a, b = max(0, total - offset - limit), max(0, total - offset)
+        else:
+            a, b = offset, min(total, offset + limit)
+        out: list[int] = []
+        if a < in_place:  # walks up to the page (only after an insert at a lower id)
+            want = min(b, in_place) - a
+            seen = 0
+            for index in self.matches():
+                if index in away:
+                    continue
+                if seen >= a:
+                    out.append(index)
+                    if len(out) == want:
+                        break
+                seen += 1
+        out += tail[max(0, a - in_place) : max(0, b - in_place)]
+        return total, out[::-1] if desc else out
+
+    def _match(self, index: int) -> bool:
+        return all(c(index) for c in self.conds)
 
     def _ranked_page(
         self, table: HoleyTable | PatternChildTable, offset: int, limit: int, *, desc: bool

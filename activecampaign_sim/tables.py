@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import typing as t
 
-from crm_sim.table import CREATED_CHILD_BASE, ChildTable, Table
+from crm_sim.table import CREATED_CHILD_BASE, ChildTable, Record, Table
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
 #: Every HOLE-th index of a holey table has no base record (its id is free).
 HOLE = 10
@@ -105,6 +105,45 @@ class HoleyTable(Table):
         super().__init__(name, count=base_span(count, hole), **kwargs)
         self.hole = hole
         self.n_base = count
+        self.version = 0  # bumped on every change (caches key on it)
+
+    def update(self, record_id: object, **fields: t.Any) -> Record:  # noqa: ANN401
+        """Change a record (see ``Table.update``).
+
+        Args:
+            record_id: The record's id.
+            **fields: Fields to set.
+
+        Returns:
+            The record as now served.
+        """
+        with self.lock:
+            self.version += 1
+            return super().update(record_id, **fields)
+
+    def create(self, n: int = 1, **overrides: t.Any) -> list[Record]:  # noqa: ANN401
+        """Create records at the top (see ``Table.create``).
+
+        Args:
+            n: How many.
+            **overrides: Fields.
+
+        Returns:
+            The new records.
+        """
+        with self.lock:
+            self.version += 1
+            return super().create(n, **overrides)
+
+    def delete(self, record_id: object) -> None:
+        """Delete a record.
+
+        Args:
+            record_id: Its id.
+        """
+        with self.lock:
+            self.version += 1
+            super().delete(record_id)
 
     def is_hole(self, index: int) -> bool:
         """Tell whether a base index is a hole.
@@ -159,6 +198,7 @@ class HoleyTable(Table):
             The new indexes.
         """
         with self.lock:
+            self.version += 1
             holes = self.free_holes(n)
             for index in holes:
                 self.over[index] = {**self.stamp_create(int(self.clock.now())), **overrides}
@@ -249,6 +289,28 @@ class PatternChildTable(ChildTable):
             return 0
         return self.pattern[parent % len(self.pattern)]
 
+    def base_count(self) -> int:
+        """Number of base children (before any change).
+
+        Returns:
+            The count.
+        """
+        return self._base_below_parent(self.parent.count_base)
+
+    def base_nth(self, position: int) -> int:
+        """The index of the base child at a position (0-based, before any change).
+
+        Args:
+            position: Position among the base children.
+
+        Returns:
+            The index.
+        """
+        full, rest = divmod(position, self.period_sum)
+        q = next(q for q in range(len(self.pattern)) if self.prefix[q + 1] > rest)
+        parent = full * len(self.pattern) + q
+        return parent * self.slots + rest - self.prefix[q]
+
     def _base_below_parent(self, parent: int) -> int:
         period = len(self.pattern)
         full, rest = divmod(parent, period)
@@ -303,32 +365,3 @@ class PatternChildTable(ChildTable):
             The count.
         """
         return self.rank(self.end())
-
-
-def walk_from(table: Table, start: int, *, desc: bool = False) -> Iterator[int]:
-    """Current indexes from ``start`` (inclusive) on, in index order (or down from it).
-
-    Args:
-        table: The table.
-        start: First index to consider.
-        desc: Downwards.
-
-    Returns:
-        An iterator.
-    """
-    if desc:
-        return (i for i in table.walk(after=start + 1, desc=True) if table.exists(i))
-    return (i for i in table.walk(after=start - 1) if table.exists(i))
-
-
-def index_filter(keep: Callable[[int], bool] | None, it: Iterator[int]) -> Iterator[int]:
-    """Filter indexes.
-
-    Args:
-        keep: Predicate, or None for all.
-        it: Indexes.
-
-    Returns:
-        The kept indexes.
-    """
-    return it if keep is None else (i for i in it if keep(i))
