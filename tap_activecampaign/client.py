@@ -301,6 +301,13 @@ class ACStream(CRMStream):
         yield from self.read_offset_resumable(context, self.list_params(context))
         self.log_value_problems()
 
+    @cached_property
+    def time_columns(self) -> tuple[str, ...]:
+        """The keys holding times: ``time_keys`` and every date-time column of the schema."""
+        props = self.schema.get("properties", {})
+        declared = [k for k, v in props.items() if v.get("format") == "date-time"]
+        return tuple(dict.fromkeys([*self.time_keys, *declared]))
+
     def post_process(
         self, row: dict[str, t.Any], context: Context | None = None
     ) -> dict[str, t.Any] | None:
@@ -313,12 +320,13 @@ class ACStream(CRMStream):
         Returns:
             The record.
         """
-        row = {**row, **_explicit_offsets(row, self.time_keys)}
+        keys = self.time_columns
+        row = {**row, **_explicit_offsets(row, keys)}
         if row.get("links") == []:  # what custom field data sends for "no links"
             row["links"] = {}
         bad = {
             key: row[key]
-            for key in self.time_keys
+            for key in keys
             if isinstance(row.get(key), str) and row[key] and seconds_of(row[key]) is None
         }
         if bad:

@@ -892,6 +892,37 @@ ContactDealsStream = _stream(
     doc="Contacts linked to deals besides their primary contact (``GET /contactDeals``).",
 )
 
+DealTasktypesStream = _stream(
+    "deal_tasktypes",
+    "/dealTasktypes",
+    "dealTasktypes",
+    _C(ids="id status", text="title", times="cdate udate"),
+    doc="Task types (``GET /dealTasktypes``).",
+)
+DealRolesStream = _stream(
+    "deal_roles",
+    "/dealRoles",
+    "dealRoles",
+    _C(ids="id", text="title", times="cdate udate"),
+    doc="Roles of contacts on deals (``GET /dealRoles``).",
+)
+ConnectionsStream = _stream(
+    "connections",
+    "/connections",
+    "connections",
+    _C(ids="id isInternal status syncStatus", text="service externalid name logoUrl linkUrl"),
+    _C(times="sync_request_time sync_start_time lastSync cdate udate"),
+    doc="E-commerce and app connections (``GET /connections``).",
+)
+EcomOrderProductsStream = _stream(
+    "ecom_order_products",
+    "/ecomOrderProducts",
+    "ecomOrderProducts",
+    _C(ids="id orderid connectionid quantity price", text="externalid name category sku"),
+    _C(text="description imageUrl productUrl", times="createdDate updatedDate"),
+    doc="Products of e-commerce orders (``GET /ecomOrderProducts``); prices in cents.",
+)
+
 
 STREAM_TYPES: tuple[type[ACStream], ...] = (
     ContactsStream,
@@ -923,4 +954,8 @@ STREAM_TYPES: tuple[type[ACStream], ...] = (
     EcomCustomersStream,
     EcomOrdersStream,
     ContactDealsStream,
+    DealTasktypesStream,
+    DealRolesStream,
+    ConnectionsStream,
+    EcomOrderProductsStream,
 )

@@ -24,7 +24,7 @@ STREAMS = (
     "contact_automations", "campaigns", "messages", "forms", "segments", "users", "groups",
     "fields", "field_values", "deal_custom_field_meta", "deal_custom_field_data",
     "account_custom_field_meta", "account_custom_field_data", "ecom_customers", "ecom_orders",
-    "contact_deals",
+    "contact_deals", "deal_tasktypes", "deal_roles", "connections", "ecom_order_products",
 )  # fmt: skip
 
 

@@ -204,3 +204,14 @@ def test_a_retry_line_names_the_path_requested(monkeypatch, caplog):
         result = sync(monkeypatch, canned, streams=["contacts"])
     assert len(result.records("contacts")) == 5
     assert "contacts: retrying GET /fieldValues in" in caplog.text
+
+
+def test_a_time_that_cannot_be_read_is_kept_raw_and_a_bare_one_is_utc(monkeypatch):
+    canned = _account()
+    canned.tables["tags"][0].update(cdate="0000-00-00 00:00:00")
+    canned.tables["tags"][1].update(cdate="2025-01-02 03:04:05")
+    result = sync(monkeypatch, canned, streams=["tags"])
+    tags = {r["id"]: r for r in result.records("tags")}
+    assert tags[1]["cdate"] is None
+    assert tags[1]["extra_fields"] == {"cdate": "0000-00-00 00:00:00"}
+    assert tags[2]["cdate"] == "2025-01-02T03:04:05+00:00"
