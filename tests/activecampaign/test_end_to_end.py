@@ -30,6 +30,7 @@ def test_every_stream_exactly_once_within_the_rate_limit(tmp_path, make_ac):
     assert len(log) > 30
     assert [e for e in log if e["status"] == 429] == []
     assert windows_over([e["ts"] for e in log], 5) == []
+    assert sim.busiest_window() <= 5
     _custom_fields_are_typed_columns_in_units(run, sim)
 
 

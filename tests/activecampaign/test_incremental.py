@@ -28,6 +28,9 @@ def test_incremental_run_finds_updated_new_and_changed_field_values(tmp_path, ma
     field = min(sim.ids("fields"))
     touched = contacts[7]
     sim.set_field_value(touched, field, "changed value")
+    text = next(m for m in sim.records("deal_custom_field_meta") if m["fieldType"] == "text")
+    deal_touched = deals[5]
+    sim.set_custom_value("deal_custom_field_data", deal_touched, text["id"], "new deal text")
     sim.clear_requests()
 
     second = run_tap(tmp_path / "2", config, state=state)
@@ -38,7 +41,9 @@ def test_incremental_run_finds_updated_new_and_changed_field_values(tmp_path, ma
     since = int(dt.datetime.fromisoformat(read_until).timestamp()) - 600
     assert set(got) == sim.changed_since("contacts", since) | {touched}
     assert {deals[2]} | new_deals <= set(second.ids("deals"))
-    assert set(second.ids("deals")) == sim.changed_since("deals", since)
+    assert set(second.ids("deals")) == sim.changed_since("deals", since) | {deal_touched}
+    deal = next(r for r in second.records("deals") if int(r["id"]) == deal_touched)
+    assert "new deal text" in deal.values()
     column = next(c for c in got[touched] if c.startswith("cf_") and got[touched][c])
     assert "changed value" in str(got[touched][column])
     # the filters carry an explicit UTC offset; contacts cost one page per filter and the
@@ -49,6 +54,7 @@ def test_incremental_run_finds_updated_new_and_changed_field_values(tmp_path, ma
     assert stamps == {dt.datetime.fromtimestamp(since, dt.UTC).isoformat()}
     assert [e["path"] for e in sim.requests("contacts/")] == [f"/api/3/contacts/{touched}"]
     assert len([e for e in sim.requests("deals") if e["path"] == "/api/3/deals"]) == 2
+    assert [e["path"] for e in sim.requests("deals/")] == [f"/api/3/deals/{deal_touched}"]
 
 
 def test_first_sync_by_id_skips_and_repeats_nothing_while_records_are_added(tmp_path, make_ac):
