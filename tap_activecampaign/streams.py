@@ -99,6 +99,11 @@ def cols(
 LINKS = th.Property("links", json_object())
 
 
+def any_json() -> th.CustomType:
+    """A custom field value as sent: a list or an object as such, any other value as text."""
+    return th.CustomType({"type": ["string", "array", "object", "null"]})
+
+
 class ListStream(ACStream):
     """A list read in full each run, by offset (the API has no change filter for it)."""
 
@@ -775,7 +780,7 @@ FormsStream = _stream(
     "forms",
     _C(ids="id userid addressid allowdupes emailconfirm", text="name action actiondata submit"),
     _C(text="layout url", times="cdate udate"),
-    th.Property("options", th.CustomType({})),
+    th.Property("options", any_json()),
     th.Property("style", json_object()),
     doc="Forms (``GET /forms``).",
 )
@@ -829,7 +834,7 @@ DealCustomFieldMetaStream = _stream(
     _C(text="fieldLabel fieldType fieldDefaultCurrency knownFieldId dealgroup"),
     _C(times="createdTimestamp updatedTimestamp"),
     th.Property("fieldOptions", json_array()),
-    th.Property("fieldDefault", th.CustomType({})),
+    th.Property("fieldDefault", any_json()),
     doc="Deal custom field definitions (``GET /dealCustomFieldMeta``).",
 )
 DealCustomFieldDataStream = _stream(
@@ -838,7 +843,7 @@ DealCustomFieldDataStream = _stream(
     "dealCustomFieldData",
     _C(ids="id dealId customFieldId", text="fieldCurrency"),
     _C(times="createdTimestamp updatedTimestamp"),
-    th.Property("fieldValue", th.CustomType({})),
+    th.Property("fieldValue", any_json()),
     doc="Deals' custom field values as sent (``GET /dealCustomFieldData``).",
 )
 AccountCustomFieldMetaStream = _stream(
@@ -849,7 +854,7 @@ AccountCustomFieldMetaStream = _stream(
     _C(text="fieldLabel fieldType fieldDefaultCurrency knownFieldId"),
     _C(times="createdTimestamp updatedTimestamp"),
     th.Property("fieldOptions", json_array()),
-    th.Property("fieldDefault", th.CustomType({})),
+    th.Property("fieldDefault", any_json()),
     doc="Account custom field definitions (``GET /accountCustomFieldMeta``).",
 )
 AccountCustomFieldDataStream = _stream(
@@ -858,7 +863,7 @@ AccountCustomFieldDataStream = _stream(
     "accountCustomFieldData",
     _C(ids="id customerAccountId accountId customFieldId", text="fieldCurrency"),
     _C(times="createdTimestamp updatedTimestamp"),
-    th.Property("fieldValue", th.CustomType({})),
+    th.Property("fieldValue", any_json()),
     doc="Accounts' custom field values as sent (``GET /accountCustomFieldData``).",
 )
 EcomCustomersStream = _stream(
