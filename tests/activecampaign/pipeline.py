@@ -57,6 +57,7 @@ def run_pipeline(
     config: dict[str, t.Any],
     *,
     state: dict[str, t.Any] | None = None,
+    catalog: dict[str, t.Any] | None = None,
     timeout: float = 300,
 ) -> Run:
     """tap-activecampaign | target-duckdb-sdk, to the end."""
@@ -70,6 +71,9 @@ def run_pipeline(
     if state is not None:
         (workdir / "state.json").write_text(json.dumps(state))
         tap_cmd += ["--state", str(workdir / "state.json")]
+    if catalog is not None:
+        (workdir / "catalog.json").write_text(json.dumps(catalog))
+        tap_cmd += ["--catalog", str(workdir / "catalog.json")]
     target_cmd = [str(BIN / "target-duckdb-sdk"), "--config", str(workdir / "target.json")]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     with (workdir / "tap.err").open("w+") as tap_err, (workdir / "tgt.err").open("w+") as tgt_err:

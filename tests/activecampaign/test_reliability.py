@@ -66,13 +66,13 @@ def test_plain_http_to_a_remote_host_is_refused_in_one_line(tmp_path):
 
 
 def test_a_killed_first_sync_resumes_after_the_last_confirmed_id(tmp_path, make_ac):
-    sim = make_ac(contacts=150)
-    config = tap_config(sim, page_size=25)
+    sim = make_ac(contacts=100)
+    config = tap_config(sim, page_size=20)
     catalog = catalog_selecting(config, {"contacts"})
     sim.clear_requests()
-    # The 5th contacts page never answers: the tap has sent the state of the 4 pages before it
-    # (STATE every 100 records).
-    sim.set_faults([{"kind": "timeout", "nth": [5], "path": "/api/3/contacts"}], timeout_s=300)
+    # The 6th contacts request never answers: the tap has sent a state after the 100th record
+    # (STATE every 100 records), which resumes after the 4th page.
+    sim.set_faults([{"kind": "timeout", "nth": [6], "path": "/api/3/contacts"}], timeout_s=300)
     work = tmp_path / "first"
     work.mkdir()
     (work / "tap.json").write_text(json.dumps({**config, "request_timeout": 300}))
@@ -114,10 +114,10 @@ def test_a_killed_first_sync_resumes_after_the_last_confirmed_id(tmp_path, make_
     after = int(state["bookmarks"]["contacts"]["resume"]["id_greater"])
     sim.clear_faults()
     sim.clear_requests()
-    rerun = run_pipeline(work, config, state=state)
+    rerun = run_pipeline(work, config, state=state, catalog=catalog)
     assert rerun.tap_rc == rerun.target_rc == 0, rerun.tap_stderr[-2000:]
     pages = [e for e in sim.requests("contacts") if e["path"] == "/api/3/contacts"]
     assert int(pages[0]["query"]["id_greater"]) == after  # not from the start
     rows = query(work / "warehouse.duckdb", f"SELECT id FROM {SCHEMA}.contacts")
-    assert len(rows) == len({r[0] for r in rows}) == 150
+    assert len(rows) == len({r[0] for r in rows}) == 100
     assert {r[0] for r in rows} == sim.ids("contacts")
