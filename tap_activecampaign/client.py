@@ -14,7 +14,9 @@ import typing as t
 from functools import cached_property
 from urllib.parse import urlparse
 
+import requests
 from requests.auth import AuthBase
+from singer_sdk.exceptions import FatalAPIError
 
 from crm_core.errors import UnexpectedBodyError, Vocabulary
 from crm_core.forbidden import ForbiddenRetries, check_forbidden
@@ -26,7 +28,6 @@ from crm_core.pagination import Page
 if t.TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-    import requests
     from singer_sdk.helpers.types import Context
 
 VOCABULARY = Vocabulary(
@@ -48,6 +49,10 @@ AUTH_FAILURE_MARKERS = (
 )
 #: Retries of one request after 403s that are not about the token.
 FORBIDDEN_RETRIES = 3
+
+
+class UnreachableError(FatalAPIError):
+    """The API's host cannot be reached (a wrong ``api_url``, or no network)."""
 
 
 class TokenAuth(AuthBase):
@@ -170,7 +175,18 @@ class ACStream(CRMStream):
             The response.
         """
         self.forbidden_retries.start()
-        return super().send(request, context)
+        try:
+            return super().send(request, context)
+        except requests.exceptions.ConnectionError as exc:
+            host = urlparse(self.api_root).netloc or self.api_root
+            msg = (
+                f"cannot reach {self.vocabulary.vendor} at {host} after retries "
+                f"({type(exc).__name__}); check api_url: your account's URL, e.g. "
+                "https://youraccount.api-us1.com"
+            )
+            error = UnreachableError(msg)
+            self.run_control.halt(error)
+            raise error from None
 
     def backoff_handler(self, details: Mapping[str, t.Any]) -> None:
         """Log one line per retry naming the path actually requested (a stream reads several).

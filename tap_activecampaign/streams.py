@@ -10,10 +10,10 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import json_array, json_object, schema
 from crm_core.custom_fields import ColumnsStateError, read_columns_state
-from crm_core.errors import AuthenticationError
+from crm_core.errors import AuthenticationError, NotFoundError
 from crm_core.incremental import RESUME
 from crm_core.offset_paging import records_in
-from tap_activecampaign.client import ACStream, now, seconds_of, utc_iso
+from tap_activecampaign.client import ACStream, UnreachableError, now, seconds_of, utc_iso
 from tap_activecampaign.fields import FieldColumns, parse
 
 if t.TYPE_CHECKING:
@@ -212,7 +212,7 @@ class CustomFieldStream(ACStream):
                     name = next((str(item[k]) for k in self.meta_name_keys if item.get(k)), "")
                     kind = next((str(item[k]) for k in self.meta_type_keys if item.get(k)), "")
                     out.append((str(field_id), name, kind))
-        except AuthenticationError:
+        except (AuthenticationError, UnreachableError):
             raise
         except (FatalAPIError, RetriableAPIError) as exc:
             self.logger.warning(
@@ -409,10 +409,8 @@ class CustomFieldStream(ACStream):
         """
         try:
             payload, _ = self.fetch(context, endpoint=("GET", f"{self.path}/{record_id}"))
-        except FatalAPIError as exc:
-            if "404" in str(exc):
-                return
-            raise
+        except NotFoundError:
+            return
         yield from records_in(payload, self.one_key)
 
     @property

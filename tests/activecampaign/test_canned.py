@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 
 import pytest
+import requests
 from singer_sdk.exceptions import FatalAPIError
 
 from crm_core.errors import AuthenticationError
 from crm_core.isolation import raise_if_failed
+from tap_activecampaign.client import UnreachableError
 from tap_activecampaign.streams import DealsStream
 from tests.activecampaign.canned import TOKEN, URL, Canned, at, sync
 
@@ -215,3 +217,17 @@ def test_a_time_that_cannot_be_read_is_kept_raw_and_a_bare_one_is_utc(monkeypatc
     assert tags[1]["cdate"] is None
     assert tags[1]["extra_fields"] == {"cdate": "0000-00-00 00:00:00"}
     assert tags[2]["cdate"] == "2025-01-02T03:04:05+00:00"
+
+
+def test_an_unreachable_host_ends_the_run_in_one_line(monkeypatch):
+    canned = _account()
+
+    def refuse(request):
+        canned.log.append((request.url, {}))
+        refused = "connection refused"
+        raise requests.exceptions.ConnectionError(refused)
+
+    monkeypatch.setattr(canned, "answer", refuse)
+    with pytest.raises(UnreachableError, match=r"cannot reach ActiveCampaign at 127\.0\.0\.1:9"):
+        sync(monkeypatch, canned, streams=["tags"], max_retries=2)
+    assert len(canned.log) == 3  # the first attempt and 2 retries, then nothing else
