@@ -15,6 +15,7 @@ from crm_core.rate_limit import RateLimiter
 from crm_core.retry import RETRY_SETTINGS
 from crm_core.run_control import CONCURRENCY_SETTING, RunControl
 from crm_core.tap_base import CRMTap
+from tap_activecampaign.client import seconds_of
 from tap_activecampaign.streams import STREAM_TYPES
 
 if t.TYPE_CHECKING:
@@ -99,6 +100,18 @@ class TapActiveCampaign(CRMTap):
                 bare,
             )
         return bare
+
+    def extra_config_errors(self) -> list[str]:
+        """`start_date` must be a readable time (the schema's format is not enforced).
+
+        Returns:
+            The problems.
+        """
+        start = self.config.get("start_date")
+        if start and seconds_of(start) is None:
+            msg = f"start_date {start!r} is not a date-time; write it as ISO 8601, e.g. 2024-01-01"
+            return [msg + "T00:00:00Z"]
+        return []
 
     @cached_property
     def run_control(self) -> RunControl:

@@ -121,3 +121,11 @@ def test_a_killed_first_sync_resumes_after_the_last_confirmed_id(tmp_path, make_
     rows = query(work / "warehouse.duckdb", f"SELECT id FROM {SCHEMA}.contacts")
     assert len(rows) == len({r[0] for r in rows}) == 100
     assert {r[0] for r in rows} == sim.ids("contacts")
+
+
+def test_a_start_date_that_is_not_a_time_is_named(tmp_path):
+    config = {"api_url": "https://x.api-us1.com", "api_token": "t" * 20, "start_date": "yesterday"}
+    run = run_tap(tmp_path, config)
+    assert run.rc != 0
+    assert "start_date 'yesterday' is not a date-time" in run.stderr
+    assert "Traceback" not in run.stderr
