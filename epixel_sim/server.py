@@ -132,8 +132,8 @@ class EpixelSimulator(Simulator):
         if not hmac.compare_digest(key.encode(), self.config.api_key.encode()):
             self._why.reply = Reply(403, BAD_KEY)
             return False
-        if self._is_login(request):
-            return True
+        if self._is_login(request) or not self._route(request):
+            return True  # the login, or an unknown path (404 before any token check)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             self._why.reply = Reply(401, NO_TOKEN)
@@ -233,10 +233,14 @@ class EpixelSimulator(Simulator):
         """
         if self._is_login(request):
             return self._login(request)
+        route = self._route(request)
+        return route(request) if route else Reply(404, {"detail": "Not found."})
+
+    def _route(self, request: ApiRequest) -> Callable[[ApiRequest], Reply] | None:
         for method, pattern, fn in self._routes:
             if pattern.fullmatch(request.path) and method == request.method:
-                return fn(request)
-        return Reply(404, {"detail": "Not found."})
+                return fn
+        return None
 
     def _login(self, request: ApiRequest) -> Reply:
         c = self.config
