@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 
+import pytest
+
+from tap_epixel.tap import TapEpixel
 from tests.epixel.pipeline import run_tap, tap_config
 
 
@@ -48,3 +53,25 @@ def test_an_echoed_token_is_redacted(tap, epixel):
     for token in epixel.tokens:
         assert token not in run.stderr
     assert json.dumps(run.messages).count("boom") == 0
+
+
+@pytest.fixture
+def captured():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield stream
+    root.removeHandler(handler)
+
+
+def test_a_token_obtained_during_the_run_is_redacted_from_every_log_handler(epixel, captured):
+    tap = TapEpixel(config=tap_config(epixel))
+    token = tap.token_login.current()  # logs in
+    assert token in epixel.tokens
+    logging.getLogger("urllib3.connectionpool").warning("sent Authorization: Bearer %s", token)
+    logging.getLogger("some.library").error("password=%s", epixel.config.password)
+    out = captured.getvalue()
+    assert out.count("[REDACTED]") == 2
+    assert token not in out
+    assert epixel.config.password not in out
