@@ -86,6 +86,7 @@ class TokenLogin(APIAuthenticatorBase):
         token_field: str = "access",  # noqa: S107 - a JSON key, not a secret
         headers: Mapping[str, str] | None = None,
         timeout: float = 60,
+        wait_base: float = 1.0,
         settings_hint: str = "",
     ) -> None:
         """Describe the credentials; nothing is sent before the first request.
@@ -99,6 +100,7 @@ class TokenLogin(APIAuthenticatorBase):
             token_field: Dotted path of the token in the login's JSON answer.
             headers: Headers sent with every request and with the login (an API key).
             timeout: Seconds to wait for the login's answer.
+            wait_base: Seconds before the second login attempt (doubled before the third).
             settings_hint: The settings to name when the token or login is refused.
         """
         super().__init__()
@@ -109,6 +111,7 @@ class TokenLogin(APIAuthenticatorBase):
         self.token_field = token_field
         self.fixed_headers = dict(headers or {})
         self.timeout = timeout
+        self.wait_base = wait_base
         self.settings_hint = settings_hint
         self._token = token or None
         self._lock = threading.Lock()
@@ -178,27 +181,16 @@ class TokenLogin(APIAuthenticatorBase):
         if not self.can_login:
             msg = f"{self.vendor}: no access token and no login to get one. {self.settings_hint}"
             raise AuthenticationError(msg)
-        url = str(self.login_url)
-        headers = {**self.fixed_headers, "Accept": "application/json"}
-        form = {"username": str(self.username), "password": str(self.password)}
-        path = urlparse(url).path
-        response: requests.Response | None = None
-        for attempt in range(1, LOGIN_ATTEMPTS + 1):
-            try:
-                response = self._session.post(
-                    url, data=form, headers=headers, timeout=self.timeout, allow_redirects=False
-                )
-            except requests.exceptions.RequestException as exc:
-                if attempt == LOGIN_ATTEMPTS:
-                    msg = f"{self.vendor}: the login at {path} failed {attempt} times: {exc}"
-                    raise AuthenticationError(self._redact(msg)) from None
-            else:
-                if response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR:
-                    break
-            time.sleep(0.5 * attempt)
-        assert response is not None  # noqa: S101 - the loop sets it or raises
+        path = urlparse(str(self.login_url)).path
+        response = self._post_login(path)
         self.logins += 1
         body = self._redact(response.text[:_BODY_SNIPPET].strip())
+        if response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            msg = (
+                f"{self.vendor}'s login at {path} failed {LOGIN_ATTEMPTS} times "
+                f"({response.status_code}: {body}); try again later."
+            )
+            raise AuthenticationError(msg)
         if response.status_code != HTTPStatus.OK:
             msg = (
                 f"{self.vendor} refused the login at {path} ({response.status_code}: {body}). "
@@ -217,6 +209,42 @@ class TokenLogin(APIAuthenticatorBase):
             raise AuthenticationError(msg)
         self.tokens.append(token)
         return token
+
+    def _post_login(self, path: str) -> requests.Response:
+        """Send the login, again after a network failure or a 5xx (``LOGIN_ATTEMPTS`` in all).
+
+        Args:
+            path: The login's path, for messages.
+
+        Returns:
+            The last answer.
+
+        Raises:
+            AuthenticationError: When the network failed on every attempt.
+        """
+        headers = {**self.fixed_headers, "Accept": "application/json"}
+        form = {"username": str(self.username), "password": str(self.password)}
+        response: requests.Response | None = None
+        for attempt in range(1, LOGIN_ATTEMPTS + 1):
+            try:
+                response = self._session.post(
+                    str(self.login_url),
+                    data=form,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+            except requests.exceptions.RequestException as exc:
+                if attempt == LOGIN_ATTEMPTS:
+                    msg = f"{self.vendor}: the login at {path} failed {attempt} times: {exc}"
+                    raise AuthenticationError(self._redact(msg)) from None
+            else:
+                if response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR:
+                    break
+            if attempt < LOGIN_ATTEMPTS:
+                time.sleep(self.wait_base * 2 ** (attempt - 1))
+        assert response is not None  # noqa: S101 - the loop returns an answer or raises
+        return response
 
 
 class TokenRenewingStream(CRMStream):
@@ -294,7 +322,11 @@ class TokenRenewingStream(CRMStream):
         except TokenExpiredError as exc:
             self.logger.info("%s: the access token was refused (expired?); logging in again",
                              self.name)  # fmt: skip
-            self.token_auth.renew(exc.token)
+            try:
+                self.token_auth.renew(exc.token)
+            except AuthenticationError as refused:
+                self.run_control.halt(refused)
+                raise
             self._renewed.active = True
             try:
                 return super()._attempt(prepared_request, context)

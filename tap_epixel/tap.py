@@ -168,6 +168,7 @@ class TapEpixel(CRMTap):
             token_field=str(c.get("token_field", "access")),
             headers={"apikey": str(c["api_key"])},
             timeout=float(c.get("request_timeout", 60)),
+            wait_base=float(c.get("retry_wait_base", 2)),
             settings_hint=LOGIN_HINT,
         )
 

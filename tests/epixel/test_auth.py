@@ -99,3 +99,18 @@ def test_plain_http_to_a_remote_host_is_refused(tap, epixel):
     assert run.rc != 0
     assert "https" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_login_failing_on_the_server_is_tried_three_times_then_stops(tap, epixel):
+    epixel.set_faults([{"kind": "503", "rate": 1.0, "path": "/user/login"}])
+    run = tap(tap_config(epixel))
+    _failed_in_one_line(run, "failed 3 times", "503")
+    assert len(epixel.requests("user/login")) == 3
+
+
+def test_a_login_that_works_on_the_second_try_goes_on(tap, epixel):
+    epixel.set_faults([{"kind": "502", "rate": 1.0, "path": "/user/login", "times": 1}])
+    run = tap(tap_config(epixel))
+    assert run.rc == 0, run.stderr[-2000:]
+    assert epixel.logins == 1
+    assert {r["slug"] for r in run.records("leads")} == set(epixel.leads_truth())
