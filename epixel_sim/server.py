@@ -71,6 +71,7 @@ class _Token:
     def __init__(self, issued: float) -> None:
         self.issued = issued
         self.uses = 0
+        self.expired = False
 
 
 class EpixelSimulator(Simulator):
@@ -152,6 +153,8 @@ class EpixelSimulator(Simulator):
             if issued is None:
                 return bool(c.access_token) and hmac.compare_digest(token, str(c.access_token))
             issued.uses += 1
+            if issued.expired:
+                return False
             if c.token_ttl_requests and issued.uses > c.token_ttl_requests:
                 return False
             return not (c.token_ttl_seconds and self.now() - issued.issued > c.token_ttl_seconds)
@@ -168,8 +171,7 @@ class EpixelSimulator(Simulator):
         """Make every token issued so far (and the configured one) expire now."""
         with self._token_lock:
             for token in self.tokens.values():
-                token.issued = float("-inf")
-                token.uses = 2**62
+                token.expired = True
         self.config.access_token = None
 
     def secrets(self) -> tuple[str, ...]:

@@ -185,3 +185,22 @@ def test_the_core_faults_apply(epixel):
     epixel.set_faults([{"kind": "500", "rate": 1.0, "path": "/leads/list"}])
     assert client.get("leads/list/").status_code == 500
     assert client.get("leads/overview/").status_code == 200
+
+
+def test_control_routes_expire_tokens_and_flip_switches(epixel):
+    client = Client(epixel)
+    client.login()
+    assert client.get("leads/overview/").status_code == 200
+    mutate = epixel.url + "/_sim/mutate"
+    requests.post(mutate, json=[{"op": "expire_tokens"}], timeout=10).raise_for_status()
+    assert client.get("leads/overview/").status_code == 401
+    client.login()
+    ops = [{"op": "set", "field": "envelope", "value": False}]
+    requests.post(mutate, json=ops, timeout=10).raise_for_status()
+    assert isinstance(client.get("leads/list/").json(), list)
+    bad = requests.post(mutate, json=[{"op": "set", "field": "api_key", "value": "x"}], timeout=10)
+    assert bad.status_code == 400
+    first = next(iter(epixel.ids("leads")))
+    gone = [{"op": "delete", "stream": "leads", "id": first}]
+    requests.post(mutate, json=gone, timeout=10).raise_for_status()
+    assert not [slug for slug in epixel.leads_truth() if slug.endswith(f"-{first}")]
