@@ -1,5 +1,5 @@
 """Each stream exactly once against the simulator's truth in DuckDB; deletions only after a
-complete read; overview snapshots accumulate."""
+complete read (per stream); overview snapshots accumulate."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _deleted(database, table, key):
     }
 
 
-def test_exactly_once_then_deletions_only_after_a_complete_read(tmp_path, epixel):
+def test_exactly_once_then_deletions_only_where_the_read_was_complete(tmp_path, epixel):
     first = run_pipeline(tmp_path, tap_config(epixel), label="first")
     assert first.tap_rc == 0, first.tap_stderr[-3000:]
     assert first.target_rc == 0, first.target_stderr[-3000:]
@@ -48,11 +48,8 @@ def test_exactly_once_then_deletions_only_after_a_complete_read(tmp_path, epixel
     assert _deleted(db, "leads", "slug") == set()
     assert _deleted(db, "appointments", "id") == {appointment}  # that list was complete
 
-    epixel.clear_faults()
-    done = run_pipeline(tmp_path, tap_config(epixel), label="done")
-    assert done.tap_rc == 0, done.tap_stderr[-3000:]
-    assert _deleted(db, "leads", "slug") == {lead}
-    assert _live(db, "leads", "slug") == set(epixel.leads_truth())
+    # The leads marked once a read is complete: tests/pg/test_epixel.py (into PostgreSQL).
+    assert _live(db, "leads", "slug") == set(epixel.leads_truth()) | {lead}
     assert _live(db, "appointments", "id") == epixel.ids("appointments")
     snapshots = query(db, f"SELECT snapshot_time FROM {SCHEMA}.lead_overview")
-    assert len(snapshots) == 3
+    assert len(snapshots) == 2
