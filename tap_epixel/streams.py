@@ -18,7 +18,6 @@ from singer_sdk.exceptions import FatalAPIError
 
 from crm_core.columns import columns, json_object, schema
 from crm_core.errors import Vocabulary
-from crm_core.incremental import once_each
 from crm_core.token_auth import TokenLogin, TokenRenewingStream
 from tap_epixel.paging import Listing, read_listing
 
@@ -244,13 +243,23 @@ class AppointmentsStream(EpixelStream):
             Raw appointments.
         """
         read = Listing()
-        records = (
-            {**r, "id": r["appointment_id"]} if r.get("id") is None and "appointment_id" in r
-            else r
-            for r in self.listing(context, {}, read, "id")
-        )  # fmt: skip
-        yield from once_each(records)
-        self.complete = read.complete
+        seen: set[str] = set()
+        no_id = 0
+        for record in self.listing(context, {}, read, "id"):
+            if record.get("id") is None and record.get("appointment_id") is not None:
+                record = {**record, "id": record["appointment_id"]}  # noqa: PLW2901
+            if record.get("id") is None:
+                no_id += 1
+            elif str(record["id"]) not in seen:
+                seen.add(str(record["id"]))
+                yield record
+        self.complete = read.complete and not no_id
+        if no_id:
+            self.logger.warning(
+                "appointments: %d came without an id and were not written (the id is the "
+                "key); deletions are not inferred this run",
+                no_id,
+            )
         self.log_value_problems()
 
 

@@ -89,3 +89,25 @@ def test_a_listing_that_changes_while_read_marks_nothing_deleted(tap, epixel):
     assert run.rc == 0, run.stderr[-2000:]
     assert "changed while it was read" in run.stderr
     assert "ACTIVATE_VERSION" not in run.kinds("appointments")
+
+
+def test_appointment_id_stands_in_for_id_and_records_without_either_are_counted(tap, epixel):
+    table = epixel.table("appointments")
+    generate = table.generate
+
+    def renamed(index):
+        record = generate(index)
+        record["appointment_id"] = record.pop("id")
+        if index == 0:
+            del record["appointment_id"]
+        return record
+
+    table.generate = renamed
+    run = tap(tap_config(epixel))
+    assert run.rc == 0, run.stderr[-2000:]
+    assert (
+        sorted(r["id"] for r in run.records("appointments"))
+        == sorted(epixel.ids("appointments"))[1:]
+    )
+    assert "appointments: 1 came without an id" in run.stderr
+    assert "ACTIVATE_VERSION" not in run.kinds("appointments")
