@@ -12,4 +12,6 @@
 - ``conform``: records to their schemas, with ``extra_fields`` for what does not fit.
 - ``columns``: column types shared by stream schemas.
 - ``isolation``: one failing stream does not cost the others; the quota stop (exit 75).
+- ``token_auth``: a bearer token, given or from a login, renewed once on a 401 (an SDK
+  authenticator and the stream that repeats the refused request).
 """

@@ -1,10 +1,10 @@
 """Print each source's warehouse tables with their row counts (and the simulator's) and a query.
 
-Every source present in the warehouse has a schema of its own (engagebay, agilecrm); each is
+Every source present in the warehouse has a schema of its own (engagebay, agilecrm, epixel); each is
 shown, next to its simulator's own counts when given.
 
 Usage: python scripts/show_warehouse.py output/warehouse.duckdb
-           [--simulator engagebay=URL] [--simulator agilecrm=URL]
+           [--simulator engagebay=URL] [--simulator agilecrm=URL] [--simulator epixel=URL]
 (a bare ``--simulator URL`` is EngageBay's).
 """
 
@@ -18,8 +18,12 @@ import urllib.request
 import duckdb
 
 #: The sources, in the order shown: each one's schema.
-SOURCES = ("engagebay", "agilecrm")
-KEYS = {("engagebay", "tags"): "tag"}
+SOURCES = ("engagebay", "agilecrm", "epixel")
+KEYS = {
+    ("engagebay", "tags"): "tag",
+    ("epixel", "leads"): "slug",
+    ("epixel", "lead_overview"): "snapshot_time",
+}
 SAMPLES = {
     "engagebay": (
         "deals by pipeline and stage",
@@ -37,6 +41,14 @@ SELECT t.name AS pipeline, d.milestone, count(*) AS deals,
        round(sum(d.expected_value), 2) AS value
 FROM agilecrm.deals d JOIN agilecrm.tracks t ON t.id = d.pipeline_id
 GROUP BY ALL ORDER BY pipeline, deals DESC LIMIT 12
+""",
+    ),
+    "epixel": (
+        "leads by how the user holds them, and status",
+        """
+SELECT relation, status, count(*) AS leads
+FROM epixel.leads WHERE _sdc_deleted_at IS NULL
+GROUP BY ALL ORDER BY relation, leads DESC LIMIT 15
 """,
     ),
 }
@@ -113,7 +125,7 @@ def show_source(con: duckdb.DuckDBPyConnection, source: str, url: str | None) ->
             mismatches += 1
         shown = "" if truth is None else str(truth)
         print(f"{table:<16}{rows:>10}{distinct:>14}{shown:>11}{flag}")
-    if "deals" in tables and "tracks" in tables:
+    if ("deals" in tables and "tracks" in tables) or (source == "epixel" and "leads" in tables):
         show_sample(con, source)
     return mismatches
 

@@ -27,6 +27,8 @@ JOBS = {
     "agilecrm-to-postgres": ["tap-agilecrm target-postgres"],
     "agilecrm-reconcile-to-duckdb": ["tap-agilecrm--reconcile target-duckdb"],
     "agilecrm-reconcile-to-postgres": ["tap-agilecrm--reconcile target-postgres"],
+    "epixel-to-duckdb": ["tap-epixel target-duckdb"],
+    "epixel-to-postgres": ["tap-epixel target-postgres"],
 }
 SCHEDULES = {
     "engagebay-hourly-duckdb": ("engagebay-to-duckdb", "@hourly"),
@@ -37,6 +39,8 @@ SCHEDULES = {
     "agilecrm-nightly-reconcile-duckdb": ("agilecrm-reconcile-to-duckdb", "45 3 * * *"),
     "agilecrm-hourly-postgres": ("agilecrm-to-postgres", "15 * * * *"),
     "agilecrm-nightly-reconcile-postgres": ("agilecrm-reconcile-to-postgres", "45 3 * * *"),
+    "epixel-hourly-duckdb": ("epixel-to-duckdb", "20 * * * *"),
+    "epixel-hourly-postgres": ("epixel-to-postgres", "20 * * * *"),
 }
 INCREMENTAL_STATE_ID = "dev:tap-engagebay-to-target-duckdb"
 RECONCILE_STATE_ID = "dev:tap-engagebay--reconcile-to-target-duckdb"
