@@ -6,7 +6,8 @@ Such an API often leaves unsaid what a reader needs; this reader does not guess 
   page 0 and page 1 answer the same records, the server counts from 1 (it reads page 0 as
   page 1): page 1 is not handed on twice and the read goes on with page 2. When page 0 is
   empty, page 1 is asked before the list is taken for empty. ``first_page=0`` does the same
-  check; ``first_page=1`` starts at 1 (for a server that refuses page 0).
+  check, and one that refuses page 0 (an error of ``page_zero_errors``) is read from 1;
+  ``first_page=0`` does the alias check; ``first_page=1`` starts at 1.
 - **The largest limit.** A server may serve fewer records than asked (a silent cap). The
   page size actually served (the largest page seen so far) decides what a short page is: a
   page shorter than an earlier page ends the list, but a first page shorter than the limit
@@ -66,6 +67,7 @@ class PageNumberReader:
         key: str = "id",
         warn: Callable[[str], None] | None = None,
         note: Callable[[str], None] | None = None,
+        page_zero_errors: tuple[type[Exception], ...] = (),
     ) -> None:
         """Prepare a read.
 
@@ -76,6 +78,7 @@ class PageNumberReader:
             key: The record key naming a record (to recognise a repeated page).
             warn: Where a repeated page is reported.
             note: Where what was found out (the first page's number, the limit served) goes.
+            page_zero_errors: Errors that, on page 0 when finding out, mean "count from 1".
 
         Raises:
             ValueError: On a limit below 1 or a first page other than 0, 1 or None.
@@ -92,6 +95,7 @@ class PageNumberReader:
         self.key = key
         self.warn = warn or (lambda _message: None)
         self.note = note or (lambda _message: None)
+        self.page_zero_errors = page_zero_errors
         #: The largest page served so far (the server's page size, as far as known).
         self.served = 0
         #: True once the list was read to its end.
@@ -110,7 +114,14 @@ class PageNumberReader:
             Pages (an alias of page 1 and a repeated page are not handed on).
         """
         number = 0 if self.first_page is None else self.first_page
-        records = self._ask(number)
+        try:
+            records = self._ask(number)
+        except self.page_zero_errors as exc:
+            if self.first_page is not None:
+                raise
+            self.note(f"page 0 was refused ({exc}): the server counts pages from 1")
+            self.first_page = number = 1
+            records = self._ask(number)
         if not records and number == 0 and self.first_page is None:
             # A server counting from 1 may answer page 0 with nothing.
             number = 1

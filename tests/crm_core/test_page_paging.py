@@ -30,6 +30,8 @@ def server(  # noqa: PLR0913 - one knob per variant
         if page < first:
             if page_zero == "empty":
                 return []
+            if page_zero == "error":
+                raise LookupError(page)
             page = first
         start = (page - first) * size
         out = rows[start : start + size]
@@ -71,6 +73,16 @@ def test_a_server_counting_from_one_is_found_out(total, page_zero):
     assert [r["id"] for r in records] == ids(total)
     if total:
         assert reader.first_page == 1
+
+
+@pytest.mark.parametrize("total", [0, 5, 30])
+def test_a_server_refusing_page_zero_is_read_from_one(total):
+    fetch = server(total, first=1, page_zero="error")
+    records, reader, _ = read(fetch, page_zero_errors=(LookupError,))
+    assert [r["id"] for r in records] == ids(total)
+    assert reader.first_page == 1
+    with pytest.raises(LookupError):
+        read(fetch, first_page=0, page_zero_errors=(LookupError,))
 
 
 def test_a_server_counting_from_zero_is_read_from_zero():
