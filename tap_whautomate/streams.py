@@ -24,8 +24,8 @@ if t.TYPE_CHECKING:
 CUSTOM_COLUMNS = "custom_columns"
 VOCABULARY = Vocabulary(
     vendor="Whautomate",
-    credentials_hint="Check the `api_key` setting (Whautomate: Settings -> Integrations -> "
-    "API key) and that `api_url` is your account's region (India accounts: "
+    credentials_hint="Check the `api_key` setting (the key Whautomate shows for API access) "
+    "and that `api_url` is your account's region (India accounts: "
     "https://api.in.whautomate.com).",
     quota_markers=("limit exceeded", "quota exceeded", "limit reached"),
     auth_markers=("forbidden", "unauthorized", "invalid api key"),
