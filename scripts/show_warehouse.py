@@ -1,10 +1,11 @@
 """Print each source's warehouse tables with their row counts (and the simulator's) and a query.
 
-Every source present in the warehouse has a schema of its own (engagebay, agilecrm); each is
+Every source present in the warehouse has a schema of its own (engagebay, agilecrm,
+whautomate); each is
 shown, next to its simulator's own counts when given.
 
 Usage: python scripts/show_warehouse.py output/warehouse.duckdb
-           [--simulator engagebay=URL] [--simulator agilecrm=URL]
+           [--simulator engagebay=URL] [--simulator agilecrm=URL] [--simulator whautomate=URL]
 (a bare ``--simulator URL`` is EngageBay's).
 """
 
@@ -18,7 +19,7 @@ import urllib.request
 import duckdb
 
 #: The sources, in the order shown: each one's schema.
-SOURCES = ("engagebay", "agilecrm")
+SOURCES = ("engagebay", "agilecrm", "whautomate")
 KEYS = {("engagebay", "tags"): "tag"}
 SAMPLES = {
     "engagebay": (
@@ -39,7 +40,18 @@ FROM agilecrm.deals d JOIN agilecrm.tracks t ON t.id = d.pipeline_id
 GROUP BY ALL ORDER BY pipeline, deals DESC LIMIT 12
 """,
     ),
+    "whautomate": (
+        "contacts by location and stage, with a typed custom field",
+        """
+SELECT json_extract_string(c.location, '$.title') AS location, c.stage,
+       count(*) AS contacts, round(avg(c.cf_order_total), 2) AS avg_order_total
+FROM whautomate.contacts c
+GROUP BY ALL ORDER BY location, contacts DESC LIMIT 12
+""",
+    ),
 }
+#: The tables a source's sample query needs (deals and tracks unless said).
+SAMPLE_NEEDS = {"whautomate": ("contacts",)}
 
 
 def simulator_count(url: str, stream: str) -> int | None:
@@ -113,7 +125,7 @@ def show_source(con: duckdb.DuckDBPyConnection, source: str, url: str | None) ->
             mismatches += 1
         shown = "" if truth is None else str(truth)
         print(f"{table:<16}{rows:>10}{distinct:>14}{shown:>11}{flag}")
-    if "deals" in tables and "tracks" in tables:
+    if all(table in tables for table in SAMPLE_NEEDS.get(source, ("deals", "tracks"))):
         show_sample(con, source)
     return mismatches
 
