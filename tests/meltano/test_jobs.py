@@ -27,6 +27,8 @@ JOBS = {
     "agilecrm-to-postgres": ["tap-agilecrm target-postgres"],
     "agilecrm-reconcile-to-duckdb": ["tap-agilecrm--reconcile target-duckdb"],
     "agilecrm-reconcile-to-postgres": ["tap-agilecrm--reconcile target-postgres"],
+    "whautomate-to-duckdb": ["tap-whautomate target-duckdb"],
+    "whautomate-to-postgres": ["tap-whautomate target-postgres"],
 }
 SCHEDULES = {
     "engagebay-hourly-duckdb": ("engagebay-to-duckdb", "@hourly"),
@@ -37,6 +39,8 @@ SCHEDULES = {
     "agilecrm-nightly-reconcile-duckdb": ("agilecrm-reconcile-to-duckdb", "45 3 * * *"),
     "agilecrm-hourly-postgres": ("agilecrm-to-postgres", "15 * * * *"),
     "agilecrm-nightly-reconcile-postgres": ("agilecrm-reconcile-to-postgres", "45 3 * * *"),
+    "whautomate-hourly-duckdb": ("whautomate-to-duckdb", "40 * * * *"),
+    "whautomate-hourly-postgres": ("whautomate-to-postgres", "40 * * * *"),
 }
 INCREMENTAL_STATE_ID = "dev:tap-engagebay-to-target-duckdb"
 RECONCILE_STATE_ID = "dev:tap-engagebay--reconcile-to-target-duckdb"
