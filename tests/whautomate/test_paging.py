@@ -16,10 +16,6 @@ VARIANTS = {
         {"page_size": 50},
     ),
     "the last page again past the end": ({"past_end": "repeat_last"}, {}),
-    "the last page again, contacts a multiple of the page": (
-        {"past_end": "repeat_last", "contacts": 21},
-        {},
-    ),
     "first_page set to 1": ({"first_page": 1, "page_zero": "error"}, {"first_page": "1"}),
 }
 

