@@ -9,6 +9,7 @@ import pytest
 from crm_core.page_paging import PageNumberReader
 
 Records = list[dict[str, t.Any]]
+MAX_REQUESTS = 200  # more means a loop: the test fails instead of hanging
 
 
 def server(  # noqa: PLR0913 - one knob per variant
@@ -48,7 +49,15 @@ def read(
     fetch: t.Callable[[int, int], Records], **kwargs: t.Any
 ) -> tuple[Records, PageNumberReader, list[str]]:
     warnings: list[str] = []
-    reader = PageNumberReader(fetch, warn=warnings.append, **{"limit": 10, **kwargs})
+    asked = 0
+
+    def bounded(page: int, limit: int) -> Records:
+        nonlocal asked
+        asked += 1
+        assert asked <= MAX_REQUESTS, "the reader is looping"
+        return fetch(page, limit)
+
+    reader = PageNumberReader(bounded, warn=warnings.append, **{"limit": 10, **kwargs})
     records = [r for page in reader.pages() for r in page.records]
     return records, reader, warnings
 
