@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 from functools import cached_property
 
+import requests
 from singer_sdk import typing as th
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
@@ -29,9 +30,17 @@ VOCABULARY = Vocabulary(
     "https://api.in.whautomate.com).",
     quota_markers=("limit exceeded", "quota exceeded", "limit reached"),
     auth_markers=("forbidden", "unauthorized", "invalid api key"),
+    quota_hint="The sync stopped and marked nothing deleted; the next run reads the contacts "
+    "again from the start.",
 )
+#: Failed connections, with no answer yet in this run, after which the host is unreachable.
+CONNECT_TRIES = 4
 #: The setting ``first_page`` -> the reader's ``first_page`` (None: find out).
 FIRST_PAGE = {"auto": None, "0": 0, "1": 1}
+
+
+class UnreachableHostError(FatalAPIError):
+    """The API host never answered in this run (a wrong ``api_url``, no network)."""
 
 
 class WhautomateStream(CRMStream):
@@ -40,6 +49,48 @@ class WhautomateStream(CRMStream):
     vocabulary = VOCABULARY
     api_prefix = "/v1"
     paging_keys = frozenset()
+    #: Whether any answer came in this run, and the failed connections before one did.
+    host_answered = False
+    refused_connections = 0
+
+    def _attempt(
+        self, prepared_request: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        """Send one attempt; a host that never answers ends the run after a few tries.
+
+        Args:
+            prepared_request: The request.
+            context: The partition or parent context (for metrics).
+
+        Returns:
+            The validated response.
+
+        Raises:
+            UnreachableHostError: After ``CONNECT_TRIES`` failed connections and no answer.
+        """
+        try:
+            response = super()._attempt(prepared_request, context)
+        except requests.exceptions.ConnectionError as exc:
+            self.refused_connections += 1
+            if self.host_answered or self.refused_connections < CONNECT_TRIES:
+                raise
+            msg = (
+                f"cannot reach api_url {self.api_root} ({type(exc).__name__}, "
+                f"{self.refused_connections} attempts): check the `api_url` setting "
+                "(https://api.whautomate.com, or https://api.in.whautomate.com for India "
+                "accounts) and the network"
+            )
+            error = UnreachableHostError(msg)
+            self.run_control.halt(error)
+            raise error from exc
+        except FatalAPIError:
+            self.host_answered = True
+            raise
+        except RetriableAPIError:
+            self.host_answered = True
+            raise
+        self.host_answered = True
+        return response
 
     @cached_property
     def authenticator(self) -> APIKeyAuthenticator:
@@ -159,6 +210,8 @@ class ContactsStream(WhautomateStream):
         """
         try:
             first = next(iter(self.reader().pages()), None)
+        except UnreachableHostError:
+            raise
         except (FatalAPIError, RetriableAPIError) as exc:
             self.logger.warning(
                 "%s: could not read a first page to type custom fields (%s); the columns of "

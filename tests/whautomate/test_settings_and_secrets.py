@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from tap_whautomate.tap import TapWhautomate
@@ -65,3 +67,16 @@ def test_the_key_is_in_no_log_record_or_state(tmp_path, whautomate):
     # the key went in the x-api-key header, never in a URL
     assert all("x-api-key" not in r["query"] for r in whautomate.requests())
     assert all(r["auth_ok"] for r in whautomate.requests())
+
+
+def test_an_unreachable_api_url_ends_the_run_in_one_line(tmp_path):
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    config = {"api_key": "some-key-1234", "api_url": f"http://127.0.0.1:{port}"}
+    run = run_tap(tmp_path, {**config, "retry_wait_base": 0.01})
+    assert run.rc == 1
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"tap-whautomate: cannot reach api_url http://127.0.0.1:{port}")
+    assert "4 attempts" in last
+    assert "Traceback" not in run.stderr
