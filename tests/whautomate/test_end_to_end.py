@@ -97,3 +97,13 @@ def test_exactly_once_typed_then_deletions_marked_after_a_complete_read_only(tmp
     marked, live = _marked(database)
     assert marked == gone
     assert live == whautomate.ids("contacts")
+
+
+def test_the_quota_stops_the_run_with_exit_75_and_marks_nothing(tmp_path, make_whautomate):
+    sim = make_whautomate(quota=3)
+    run = run_tap(tmp_path, tap_config(sim))
+    assert run.rc == 75, run.stderr[-2000:]
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("tap-whautomate: Whautomate's API call limit is reached (")
+    assert "marked nothing deleted" in last
+    assert "ACTIVATE_VERSION" not in run.kinds()
