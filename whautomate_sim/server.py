@@ -15,6 +15,7 @@ Gateway answers (an assumption, listed in the README).
 
 from __future__ import annotations
 
+import bisect
 import hmac
 import itertools
 import re
@@ -169,14 +170,43 @@ class WhautomateSimulator(Simulator):
             msg = f"'{name}' must be a number"
             raise _BadRequestError(msg) from None
 
-    def _matching(self, request: ApiRequest) -> Iterator[int]:
-        """Indexes of the contacts the filters keep, in creation order."""
+    def _start(self, position: int) -> int:
+        """The index of the contact at a position of the unfiltered list, without walking it.
+
+        The base index less the deleted ones before it (a binary search over the deletions).
+        """
+        table = self.data.contacts
+        with table.lock:
+            deleted = sorted(i for i, v in table.over.items() if v is None and i < table.count_base)
+        index = position
+        while True:
+            moved = position + bisect.bisect_right(deleted, index)
+            if moved == index:
+                return index
+            index = moved
+
+    def _matching(self, request: ApiRequest, start: int = 0) -> Iterator[int]:
+        """Indexes of the contacts the filters keep, in creation order, from a position."""
+        table = self.data.contacts
+        filtered = any(
+            request.params.get(k) for k in ("tags", "locationId", "channel", "searchText")
+        )
+        if not filtered:
+            index = self._start(start)
+            if index < table.count_base:  # skip straight there (created contacts come after)
+                yield from table.walk(after=index - 1 if index else None)
+                return
+        walked = table.walk()
+        yield from itertools.islice(self._filtered(request, walked), start, None)
+
+    def _filtered(self, request: ApiRequest, indexes: Iterator[int]) -> Iterator[int]:
+        """The indexes the filters keep."""
         table = self.data.contacts
         wanted_tags = {s.strip() for s in request.params.get("tags", "").split(",") if s.strip()}
         location = request.params.get("locationId", "")
         channel = request.params.get("channel", "")
         text = request.params.get("searchText", "").strip().lower()
-        for index in table.walk():
+        for index in indexes:
             if channel and self.data.channel(index) != channel:
                 continue
             if not (wanted_tags or location or text):
@@ -213,11 +243,11 @@ class WhautomateSimulator(Simulator):
                 return Reply(200, [])
             page = c.first_page
         start = (page - c.first_page) * limit
-        indexes = list(itertools.islice(self._matching(request), start, start + limit))
+        indexes = list(itertools.islice(self._matching(request, start), limit))
         if not indexes and start > 0 and c.past_end == "repeat_last":
             total = sum(1 for _ in self._matching(request))
             last_start = ((total - 1) // limit) * limit if total else 0
-            indexes = list(itertools.islice(self._matching(request), last_start, total))
+            indexes = list(itertools.islice(self._matching(request, last_start), limit))
         return Reply(200, self._render(indexes))
 
     def _render(self, indexes: list[int]) -> list[Record]:

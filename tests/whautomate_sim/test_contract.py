@@ -172,3 +172,26 @@ def test_records_are_generated_from_their_index():
     two = list(WhautomateSimulator(a).records("contacts"))
     assert one == two
     assert len({c["id"] for c in one}) == 5
+
+
+def test_pages_follow_the_truth_after_changes(whautomate):
+    ids = [r["id"] for r in whautomate.records("contacts")]
+    for cid in (ids[0], ids[4], ids[5], ids[17], ids[-1]):
+        whautomate.delete("contacts", cid)
+    whautomate.update("contacts", ids[6], stage="Customer")
+    whautomate.create("contacts", 3)
+    truth = [r["id"] for r in whautomate.records("contacts")]
+    listed = [cid for page in range(1, 8) for cid in page_ids(whautomate, f"page={page}&limit=4")]
+    assert listed == truth
+    whatsapp = page_ids(whautomate, "page=1&limit=100&channel=whatsapp")
+    assert page_ids(whautomate, "page=2&limit=4&channel=whatsapp") == whatsapp[4:8]
+
+
+def test_a_deep_page_of_a_large_account_is_served_without_walking_to_it():
+    with WhautomateSimulator(WhautomateConfig(contacts=1_000_000)) as sim:
+        sim.delete("contacts", next(sim.records("contacts"))["id"])
+        deep = page_ids(sim, "page=9000&limit=100")
+        assert len(deep) == 100
+        # positions 899,900-899,999: indexes 899,901-900,000, index 0 being deleted
+        expected = sim.data.contacts.walk(after=899_900)
+        assert deep == [sim.data.contacts.render(next(expected))["id"] for _ in range(100)]
