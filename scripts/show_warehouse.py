@@ -1,10 +1,11 @@
 """Print each source's warehouse tables with their row counts (and the simulator's) and a query.
 
-Every source present in the warehouse has a schema of its own (engagebay, agilecrm, epixel); each is
-shown, next to its simulator's own counts when given.
+Every source present in the warehouse has a schema of its own (engagebay, agilecrm, epixel,
+whautomate); each is shown, next to its simulator's own counts when given.
 
 Usage: python scripts/show_warehouse.py output/warehouse.duckdb
            [--simulator engagebay=URL] [--simulator agilecrm=URL] [--simulator epixel=URL]
+           [--simulator whautomate=URL]
 (a bare ``--simulator URL`` is EngageBay's).
 """
 
@@ -18,7 +19,7 @@ import urllib.request
 import duckdb
 
 #: The sources, in the order shown: each one's schema.
-SOURCES = ("engagebay", "agilecrm", "epixel")
+SOURCES = ("engagebay", "agilecrm", "epixel", "whautomate")
 KEYS = {
     ("engagebay", "tags"): "tag",
     ("epixel", "leads"): "slug",
@@ -51,7 +52,18 @@ FROM epixel.leads WHERE _sdc_deleted_at IS NULL
 GROUP BY ALL ORDER BY relation, leads DESC LIMIT 15
 """,
     ),
+    "whautomate": (
+        "contacts by location and stage, with a typed custom field",
+        """
+SELECT json_extract_string(c.location, '$.title') AS location, c.stage,
+       count(*) AS contacts, round(avg(c.cf_order_total), 2) AS avg_order_total
+FROM whautomate.contacts c
+GROUP BY ALL ORDER BY location, contacts DESC LIMIT 12
+""",
+    ),
 }
+#: The tables a source's sample query needs (deals and tracks unless said).
+SAMPLE_NEEDS = {"epixel": ("leads",), "whautomate": ("contacts",)}
 
 
 def simulator_count(url: str, stream: str) -> int | None:
@@ -125,7 +137,7 @@ def show_source(con: duckdb.DuckDBPyConnection, source: str, url: str | None) ->
             mismatches += 1
         shown = "" if truth is None else str(truth)
         print(f"{table:<16}{rows:>10}{distinct:>14}{shown:>11}{flag}")
-    if ("deals" in tables and "tracks" in tables) or (source == "epixel" and "leads" in tables):
+    if all(table in tables for table in SAMPLE_NEEDS.get(source, ("deals", "tracks"))):
         show_sample(con, source)
     return mismatches
 

@@ -29,6 +29,8 @@ JOBS = {
     "agilecrm-reconcile-to-postgres": ["tap-agilecrm--reconcile target-postgres"],
     "epixel-to-duckdb": ["tap-epixel target-duckdb"],
     "epixel-to-postgres": ["tap-epixel target-postgres"],
+    "whautomate-to-duckdb": ["tap-whautomate target-duckdb"],
+    "whautomate-to-postgres": ["tap-whautomate target-postgres"],
 }
 SCHEDULES = {
     "engagebay-hourly-duckdb": ("engagebay-to-duckdb", "@hourly"),
@@ -41,6 +43,8 @@ SCHEDULES = {
     "agilecrm-nightly-reconcile-postgres": ("agilecrm-reconcile-to-postgres", "45 3 * * *"),
     "epixel-hourly-duckdb": ("epixel-to-duckdb", "20 * * * *"),
     "epixel-hourly-postgres": ("epixel-to-postgres", "20 * * * *"),
+    "whautomate-hourly-duckdb": ("whautomate-to-duckdb", "40 * * * *"),
+    "whautomate-hourly-postgres": ("whautomate-to-postgres", "40 * * * *"),
 }
 INCREMENTAL_STATE_ID = "dev:tap-engagebay-to-target-duckdb"
 RECONCILE_STATE_ID = "dev:tap-engagebay--reconcile-to-target-duckdb"
