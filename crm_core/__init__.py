@@ -8,8 +8,12 @@
 - ``run_control``: the run-wide request gate, stop flag and thread pool, handed to streams.
 - ``pagination``: the last-record cursor paginator and its repeated-cursor guard.
 - ``incremental``: pure readers over page iterators (resumable full read, changed-since).
+- ``page_paging``: the page-number reader (``page``/``limit`` over bare arrays, first page 0 or
+  1 found out, a silent cap on the limit, a repeated page taken for the end).
 - ``custom_fields``: custom-field column naming, the stable mapping, typed value parsing.
 - ``conform``: records to their schemas, with ``extra_fields`` for what does not fit.
 - ``columns``: column types shared by stream schemas.
 - ``isolation``: one failing stream does not cost the others; the quota stop (exit 75).
+- ``token_auth``: a bearer token, given or from a login, renewed once on a 401 (an SDK
+  authenticator and the stream that repeats the refused request).
 """

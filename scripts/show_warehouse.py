@@ -1,11 +1,11 @@
 """Print each source's warehouse tables with their row counts (and the simulator's) and a query.
 
-Every source present in the warehouse has a schema of its own (engagebay, agilecrm,
-activecampaign); each is shown, next to its simulator's own counts when given.
+Every source present in the warehouse has a schema of its own (engagebay, agilecrm, epixel,
+whautomate, activecampaign); each is shown, next to its simulator's own counts when given.
 
 Usage: python scripts/show_warehouse.py output/warehouse.duckdb
-           [--simulator engagebay=URL] [--simulator agilecrm=URL]
-           [--simulator activecampaign=URL]
+           [--simulator engagebay=URL] [--simulator agilecrm=URL] [--simulator epixel=URL]
+           [--simulator whautomate=URL] [--simulator activecampaign=URL]
 (a bare ``--simulator URL`` is EngageBay's).
 """
 
@@ -19,8 +19,12 @@ import urllib.request
 import duckdb
 
 #: The sources, in the order shown: each one's schema.
-SOURCES = ("engagebay", "agilecrm", "activecampaign")
-KEYS = {("engagebay", "tags"): "tag"}
+SOURCES = ("engagebay", "agilecrm", "epixel", "whautomate", "activecampaign")
+KEYS = {
+    ("engagebay", "tags"): "tag",
+    ("epixel", "leads"): "slug",
+    ("epixel", "lead_overview"): "snapshot_time",
+}
 SAMPLES = {
     "engagebay": (
         "deals by pipeline and stage",
@@ -40,6 +44,23 @@ FROM agilecrm.deals d JOIN agilecrm.tracks t ON t.id = d.pipeline_id
 GROUP BY ALL ORDER BY pipeline, deals DESC LIMIT 12
 """,
     ),
+    "epixel": (
+        "leads by how the user holds them, and status",
+        """
+SELECT relation, status, count(*) AS leads
+FROM epixel.leads WHERE _sdc_deleted_at IS NULL
+GROUP BY ALL ORDER BY relation, leads DESC LIMIT 15
+""",
+    ),
+    "whautomate": (
+        "contacts by location and stage, with a typed custom field",
+        """
+SELECT json_extract_string(c.location, '$.title') AS location, c.stage,
+       count(*) AS contacts, round(avg(c.cf_order_total), 2) AS avg_order_total
+FROM whautomate.contacts c
+GROUP BY ALL ORDER BY location, contacts DESC LIMIT 12
+""",
+    ),
     "activecampaign": (
         "deals by pipeline and stage",
         """
@@ -52,8 +73,12 @@ GROUP BY ALL ORDER BY pipeline, deals DESC LIMIT 12
 """,
     ),
 }
-#: The table a source's sample query needs besides ``deals``.
-SAMPLE_NEEDS = {"engagebay": "tracks", "agilecrm": "tracks", "activecampaign": "deal_groups"}
+#: The tables a source's sample query needs (deals and tracks unless said).
+SAMPLE_NEEDS = {
+    "epixel": ("leads",),
+    "whautomate": ("contacts",),
+    "activecampaign": ("deals", "deal_groups", "deal_stages"),
+}
 
 
 def simulator_count(url: str, stream: str) -> int | None:
@@ -128,7 +153,7 @@ def show_source(con: duckdb.DuckDBPyConnection, source: str, url: str | None) ->
             mismatches += 1
         shown = "" if truth is None else str(truth)
         print(f"{table:<{width}}{rows:>10}{distinct:>14}{shown:>11}{flag}")
-    if "deals" in tables and SAMPLE_NEEDS.get(source) in tables:
+    if all(table in tables for table in SAMPLE_NEEDS.get(source, ("deals", "tracks"))):
         show_sample(con, source)
     return mismatches
 

@@ -22,7 +22,15 @@ if t.TYPE_CHECKING:
 MELTANO = ROOT / ".venv-meltano" / "bin" / "meltano"
 PLUGIN_KINDS = ("extractors", "loaders", "utilities")
 # Variables of the project's plugins and of Meltano that a developer's shell may hold.
-SCRUBBED_PREFIXES = ("MELTANO_", "TAP_ENGAGEBAY", "TAP_AGILECRM", "TARGET_", "DBT_", "PG")
+SCRUBBED_PREFIXES = (
+    "MELTANO_",
+    "TAP_ENGAGEBAY",
+    "TAP_AGILECRM",
+    "TAP_WHAUTOMATE",
+    "TARGET_",
+    "DBT_",
+    "PG",
+)
 TIMEOUT = 600
 
 

@@ -27,6 +27,10 @@ JOBS = {
     "agilecrm-to-postgres": ["tap-agilecrm target-postgres"],
     "agilecrm-reconcile-to-duckdb": ["tap-agilecrm--reconcile target-duckdb"],
     "agilecrm-reconcile-to-postgres": ["tap-agilecrm--reconcile target-postgres"],
+    "epixel-to-duckdb": ["tap-epixel target-duckdb"],
+    "epixel-to-postgres": ["tap-epixel target-postgres"],
+    "whautomate-to-duckdb": ["tap-whautomate target-duckdb"],
+    "whautomate-to-postgres": ["tap-whautomate target-postgres"],
     "activecampaign-to-duckdb": ["tap-activecampaign target-duckdb"],
     "activecampaign-to-postgres": ["tap-activecampaign target-postgres"],
 }
@@ -39,8 +43,12 @@ SCHEDULES = {
     "agilecrm-nightly-reconcile-duckdb": ("agilecrm-reconcile-to-duckdb", "45 3 * * *"),
     "agilecrm-hourly-postgres": ("agilecrm-to-postgres", "15 * * * *"),
     "agilecrm-nightly-reconcile-postgres": ("agilecrm-reconcile-to-postgres", "45 3 * * *"),
-    "activecampaign-hourly-duckdb": ("activecampaign-to-duckdb", "40 * * * *"),
-    "activecampaign-hourly-postgres": ("activecampaign-to-postgres", "40 * * * *"),
+    "epixel-hourly-duckdb": ("epixel-to-duckdb", "20 * * * *"),
+    "epixel-hourly-postgres": ("epixel-to-postgres", "20 * * * *"),
+    "whautomate-hourly-duckdb": ("whautomate-to-duckdb", "40 * * * *"),
+    "whautomate-hourly-postgres": ("whautomate-to-postgres", "40 * * * *"),
+    "activecampaign-hourly-duckdb": ("activecampaign-to-duckdb", "50 * * * *"),
+    "activecampaign-hourly-postgres": ("activecampaign-to-postgres", "50 * * * *"),
 }
 INCREMENTAL_STATE_ID = "dev:tap-engagebay-to-target-duckdb"
 RECONCILE_STATE_ID = "dev:tap-engagebay--reconcile-to-target-duckdb"

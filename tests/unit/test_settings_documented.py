@@ -11,6 +11,7 @@ import yaml
 from tap_activecampaign.tap import TapActiveCampaign
 from tap_agilecrm.tap import TapAgileCRM
 from tap_engagebay.tap import TapEngageBay
+from tap_epixel.tap import TapEpixel
 
 ROOT = Path(__file__).resolve().parents[2]
 SDK_BUILTINS = {
@@ -28,12 +29,14 @@ SDK_BUILTINS = {
 TAPS = {
     "tap-engagebay": TapEngageBay,
     "tap-agilecrm": TapAgileCRM,
+    "tap-epixel": TapEpixel,
     "tap-activecampaign": TapActiveCampaign,
 }
 # The settings that are secrets (Meltano's `sensitive`, masked by `meltano config`).
 SENSITIVE = {
     "tap-engagebay": {"api_key"},
     "tap-agilecrm": {"api_key", "email"},
+    "tap-epixel": {"api_key", "access_token", "username", "password"},
     "tap-activecampaign": {"api_token"},
 }
 
@@ -86,6 +89,16 @@ def test_env_example_and_readme_list_every_agilecrm_setting():
     table = [line for line in section.splitlines() if line.startswith("| `")]
     for name in tap_settings("tap-agilecrm"):
         assert f"TAP_AGILECRM_{name.upper()}=" in env, name
+        assert any(f"`{name}`" in line.split(" | ", 1)[0] for line in table), name
+
+
+def test_env_example_and_readme_list_every_epixel_setting():
+    env = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n## Epixel\n", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    for name in tap_settings("tap-epixel"):
+        assert f"TAP_EPIXEL_{name.upper()}=" in env, name
         assert any(f"`{name}`" in line.split(" | ", 1)[0] for line in table), name
 
 

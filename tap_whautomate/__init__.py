@@ -1,0 +1,1 @@
+"""Singer tap for Whautomate (a WhatsApp CRM) contacts, on the shared core ``crm_core``."""
