@@ -16,4 +16,10 @@
 - ``isolation``: one failing stream does not cost the others; the quota stop (exit 75).
 - ``token_auth``: a bearer token, given or from a login, renewed once on a 401 (an SDK
   authenticator and the stream that repeats the refused request).
+- ``rate_limit``: no more than N requests in any one-second window, across streams and threads
+  (a slot is held until a second after its answer; hooked into ``run_control``'s gate).
+- ``offset_paging``: ``limit``/``offset`` over envelopes (records under a key, ``meta.total``
+  as a string), on the SDK's offset paginator.
+- ``forbidden``: the 403 policy of APIs whose 403s are not all about credentials (stop on a
+  refused key, retry the others a few times, then fail the stream).
 """
