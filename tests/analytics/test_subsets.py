@@ -1,0 +1,33 @@
+"""A source absent from the warehouse contributes nothing: the same dbt project builds, every
+test passing, on EngageBay alone and on Agile CRM alone, with that source's numbers."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from tests.analytics.conftest import warehouse_with_only
+from tests.analytics.harness import SCHEMA, fetch, invoke_dbt, truth_funnel, truth_steps
+from tests.analytics.test_marts import assert_build_passed, funnel_rows, steps_rows
+
+if t.TYPE_CHECKING:
+    from tests.analytics.conftest import Built
+
+
+@pytest.mark.parametrize("source", ["engagebay", "agilecrm"])
+def test_one_source_alone(built: Built, source: str, tmp_path):
+    database = warehouse_with_only(built, source, tmp_path)
+    build = invoke_dbt(
+        "dbt-duckdb", "build", tmp_path / "dbt", {"path": str(database), "as_of": built.as_of}
+    )
+    assert_build_passed(build)
+    sim = built.sim if source == "engagebay" else None
+    agile = built.agile if source == "agilecrm" else None
+    assert funnel_rows(database) == truth_funnel(sim, agile)
+    assert steps_rows(database) == truth_steps(sim, agile)
+    for mart in ("crm_owners", "crm_contacts", "crm_deals", "crm_activities", "crm_tickets"):
+        assert fetch(database, f"select distinct source from {SCHEMA}.{mart}") == [(source,)], mart
+    # The absent source's staging models are empty stubs.
+    other = "agilecrm" if source == "engagebay" else "engagebay"
+    assert fetch(database, f"select count(*) from {SCHEMA}.stg_{other}__deals") == [(0,)]
