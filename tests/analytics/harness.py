@@ -247,6 +247,15 @@ def truth_funnel(
     return funnel
 
 
+def weighted(deal: dict[str, t.Any]) -> float:
+    """A deal's weighted amount: amount x probability while open, all once won, none once lost."""
+    if deal["is_won"]:
+        return float(deal["amount"])
+    if deal["is_lost"]:
+        return 0.0
+    return float(deal["amount"]) * float(deal["probability"])
+
+
 def truth_steps(
     sim: Simulator | None, agile: AgileSimulator | None
 ) -> dict[str, tuple[int, float, float]]:
@@ -263,7 +272,7 @@ def truth_steps(
                 row = steps[f"{source}:{step}"]
                 row[0] += 1
                 row[1] += deal["amount"]
-                row[2] += deal["amount"] * deal["probability"]
+                row[2] += weighted(deal)
     return {key: (int(a), b, c) for key, (a, b, c) in steps.items()}
 
 

@@ -17,6 +17,7 @@ from tests.analytics.harness import (
     truth_owners,
     truth_steps,
     truth_tickets,
+    weighted,
 )
 
 if t.TYPE_CHECKING:
@@ -134,7 +135,7 @@ def test_deals_mart_names_pipeline_stage_outcome_amount_and_owner(built: Built):
             d["currency"],
             pytest.approx(d["probability"]),
             d["owner"],
-            pytest.approx(d["amount"] * d["probability"], abs=0.01),
+            pytest.approx(weighted(d), abs=0.01),
         )
         for key, d in truth_deals(built.sim, built.agile).items()
     }

@@ -1,6 +1,6 @@
 -- Deals of every source present, with pipeline, stage (position, won/lost/open), amount,
 -- currency, probability (the deal's own, else its stage's), the weighted amount (amount x
--- probability) and owner. A deal whose stage is not one of its pipeline's has no stage_key
+-- probability while open; all of it once won, nothing once lost) and owner. A deal whose stage is not one of its pipeline's has no stage_key
 -- (a warning test) and counts as open.
 with deals as (
 {{ crm_union('deals') }}
@@ -30,7 +30,11 @@ select
     coalesce(deals.deal_probability, stages.stage_probability) as probability,
     deals.deal_probability,
     stages.stage_probability,
-    deals.amount * coalesce(deals.deal_probability, stages.stage_probability) as weighted_amount,
+    deals.amount * case
+        when stages.is_won then 1
+        when stages.is_lost then 0
+        else coalesce(deals.deal_probability, stages.stage_probability)
+    end as weighted_amount,
     deals.owner_key,
     owners.owner_name,
     owners.owner_email,
