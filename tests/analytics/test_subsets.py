@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typing as t
 
+import duckdb
 import pytest
 
 from tests.analytics.conftest import warehouse_with_only
@@ -18,6 +19,21 @@ if t.TYPE_CHECKING:
 @pytest.mark.parametrize("source", ["engagebay", "agilecrm"])
 def test_one_source_alone(built: Built, source: str, tmp_path):
     database = warehouse_with_only(built, source, tmp_path)
+    if source == "agilecrm":
+        # A deal of the default track that names no pipeline (id 0) is in the default track.
+        con = duckdb.connect(str(database))
+        try:
+            con.execute(
+                """update agilecrm.deals set pipeline_id = 0 where id = (
+                       select min(d.id) from agilecrm.deals d
+                       join agilecrm.tracks t on t.id = d.pipeline_id
+                       where t."isDefault" and d._sdc_deleted_at is null)"""
+            )
+            assert con.execute(
+                "select count(*) from agilecrm.deals where pipeline_id = 0"
+            ).fetchall() == [(1,)]
+        finally:
+            con.close()
     build = invoke_dbt(
         "dbt-duckdb", "build", tmp_path / "dbt", {"path": str(database), "as_of": built.as_of}
     )
