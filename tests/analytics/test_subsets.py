@@ -19,6 +19,7 @@ if t.TYPE_CHECKING:
 @pytest.mark.parametrize("source", ["engagebay", "agilecrm"])
 def test_one_source_alone(built: Built, source: str, tmp_path):
     database = warehouse_with_only(built, source, tmp_path)
+    over = None
     if source == "agilecrm":
         # A deal of the default track that names no pipeline (id 0) is in the default track.
         con = duckdb.connect(str(database))
@@ -32,6 +33,16 @@ def test_one_source_alone(built: Built, source: str, tmp_path):
             assert con.execute(
                 "select count(*) from agilecrm.deals where pipeline_id = 0"
             ).fetchall() == [(1,)]
+            # The document shows a probability of 123: it counts as 100 (a closed deal, whose
+            # weighted amount does not depend on it).
+            [(over,)] = con.execute(
+                """update agilecrm.deals set probability = 123 where id = (
+                       select max(d.id) from agilecrm.deals d
+                       join agilecrm.tracks t on t.id = d.pipeline_id
+                       where d.milestone in (t.won_milestone, t.lost_milestone)
+                         and d._sdc_deleted_at is null)
+                   returning id"""
+            ).fetchall()
         finally:
             con.close()
     build = invoke_dbt(
@@ -41,6 +52,10 @@ def test_one_source_alone(built: Built, source: str, tmp_path):
     sim = built.sim if source == "engagebay" else None
     agile = built.agile if source == "agilecrm" else None
     assert funnel_rows(database) == truth_funnel(sim, agile)
+    if source == "agilecrm":
+        assert fetch(
+            database, f"select probability from {SCHEMA}.crm_deals where deal_id = '{over}'"
+        ) == [(1.0,)]
     assert steps_rows(database) == truth_steps(sim, agile)
     for mart in ("crm_owners", "crm_contacts", "crm_deals", "crm_activities", "crm_tickets"):
         assert fetch(database, f"select distinct source from {SCHEMA}.{mart}") == [(source,)], mart
