@@ -1,8 +1,10 @@
-"""Draw the deal funnel and the pipeline value from the warehouse's dbt marts.
+"""Draw the deal funnel and the pipeline value of every CRM source from the warehouse's marts.
 
-Reads ``analytics.deal_funnel`` (built by ``meltano invoke dbt-duckdb:build``) from the DuckDB
-warehouse and writes one self-contained HTML page with inline SVG (no scripts, fonts or images
-from anywhere: it opens offline), plus a JSON sidecar with the same numbers.
+Reads ``analytics.crm_deal_funnel`` and ``analytics.crm_funnel`` (built by ``meltano invoke
+dbt-duckdb:build``) from the DuckDB warehouse and writes one self-contained HTML page with
+inline SVG (no scripts, fonts or images from anywhere: it opens offline): the funnel per source
+and combined, the value of every pipeline, and each source's pipelines side by side; plus a
+JSON sidecar with the same numbers.
 
 Usage: ``.venv/bin/python scripts/picture.py [--database output/warehouse.duckdb]
 [--schema analytics] [--out output/pipeline.html]``; the sidecar is the ``--out`` path with a
@@ -20,44 +22,67 @@ from pathlib import Path
 
 import duckdb
 
-BAR_WIDTH = 520  # the widest funnel bar, in px
+BAR_WIDTH = 520  # the widest bar of the pipeline value, in px
+STAGE_BAR = 300  # the widest bar of a pipeline's funnel (drawn side by side per source)
 ROW = 34  # height of one stage row
 LABEL = 190  # room for the stage names left of the bars
+STEP_COLORS = {"deals": "#9d9d9d", "open": "#4c78a8", "won": "#54a24b", "lost": "#e45756"}
 OPEN_COLOR = "#4c78a8"
 WON_COLOR = "#54a24b"
 LOST_COLOR = "#e45756"
 
 QUERY = """
-select track_id, pipeline_name, stage_position, stage_name, is_won, is_lost,
-       stage_probability, deal_count, cast(total_amount as double) as total_amount,
+select source, pipeline_key, pipeline_id, pipeline_name, stage_position, stage_name, is_won,
+       is_lost, stage_probability, deal_count, cast(total_amount as double) as total_amount,
        cast(weighted_amount as double) as weighted_amount
-from {schema}.deal_funnel
-order by pipeline_name, track_id, stage_position
+from {schema}.crm_deal_funnel
+order by source, pipeline_name, pipeline_key, stage_position
 """
+STEPS_QUERY = """
+select source, step, step_order, deal_count, cast(amount as double) as amount,
+       cast(weighted_amount as double) as weighted_amount
+from {schema}.crm_funnel
+order by source = 'all', source, step_order
+"""
+#: How a source is named on the page.
+LABELS = {"engagebay": "EngageBay", "agilecrm": "Agile CRM", "all": "All sources"}
 
 
-def read_funnel(database: Path, schema: str) -> list[dict[str, t.Any]]:
-    """Every pipeline with its stages in milestone order, from the deal_funnel mart.
+def rows_of(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, t.Any]]:
+    """A query's rows as dicts."""
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_marts(database: Path, schema: str) -> tuple[list[dict[str, t.Any]], dict[str, t.Any]]:
+    """Every pipeline with its stages in order, and the funnel steps per source and combined.
 
     Args:
         database: The DuckDB warehouse.
         schema: The schema dbt built the marts in.
 
     Returns:
-        One dict per pipeline: id, name, totals and its stages.
+        The pipelines (source, key, id, name, totals and stages) and, per source ('all' last),
+        its steps (deals, open, won, lost).
     """
     con = duckdb.connect(str(database), read_only=True)
     try:
-        cursor = con.execute(QUERY.format(schema=schema))
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = rows_of(con, QUERY.format(schema=schema))
+        step_rows = rows_of(con, STEPS_QUERY.format(schema=schema))
     finally:
         con.close()
-    pipelines: dict[int, dict[str, t.Any]] = {}
+    pipelines: dict[str, dict[str, t.Any]] = {}
     for row in rows:
         pipeline = pipelines.setdefault(
-            row["track_id"],
-            {"track_id": row["track_id"], "pipeline": row["pipeline_name"], "stages": []},
+            row["pipeline_key"],
+            {
+                "source": row["source"],
+                "pipeline_key": row["pipeline_key"],
+                "pipeline_id": row["pipeline_id"],
+                "pipeline": row["pipeline_name"],
+                "stages": [],
+            },
         )
         pipeline["stages"].append(
             {
@@ -83,7 +108,22 @@ def read_funnel(database: Path, schema: str) -> list[dict[str, t.Any]]:
         pipeline["weighted_open_amount"] = round(
             sum(s["weighted_amount"] for s in stages if not (s["is_won"] or s["is_lost"])), 2
         )
-    return list(pipelines.values())
+    funnel: dict[str, list[dict[str, t.Any]]] = {}
+    for row in step_rows:
+        funnel.setdefault(row["source"], []).append(
+            {
+                "step": row["step"],
+                "deals": int(row["deal_count"]),
+                "amount": round(row["amount"], 2),
+                "weighted_amount": round(row["weighted_amount"], 2),
+            }
+        )
+    return list(pipelines.values()), funnel
+
+
+def label(source: str) -> str:
+    """How a source is named on the page."""
+    return LABELS.get(source, source)
 
 
 def money(value: float) -> str:
@@ -110,19 +150,50 @@ def stage_color(stage: dict[str, t.Any]) -> str:
     return OPEN_COLOR
 
 
-def svg_open(width: int, height: int, label: str) -> str:
-    """The opening <svg> tag of a figure (label already HTML-escaped)."""
+def svg_open(width: int, height: int, text: str) -> str:
+    """The opening <svg> tag of a figure (text already HTML-escaped)."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{label}">'
+        f'role="img" aria-label="{text}">'
     )
+
+
+def steps_svg(source: str, steps: list[dict[str, t.Any]], widest: int) -> str:
+    """One source's funnel (or the combined one): a bar per step, its width the deal count.
+
+    Args:
+        source: The source ('all' for the combined funnel).
+        steps: Its steps, from read_marts.
+        widest: The largest deal count of every funnel drawn (so they compare).
+
+    Returns:
+        An <svg> element.
+    """
+    width = 150 + STAGE_BAR + 150
+    parts = [svg_open(width, ROW * len(steps) + 10, f"Funnel of {html.escape(label(source))}")]
+    for i, step in enumerate(steps):
+        y = 5 + i * ROW
+        bar = max(2.0, STAGE_BAR * step["deals"] / max(widest, 1))
+        x = 150 + (STAGE_BAR - bar) / 2
+        parts.append(
+            f'<g class="step" data-source="{html.escape(source)}" data-step="{step["step"]}" '
+            f'data-deals="{step["deals"]}" data-amount="{step["amount"]:.2f}">'
+            f"<title>{step['step']}: {step['deals']} deals, {step['amount']:,.2f}</title>"
+            f'<text x="140" y="{y + 21}" text-anchor="end">{step["step"]}</text>'
+            f'<rect x="{x:.1f}" y="{y + 3}" width="{bar:.1f}" height="{ROW - 8}" rx="3" '
+            f'fill="{STEP_COLORS[step["step"]]}"/>'
+            f'<text x="{150 + STAGE_BAR + 8}" y="{y + 21}">{step["deals"]} · '
+            f"{money(step['amount'])}</text></g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def funnel_svg(pipeline: dict[str, t.Any]) -> str:
     """One pipeline's funnel: a centred bar per stage, its width the stage's deal count.
 
     Args:
-        pipeline: A pipeline from read_funnel.
+        pipeline: A pipeline from read_marts.
 
     Returns:
         An <svg> element.
@@ -130,24 +201,25 @@ def funnel_svg(pipeline: dict[str, t.Any]) -> str:
     stages = pipeline["stages"]
     widest = max([s["deals"] for s in stages] + [1])
     height = ROW * len(stages) + 10
-    width = LABEL + BAR_WIDTH + 230
-    label = html.escape(pipeline["pipeline"])
-    parts = [svg_open(width, height, f"Deal funnel of {label}")]
+    width = 150 + STAGE_BAR + 150
+    name = html.escape(pipeline["pipeline"] or "")
+    parts = [svg_open(width, height, f"Deal funnel of {name}")]
     for i, stage in enumerate(stages):
         y = 5 + i * ROW
-        bar = max(2.0, BAR_WIDTH * stage["deals"] / widest)
-        x = LABEL + (BAR_WIDTH - bar) / 2
-        name = html.escape(stage["stage"])
+        bar = max(2.0, STAGE_BAR * stage["deals"] / widest)
+        x = 150 + (STAGE_BAR - bar) / 2
+        stage_name = html.escape(stage["stage"])
         parts.append(
-            f'<g class="stage" data-pipeline="{html.escape(pipeline["pipeline"])}" '
-            f'data-track-id="{pipeline["track_id"]}" data-position="{stage["position"]}" '
-            f'data-stage="{name}" data-deals="{stage["deals"]}" '
+            f'<g class="stage" data-source="{html.escape(pipeline["source"])}" '
+            f'data-pipeline-key="{html.escape(pipeline["pipeline_key"])}" '
+            f'data-pipeline="{name}" data-position="{stage["position"]}" '
+            f'data-stage="{stage_name}" data-deals="{stage["deals"]}" '
             f'data-amount="{stage["amount"]:.2f}">'
-            f"<title>{name}: {stage['deals']} deals, {stage['amount']:,.2f}</title>"
-            f'<text x="{LABEL - 10}" y="{y + 21}" text-anchor="end">{name}</text>'
+            f"<title>{stage_name}: {stage['deals']} deals, {stage['amount']:,.2f}</title>"
+            f'<text x="140" y="{y + 21}" text-anchor="end">{stage_name}</text>'
             f'<rect x="{x:.1f}" y="{y + 3}" width="{bar:.1f}" height="{ROW - 8}" rx="3" '
             f'fill="{stage_color(stage)}"/>'
-            f'<text x="{LABEL + BAR_WIDTH + 12}" y="{y + 21}">{stage["deals"]} deals · '
+            f'<text x="{150 + STAGE_BAR + 8}" y="{y + 21}">{stage["deals"]} · '
             f"{money(stage['amount'])}</text></g>"
         )
     parts.append("</svg>")
@@ -155,30 +227,32 @@ def funnel_svg(pipeline: dict[str, t.Any]) -> str:
 
 
 def value_svg(pipelines: list[dict[str, t.Any]]) -> str:
-    """Pipeline value: per pipeline a bar split into open, won and lost amounts.
+    """Pipeline value: per pipeline of every source a bar split into open, won and lost.
 
     Args:
-        pipelines: From read_funnel.
+        pipelines: From read_marts.
 
     Returns:
         An <svg> element.
     """
     largest = max([p["amount"] for p in pipelines] + [1.0])
     height = ROW * len(pipelines) + 10
-    width = LABEL + BAR_WIDTH + 230
+    width = LABEL + 80 + BAR_WIDTH + 230
     parts = [svg_open(width, height, "Pipeline value")]
     for i, pipeline in enumerate(pipelines):
         y = 5 + i * ROW
-        name = html.escape(pipeline["pipeline"])
+        name = html.escape(pipeline["pipeline"] or "")
         parts.append(
-            f'<g class="pipeline" data-pipeline="{name}" data-track-id="{pipeline["track_id"]}" '
+            f'<g class="pipeline" data-source="{html.escape(pipeline["source"])}" '
+            f'data-pipeline-key="{html.escape(pipeline["pipeline_key"])}" data-pipeline="{name}" '
             f'data-deals="{pipeline["deals"]}" data-amount="{pipeline["amount"]:.2f}" '
             f'data-open-amount="{pipeline["open_amount"]:.2f}" '
             f'data-won-amount="{pipeline["won_amount"]:.2f}" '
             f'data-lost-amount="{pipeline["lost_amount"]:.2f}">'
-            f'<text x="{LABEL - 10}" y="{y + 21}" text-anchor="end">{name}</text>'
+            f'<text x="{LABEL + 70}" y="{y + 21}" text-anchor="end">'
+            f"{html.escape(label(pipeline['source']))} · {name}</text>"
         )
-        x = float(LABEL)
+        x = float(LABEL + 80)
         for key, color in (
             ("open_amount", OPEN_COLOR),
             ("won_amount", WON_COLOR),
@@ -199,36 +273,55 @@ def value_svg(pipelines: list[dict[str, t.Any]]) -> str:
     return "".join(parts)
 
 
-def page(pipelines: list[dict[str, t.Any]], source: str) -> str:
-    """The whole HTML page.
+def page(pipelines: list[dict[str, t.Any]], funnel: dict[str, t.Any], where: str) -> str:
+    """The whole HTML page: funnels per source and combined, value, pipelines side by side.
 
     Args:
-        pipelines: From read_funnel.
-        source: Where the numbers come from, shown under the title.
+        pipelines: From read_marts.
+        funnel: The steps per source, from read_marts.
+        where: Where the numbers come from, shown under the title.
 
     Returns:
         HTML text.
     """
-    sections = [
-        f"<section><h2>{html.escape(p['pipeline'])}</h2>"
-        f"<p>{p['deals']} deals, {p['amount']:,.2f} in all; open {p['open_amount']:,.2f} "
-        f"(weighted by stage probability {p['weighted_open_amount']:,.2f}), won "
-        f"{p['won_amount']:,.2f}, lost {p['lost_amount']:,.2f}.</p>{funnel_svg(p)}</section>"
-        for p in pipelines
-    ]
+    widest = max([s["deals"] for steps in funnel.values() for s in steps] + [1])
+    funnels = "".join(
+        f'<div class="column"><h3>{html.escape(label(source))}</h3>'
+        f"{steps_svg(source, steps, widest)}</div>"
+        for source, steps in funnel.items()
+    )
+    sources = list(dict.fromkeys(p["source"] for p in pipelines))
+    columns = []
+    for source in sources:
+        sections = [
+            f"<section><h3>{html.escape(p['pipeline'] or '')}</h3>"
+            f"<p>{p['deals']} deals, {p['amount']:,.2f} in all; open {p['open_amount']:,.2f} "
+            f"(weighted {p['weighted_open_amount']:,.2f}), won {p['won_amount']:,.2f}, lost "
+            f"{p['lost_amount']:,.2f}.</p>{funnel_svg(p)}</section>"
+            for p in pipelines
+            if p["source"] == source
+        ]
+        columns.append(
+            f'<div class="column"><h2>{html.escape(label(source))}</h2>{"".join(sections)}</div>'
+        )
     legend = (
         f'<p class="legend"><span style="color:{OPEN_COLOR}">■ open</span> '
         f'<span style="color:{WON_COLOR}">■ won</span> '
         f'<span style="color:{LOST_COLOR}">■ lost</span></p>'
     )
+    names = ", ".join(label(s) for s in sources) or "no source"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>EngageBay deal pipeline</title><style>"
+        "<title>CRM deal pipeline</title><style>"
         "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
-        "svg text{font-size:13px;fill:#222}h2{margin-bottom:.2em}.legend span{margin-right:1em}"
-        "</style></head><body><h1>EngageBay deal pipeline</h1>"
-        f"<p>From {html.escape(source)}. Bars: deals per stage, in stage order.</p>{legend}"
-        f"<h2>Pipeline value</h2>{value_svg(pipelines)}{''.join(sections)}</body></html>\n"
+        "svg text{font-size:13px;fill:#222}h2,h3{margin-bottom:.2em}"
+        ".legend span{margin-right:1em}.row{display:flex;flex-wrap:wrap;gap:2em}"
+        "</style></head><body><h1>CRM deal pipeline</h1>"
+        f"<p>Sources: {html.escape(names)}. From {html.escape(where)}. Amounts are added as "
+        f"the sources give them, not converted between currencies.</p>{legend}"
+        f'<h2>Funnel per source and combined</h2><div class="row">{funnels}</div>'
+        f"<h2>Pipeline value</h2>{value_svg(pipelines)}"
+        f'<div class="row">{"".join(columns)}</div></body></html>\n'
     )
 
 
@@ -246,14 +339,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schema", default="analytics")
     parser.add_argument("--out", type=Path, default=Path("output/pipeline.html"))
     args = parser.parse_args(argv)
-    pipelines = read_funnel(args.database, args.schema)
-    source = f"{args.database.name}, {args.schema}.deal_funnel"
+    if not args.database.is_file():
+        print(f"picture.py: no warehouse at {args.database} (--database)", file=sys.stderr)
+        return 2
+    try:
+        pipelines, funnel = read_marts(args.database, args.schema)
+    except duckdb.CatalogException:
+        print(
+            f"picture.py: {args.database} has no {args.schema}.crm_deal_funnel; build the models "
+            "first: meltano invoke dbt-duckdb:build",
+            file=sys.stderr,
+        )
+        return 2
+    where = f"{args.database.name}, {args.schema}.crm_deal_funnel and crm_funnel"
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(page(pipelines, source), encoding="utf-8")
+    args.out.write_text(page(pipelines, funnel, where), encoding="utf-8")
     sidecar = args.out.with_suffix(".json")
-    sidecar.write_text(json.dumps({"pipelines": pipelines}, indent=2, ensure_ascii=False) + "\n")
+    sidecar.write_text(
+        json.dumps({"funnel": funnel, "pipelines": pipelines}, indent=2, ensure_ascii=False) + "\n"
+    )
     deals = sum(p["deals"] for p in pipelines)
-    print(f"wrote {args.out} and {sidecar}: {len(pipelines)} pipelines, {deals} deals")
+    sources = len({p["source"] for p in pipelines})
+    print(
+        f"wrote {args.out} and {sidecar}: {sources} sources, {len(pipelines)} pipelines, "
+        f"{deals} deals"
+    )
     return 0
 
 

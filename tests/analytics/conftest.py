@@ -1,15 +1,27 @@
-"""One warehouse for the analytics tests: a simulated account loaded, changed, reconciled, then
-the dbt project built on it through Meltano (about 40 s in all)."""
+"""One warehouse for the analytics tests: a simulated EngageBay account and a simulated Agile
+CRM account loaded into one DuckDB file (schemas engagebay and agilecrm), one record of each
+deleted and reconciled, then the dbt project built on it through Meltano."""
 
 from __future__ import annotations
 
+import shutil
 import typing as t
 from dataclasses import dataclass
 
+import duckdb
 import pytest
 
+from agilecrm_sim import AgileConfig, AgileSimulator
 from engagebay_sim import SimConfig, Simulator
-from tests.analytics.harness import ACCOUNT, DbtRun, invoke_dbt, middle_as_of, require_utility
+from tests.agilecrm import pipeline as agile_pipeline
+from tests.analytics.harness import (
+    ACCOUNT,
+    AGILE_ACCOUNT,
+    DbtRun,
+    invoke_dbt,
+    middle_as_of,
+    require_utility,
+)
 from tests.e2e.pipeline import run_pipeline
 
 if t.TYPE_CHECKING:
@@ -19,39 +31,74 @@ if t.TYPE_CHECKING:
 
 @dataclass
 class Built:
-    """The simulator (still running), the warehouse and what the dbt build did."""
+    """The simulators (still running), the warehouse and what the dbt build did."""
 
     sim: Simulator
+    agile: AgileSimulator
     database: Path
+    raw: Path
     workdir: Path
     as_of: str
-    deleted: dict[str, int]
+    deleted: dict[tuple[str, str], int]
     build: DbtRun
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    """Load the account, delete one record per stream, reconcile, build the dbt project."""
+    """Load both accounts, delete a record or two, reconcile, build the dbt project."""
     require_utility("dbt-duckdb")
     workdir = tmp_path_factory.mktemp("analytics")
-    with Simulator(SimConfig(**ACCOUNT)) as sim:
+    with (
+        Simulator(SimConfig(**ACCOUNT)) as sim,
+        AgileSimulator(AgileConfig(**AGILE_ACCOUNT)) as agile,
+    ):
         first = run_pipeline(workdir, sim.url)
         assert (first.tap_rc, first.target_rc) == (0, 0), first.tap_stderr[-2000:]
         # Deleted in EngageBay after the first sync: only the reconcile pass can see it.
         deleted = {}
         for stream in ("deals", "tasks", "contacts", "tickets"):
-            deleted[stream] = min(sim.ids(stream))
-            sim.delete(stream, deleted[stream])
+            deleted["engagebay", stream] = min(sim.ids(stream))
+            sim.delete(stream, deleted["engagebay", stream])
         second = run_pipeline(workdir, sim.url, state=first.state, tap_config={"reconcile": True})
         assert (second.tap_rc, second.target_rc) == (0, 0), second.tap_stderr[-2000:]
-        as_of = middle_as_of(sim)
+
+        # Agile CRM into the same file (schema agilecrm), a deal deleted, then its full pass.
+        config = agile_pipeline.tap_config(agile, page_size=50)
+        agile_first = agile_pipeline.run_pipeline(workdir, config)
+        assert (agile_first.tap_rc, agile_first.target_rc) == (0, 0), agile_first.tap_stderr[-2000:]
+        deleted["agilecrm", "deals"] = min(agile.ids("deals"))
+        agile.delete("deals", deleted["agilecrm", "deals"])
+        agile_second = agile_pipeline.run_pipeline(
+            workdir, {**config, "reconcile": True}, state=agile_first.state
+        )
+        assert (agile_second.tap_rc, agile_second.target_rc) == (0, 0), agile_second.tap_stderr[
+            -2000:
+        ]
+
+        # The raw tables alone, for the builds on a subset of the sources.
+        raw = workdir / "raw.duckdb"
+        shutil.copyfile(first.database, raw)
+        as_of = middle_as_of(sim, agile)
         build = invoke_dbt(
             "dbt-duckdb",
             "build",
             workdir / "dbt",
             {"path": str(first.database), "as_of": as_of},
         )
-        yield Built(sim, first.database, workdir, as_of, deleted, build)
+        yield Built(sim, agile, first.database, raw, workdir, as_of, deleted, build)
+
+
+def warehouse_with_only(built: Built, source: str, folder: Path) -> Path:
+    """A copy of the raw warehouse holding one source's schema, the others dropped."""
+    database = folder / f"only-{source}.duckdb"
+    shutil.copyfile(built.raw, database)
+    con = duckdb.connect(str(database))
+    try:
+        for other in {"engagebay", "agilecrm"} - {source}:
+            con.execute(f"drop schema {other} cascade")
+    finally:
+        con.close()
+    return database
 
 
 # The throwaway PostgreSQL cluster of tests/pg, for the dbt-postgres test (it skips, or fails on

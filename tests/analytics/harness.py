@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 if t.TYPE_CHECKING:
+    from agilecrm_sim import AgileSimulator
     from engagebay_sim import Simulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +46,19 @@ ACCOUNT = {
     "lists": 2,
     "forms": 1,
     "events": 10,
+}
+# A small Agile CRM account: three pipelines (one of five stages, two of six).
+AGILE_ACCOUNT = {
+    "seed": 5,
+    "contacts": 30,
+    "companies": 8,
+    "tracks": 3,
+    "deals_per_track": 12,
+    "tasks": 20,
+    "events": 12,
+    "campaigns": 2,
+    "tickets": 10,
+    "owners": 3,
 }
 
 
@@ -133,62 +147,217 @@ def timestamp(epoch: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
 
 
-def middle_as_of(sim: Simulator) -> str:
-    """A reference time between the open tasks' due dates, half of them before it.
+def middle_as_of(sim: Simulator, agile: AgileSimulator | None = None) -> str:
+    """A reference time between the open tasks' due dates of both sources, half before it.
 
-    Due dates are whole minutes, so 30 s past one of them is never equal to any.
+    Mart and truth both count a task overdue when its due time is strictly before it.
     """
-    due = sorted(r["closed_date"] for r in sim.truth("tasks") if r["task_milestone"] != "completed")
+    due = [
+        float(r["closed_date"]) for r in sim.truth("tasks") if r["task_milestone"] != "completed"
+    ]
+    if agile is not None:
+        due += [float(r["due"]) for r in agile.records("tasks") if not r["is_complete"]]
+    due.sort()
     return timestamp(due[len(due) // 2] + 30).strftime("%Y-%m-%d %H:%M:%S")
 
 
-# ---------------------------------------------------------------- ground truth from the simulator
+# ---------------------------------------------------------------- ground truth from the simulators
+# Keys as the marts make them: '<source>:<id>' (stages '<source>:<pipeline id>:<position>').
 
 
-def truth_funnel(sim: Simulator) -> dict[tuple[int, int], dict[str, t.Any]]:
-    """Per (track id, stage position): pipeline, stage, flags, deal count and amount."""
-    funnel: dict[tuple[int, int], dict[str, t.Any]] = {}
-    position_of: dict[tuple[int, str], int] = {}
-    for track in sim.truth("tracks"):
-        for position, milestone in enumerate(track["milestones"], start=1):
-            funnel[int(track["id"]), position] = {
-                "pipeline": track["name"],
-                "stage": milestone["labelName"],
-                "is_won": milestone["isWon"],
-                "is_lost": milestone["isLost"],
-                "probability": milestone["probability"],
-                "deals": 0,
-                "amount": 0.0,
+def eb_stage_rows(sim: Simulator) -> list[dict[str, t.Any]]:
+    """EngageBay's pipeline stages, in order, with their flags and probability."""
+    return [
+        {
+            "source": "engagebay",
+            "pipeline_id": str(track["id"]),
+            "pipeline": track["name"],
+            "position": position,
+            "stage": milestone["labelName"],
+            "is_won": bool(milestone["isWon"]),
+            "is_lost": bool(milestone["isLost"]),
+            "probability": float(milestone["probability"]),
+        }
+        for track in sim.truth("tracks")
+        for position, milestone in enumerate(track["milestones"], start=1)
+    ]
+
+
+def agile_stage_rows(agile: AgileSimulator) -> list[dict[str, t.Any]]:
+    """Agile CRM's pipeline stages: the comma-separated milestones, won and lost by name."""
+    return [
+        {
+            "source": "agilecrm",
+            "pipeline_id": str(track["id"]),
+            "pipeline": track["name"],
+            "position": position,
+            "stage": name,
+            "is_won": name == track["won_milestone"],
+            "is_lost": name == track["lost_milestone"],
+            "probability": None,
+        }
+        for track in agile.records("tracks")
+        for position, name in enumerate(track["milestones"].split(","), start=1)
+    ]
+
+
+def truth_deals(sim: Simulator | None, agile: AgileSimulator | None) -> dict[str, dict[str, t.Any]]:
+    """Per deal key: source, pipeline, stage, flags, amount, currency, probability, owner."""
+    deals: dict[str, dict[str, t.Any]] = {}
+    if sim is not None:
+        stages = {(s["pipeline_id"], s["stage"]): s for s in eb_stage_rows(sim)}
+        for deal in sim.truth("deals"):
+            stage = stages[str(deal["track_id"]), deal["milestoneLabelName"]]
+            deals[f"engagebay:{deal['id']}"] = {
+                **stage,
+                "amount": float(deal["amount"]),
+                "currency": deal["currency_type"].split("-")[0].strip().upper(),
+                "probability": float(deal["probability"]),
+                "owner": deal["owner"]["name"],
             }
-            position_of[int(track["id"]), milestone["labelName"]] = position
-    for deal in sim.truth("deals"):
-        key = (
-            int(deal["track_id"]),
-            position_of[int(deal["track_id"]), deal["milestoneLabelName"]],
-        )
-        funnel[key]["deals"] += 1
-        funnel[key]["amount"] += float(deal["amount"])
+    if agile is not None:
+        stages = {(s["pipeline_id"], s["stage"]): s for s in agile_stage_rows(agile)}
+        for deal in agile.records("deals"):
+            stage = stages[str(deal["pipeline_id"]), deal["milestone"]]
+            deals[f"agilecrm:{deal['id']}"] = {
+                **stage,
+                "amount": float(deal["expected_value"]),
+                "currency": None,
+                "probability": min(max(float(deal["probability"]), 0.0), 100.0) / 100,
+                "owner": deal["owner"]["name"],
+            }
+    return deals
+
+
+def truth_funnel(
+    sim: Simulator | None, agile: AgileSimulator | None = None
+) -> dict[str, dict[str, t.Any]]:
+    """Per stage key: pipeline, stage, flags, deal count and amount (stages without deals too)."""
+    rows = (eb_stage_rows(sim) if sim is not None else []) + (
+        agile_stage_rows(agile) if agile is not None else []
+    )
+    funnel = {
+        f"{s['source']}:{s['pipeline_id']}:{s['position']}": {**s, "deals": 0, "amount": 0.0}
+        for s in rows
+    }
+    for deal in truth_deals(sim, agile).values():
+        stage = funnel[f"{deal['source']}:{deal['pipeline_id']}:{deal['position']}"]
+        stage["deals"] += 1
+        stage["amount"] += deal["amount"]
     return funnel
 
 
-def truth_owner_tasks(sim: Simulator, as_of: str) -> dict[int, tuple[int, int, int, int]]:
-    """Per owner id: (total, open, overdue, completed) tasks at the reference time."""
+def weighted(deal: dict[str, t.Any]) -> float:
+    """A deal's weighted amount: amount x probability while open, all once won, none once lost."""
+    if deal["is_won"]:
+        return float(deal["amount"])
+    if deal["is_lost"]:
+        return 0.0
+    return float(deal["amount"]) * float(deal["probability"])
+
+
+def truth_steps(
+    sim: Simulator | None, agile: AgileSimulator | None
+) -> dict[str, tuple[int, float, float]]:
+    """crm_funnel per '<source>:<step>' (and 'all:<step>'): deals, amount, weighted amount."""
+    steps: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0])
+    sources = (["engagebay"] if sim is not None else []) + (["agilecrm"] if agile else [])
+    for source in [*sources, "all"]:
+        for step in ("deals", "open", "won", "lost"):
+            steps[f"{source}:{step}"] = [0, 0.0, 0.0]
+    for deal in truth_deals(sim, agile).values():
+        outcome = "won" if deal["is_won"] else "lost" if deal["is_lost"] else "open"
+        for source in (deal["source"], "all"):
+            for step in ("deals", outcome):
+                row = steps[f"{source}:{step}"]
+                row[0] += 1
+                row[1] += deal["amount"]
+                row[2] += weighted(deal)
+    return {key: (int(a), b, c) for key, (a, b, c) in steps.items()}
+
+
+def agile_owners(agile: AgileSimulator) -> dict[str, dict[str, t.Any]]:
+    """Agile CRM's users, as embedded in its records (the API lists none)."""
+    owners: dict[str, dict[str, t.Any]] = {}
+    for stream, field in (
+        ("contacts", "owner"),
+        ("companies", "owner"),
+        ("deals", "owner"),
+        ("events", "owner"),
+        ("documents", "owner"),
+        ("tasks", "taskOwner"),
+    ):
+        for record in agile.records(stream):
+            owners[f"agilecrm:{record[field]['id']}"] = record[field]
+    return owners
+
+
+def truth_owners(sim: Simulator | None, agile: AgileSimulator | None) -> dict[str, tuple[str, str]]:
+    """Per owner key: name and email."""
+    owners = {}
+    if sim is not None:
+        owners |= {f"engagebay:{o['id']}": (o["name"], o["email"]) for o in sim.truth("owners")}
+    if agile is not None:
+        owners |= {key: (o["name"], o["email"]) for key, o in agile_owners(agile).items()}
+    return owners
+
+
+def truth_owner_tasks(
+    sim: Simulator | None, agile: AgileSimulator | None, as_of: str
+) -> dict[str, tuple[int, int, int, int]]:
+    """Per owner key: (total, open, overdue, completed) tasks at the reference time."""
     reference = dt.datetime.strptime(as_of, "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007 - naive UTC
-    counts: dict[int, list[int]] = {int(o["id"]): [0, 0, 0, 0] for o in sim.truth("owners")}
-    for task in sim.truth("tasks"):
-        row = counts[int(task["owner_id"])]
+    counts = {key: [0, 0, 0, 0] for key in truth_owners(sim, agile)}
+    tasks: list[tuple[str, bool, float]] = []
+    if sim is not None:
+        tasks += [
+            (f"engagebay:{r['owner_id']}", r["task_milestone"] == "completed", r["closed_date"])
+            for r in sim.truth("tasks")
+        ]
+    if agile is not None:
+        tasks += [
+            (f"agilecrm:{r['owner_id']}", bool(r["is_complete"]), r["due"])
+            for r in agile.records("tasks")
+        ]
+    for owner, completed, due in tasks:
+        row = counts[owner]
         row[0] += 1
-        if task["task_milestone"] == "completed":
+        if completed:
             row[3] += 1
         else:
             row[1] += 1
-            row[2] += timestamp(task["closed_date"]) < reference
+            row[2] += timestamp(float(due)) < reference
     return {owner: (a, b, c, d) for owner, (a, b, c, d) in counts.items()}
 
 
-def truth_tickets(sim: Simulator) -> dict[int, tuple[int, list[int]]]:
-    """Per status code: ticket count and counts per priority 0..3."""
-    statuses: dict[int, list[int]] = collections.defaultdict(lambda: [0, 0, 0, 0])
-    for ticket in sim.truth("tickets"):
-        statuses[ticket["status"]][ticket["priority"]] += 1
-    return {status: (sum(p), p) for status, p in statuses.items()}
+def truth_activities(
+    sim: Simulator | None, agile: AgileSimulator | None
+) -> dict[tuple[str, str], int]:
+    """Per (source, kind): how many activities."""
+    counts: dict[tuple[str, str], int] = {}
+    if sim is not None:
+        for stream, kind in (
+            ("notes", "note"),
+            ("call_logs", "call"),
+            ("tasks", "task"),
+            ("events", "event"),
+        ):
+            counts["engagebay", kind] = sim.count(stream)
+    if agile is not None:
+        counts["agilecrm", "note"] = len(agile.ids("notes") | agile.ids("deal_notes"))
+        counts["agilecrm", "task"] = agile.count("tasks")
+        counts["agilecrm", "event"] = agile.count("events")
+        counts["agilecrm", "ticket_message"] = agile.count("ticket_messages")
+    return {key: n for key, n in counts.items() if n}
+
+
+def truth_tickets(
+    sim: Simulator | None, agile: AgileSimulator | None
+) -> dict[tuple[str, str], int]:
+    """Per (source, status as text): how many tickets."""
+    statuses: collections.Counter[tuple[str, str]] = collections.Counter()
+    if sim is not None:
+        statuses.update(("engagebay", str(r["status"])) for r in sim.truth("tickets"))
+    if agile is not None:
+        statuses.update(("agilecrm", str(r["status"])) for r in agile.records("tickets"))
+    return dict(statuses)

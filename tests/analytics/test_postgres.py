@@ -1,5 +1,6 @@
-"""The same dbt project on PostgreSQL: tap | target-postgres, then `meltano invoke
-dbt-postgres:build` reading the TARGET_POSTGRES_* variables; the marts match the simulator."""
+"""The same dbt project on PostgreSQL: tap-engagebay and tap-agilecrm each | target-postgres into
+its own schema, then `meltano invoke dbt-postgres:build` reading the TARGET_POSTGRES_* variables;
+the crm_* marts match both simulators."""
 
 from __future__ import annotations
 
@@ -10,23 +11,68 @@ import typing as t
 
 import pytest
 
+from agilecrm_sim import AgileConfig, AgileSimulator
 from engagebay_sim import SimConfig, Simulator
+from tests.agilecrm.pipeline import tap_config as agile_tap_config
 from tests.analytics.harness import (
     ACCOUNT,
+    AGILE_ACCOUNT,
     ROOT,
     invoke_dbt,
     middle_as_of,
     require_utility,
+    truth_activities,
     truth_funnel,
     truth_owner_tasks,
+    truth_steps,
 )
 from tests.pg.harness import use_pycache
 
 if t.TYPE_CHECKING:
     from pathlib import Path
 
-RAW = "eb_analytics_raw"
-MODELS = "eb_analytics"
+# The raw schemas are <prefix>engagebay and <prefix>agilecrm (the source_schema_prefix setting).
+PREFIX = "crm_model_"
+MODELS = "crm_model_analytics"
+
+
+def load(  # noqa: PLR0913
+    tap: str,
+    tap_config: dict[str, t.Any],
+    schema: str,
+    *,
+    pg_server: t.Any,
+    target_postgres: Path,
+    pycache: Path,
+    workdir: Path,
+) -> None:
+    """Run ``tap | target-postgres`` into one schema, as Meltano pipes them."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "tap.json").write_text(json.dumps(tap_config))
+    target_config = {**pg_server.target_settings(), "default_target_schema": schema}
+    (workdir / "target.json").write_text(json.dumps(target_config))
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "PGTZ": "UTC"}
+    use_pycache(env, pycache)
+    with (workdir / "tap.stderr").open("w") as tap_err:
+        process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / tap), "--config", str(workdir / "tap.json")],
+            stdout=subprocess.PIPE,
+            stderr=tap_err,
+            env=env,
+        )
+        target = subprocess.run(
+            [str(target_postgres), "--config", str(workdir / "target.json")],
+            stdin=process.stdout,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+        assert process.stdout is not None
+        process.stdout.close()
+        assert process.wait(timeout=300) == 0, (workdir / "tap.stderr").read_text()[-2000:]
+    assert target.returncode == 0, target.stderr[-3000:]
 
 
 @pytest.mark.postgres
@@ -34,44 +80,22 @@ MODELS = "eb_analytics"
 @pytest.mark.slow
 def test_dbt_postgres_builds_the_same_marts(pg_server, target_postgres, pycache, tmp_path: Path):
     require_utility("dbt-postgres")
-    with Simulator(SimConfig(**ACCOUNT)) as sim:
-        tap_config = {"api_key": sim.config.api_key, "api_url": sim.url, "retry_wait_base": 0.01}
-        (tmp_path / "tap.json").write_text(json.dumps(tap_config))
-        target_config = {**pg_server.target_settings(), "default_target_schema": RAW}
-        (tmp_path / "target.json").write_text(json.dumps(target_config))
-        env = {**os.environ, "PYTHONWARNINGS": "ignore", "PGTZ": "UTC"}
-        use_pycache(env, pycache)
-        with (tmp_path / "tap.stderr").open("w") as tap_err:
-            tap = subprocess.Popen(
-                [
-                    str(ROOT / ".venv" / "bin" / "tap-engagebay"),
-                    "--config",
-                    str(tmp_path / "tap.json"),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=tap_err,
-                env=env,
-            )
-            target = subprocess.run(
-                [str(target_postgres), "--config", str(tmp_path / "target.json")],
-                stdin=tap.stdout,
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=300,
-                check=False,
-            )
-            assert tap.stdout is not None
-            tap.stdout.close()
-            assert tap.wait(timeout=300) == 0, (tmp_path / "tap.stderr").read_text()[-2000:]
-        assert target.returncode == 0, target.stderr[-3000:]
+    with (
+        Simulator(SimConfig(**ACCOUNT)) as sim,
+        AgileSimulator(AgileConfig(**AGILE_ACCOUNT)) as agile,
+    ):
+        eb_config = {"api_key": sim.config.api_key, "api_url": sim.url, "retry_wait_base": 0.01}
+        pg = {"pg_server": pg_server, "target_postgres": target_postgres, "pycache": pycache}
+        load("tap-engagebay", eb_config, f"{PREFIX}engagebay", **pg, workdir=tmp_path / "eb")
+        agile_config = agile_tap_config(agile, page_size=50)
+        load("tap-agilecrm", agile_config, f"{PREFIX}agilecrm", **pg, workdir=tmp_path / "agile")
 
-        as_of = middle_as_of(sim)
+        as_of = middle_as_of(sim, agile)
         build = invoke_dbt(
             "dbt-postgres",
             "build",
             tmp_path / "dbt",
-            {"source_schema": RAW, "schema": MODELS, "as_of": as_of},
+            {"source_schema_prefix": PREFIX, "schema": MODELS, "as_of": as_of},
             env={
                 "TARGET_POSTGRES_HOST": pg_server.host,
                 "TARGET_POSTGRES_PORT": str(pg_server.port),
@@ -81,22 +105,41 @@ def test_dbt_postgres_builds_the_same_marts(pg_server, target_postgres, pycache,
             },
         )
         assert build.returncode == 0, build.output[-4000:]
-        assert {r["status"] for r in build.results} == {"success", "pass"}
+        assert {r["status"] for r in build.results} == {"success", "pass"}, [
+            (r["unique_id"], r["status"])
+            for r in build.results
+            if r["status"] not in {"success", "pass"}
+        ]
 
         with pg_server.connect() as conn:
             funnel = conn.execute(
-                f"""select track_id, stage_position, pipeline_name, stage_name, deal_count,
+                f"""select stage_key, pipeline_name, stage_name, is_won, is_lost, deal_count,
                            cast(total_amount as double precision)
-                    from {MODELS}.deal_funnel"""
+                    from {MODELS}.crm_deal_funnel"""
+            ).fetchall()
+            steps = conn.execute(
+                f"""select funnel_key, deal_count, cast(amount as double precision),
+                           cast(weighted_amount as double precision)
+                    from {MODELS}.crm_funnel"""
             ).fetchall()
             tasks = conn.execute(
-                f"""select owner_id, total_tasks, open_tasks, overdue_tasks, completed_tasks,
+                f"""select owner_key, total_tasks, open_tasks, overdue_tasks, completed_tasks,
                            to_char(as_of, 'YYYY-MM-DD HH24:MI:SS')
-                    from {MODELS}.owner_tasks"""
+                    from {MODELS}.crm_owner_tasks"""
             ).fetchall()
-        truth = truth_funnel(sim)
+            activities = conn.execute(
+                f"select source, kind, count(*) from {MODELS}.crm_activities group by source, kind"
+            ).fetchall()
         assert {
-            (r[0], r[1]): (r[2], r[3], r[4], pytest.approx(r[5], abs=0.005)) for r in funnel
-        } == {key: (v["pipeline"], v["stage"], v["deals"], v["amount"]) for key, v in truth.items()}
+            r[0]: (r[1], r[2], r[3], r[4], r[5], pytest.approx(r[6], abs=0.005)) for r in funnel
+        } == {
+            key: (v["pipeline"], v["stage"], v["is_won"], v["is_lost"], v["deals"], v["amount"])
+            for key, v in truth_funnel(sim, agile).items()
+        }
+        assert {
+            r[0]: (r[1], pytest.approx(r[2], abs=0.005), pytest.approx(r[3], abs=0.01))
+            for r in steps
+        } == truth_steps(sim, agile)
         assert {r[5] for r in tasks} == {as_of}
-        assert {r[0]: tuple(r[1:5]) for r in tasks} == truth_owner_tasks(sim, as_of)
+        assert {r[0]: tuple(r[1:5]) for r in tasks} == truth_owner_tasks(sim, agile, as_of)
+        assert {(r[0], r[1]): r[2] for r in activities} == truth_activities(sim, agile)

@@ -18,3 +18,11 @@
 {% macro default__json_text(value, key) -%}
   ({{ value }} ->> '{{ key }}')
 {%- endmacro %}
+
+{#- The element at a 0-based position of a JSON array column, as text (null past its end). -#}
+{% macro json_text_at(value, index) -%}
+  {{ return(adapter.dispatch('json_text_at')(value, index)) }}
+{%- endmacro %}
+{% macro default__json_text_at(value, index) -%}
+  ({{ value }} ->> {{ index }})
+{%- endmacro %}
