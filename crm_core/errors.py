@@ -12,6 +12,11 @@
 | 2xx that is not JSON (XML, HTML), cut-off JSON      | UnexpectedBodyError     | yes     |
 | 2xx whose JSON body is an error                     | ErrorInBodyError        | yes     |
 | an empty status (e.g. 204)                          | (data: None)            |         |
+
+A tap may sort some answers further (EngageBay: 403 is ``ForbiddenError``, a 500 "Invalid
+cursor" is ``InvalidCursorError``, no connection before the host ever answered is
+``UnreachableHostError``). ``endpoint_of`` and ``status_of`` say, for a stream's failure line,
+which request failed and what it answered.
 """
 
 from __future__ import annotations
@@ -33,19 +38,53 @@ _BODY_SNIPPET = 300
 
 
 class AuthenticationError(FatalAPIError):
-    """The credentials were refused, or the plan has no API access."""
+    """The credentials were refused, or the plan has no API access: the run stops."""
+
+    status = "401 Unauthorized"
+
+
+class ForbiddenError(FatalAPIError):
+    """The vendor refused this endpoint (403), e.g. the plan lacks it: the stream fails."""
+
+    status = "403 Forbidden"
 
 
 class BadRequestError(FatalAPIError):
     """The vendor refused the request as malformed (400)."""
 
+    status = "400 Bad Request"
+
+
+class InvalidCursorError(BadRequestError):
+    """The vendor refused a paging cursor (a 500 saying "Invalid cursor"): retrying cannot help."""
+
+    status = "500 Invalid cursor"
+
 
 class NotFoundError(FatalAPIError):
     """The endpoint or record does not exist (404)."""
 
+    status = "404 Not Found"
+
 
 class QuotaExhaustedError(FatalAPIError):
     """The account's API call quota is used up: retrying now cannot help."""
+
+
+class UnreachableHostError(FatalAPIError):
+    """The API URL could not be reached before it ever answered in this run: most likely wrong."""
+
+
+class StreamStoppedError(FatalAPIError):
+    """A request of a stream that already failed in this run: it is not sent."""
+
+
+class StreamsFailedError(FatalAPIError):
+    """Some streams failed; the others were read to the end (one line per stream)."""
+
+
+class UsageError(Exception):
+    """A file the user gave (state, catalog) that the tap cannot use: one line says why."""
 
 
 class RateLimitedError(RetriableAPIError):
@@ -66,6 +105,57 @@ class UnsafeURLError(ValueError):
 
 class RepeatedCursorError(RuntimeError):
     """The API handed out a cursor it had already handed out in this listing."""
+
+
+#: What ends the whole run at once: every further request would fail the same way.
+GLOBAL_ERRORS: tuple[type[FatalAPIError], ...] = (
+    QuotaExhaustedError,
+    AuthenticationError,
+    UnreachableHostError,
+)
+
+
+def endpoint_of(error: BaseException) -> str | None:
+    """The request a failure came from (set by the stream that sent it), e.g. ``GET /forms``.
+
+    Args:
+        error: Why a stream failed.
+
+    Returns:
+        The method and path, or None when no request failed (e.g. a bad record).
+    """
+    endpoint = getattr(error, "endpoint", None)
+    if isinstance(endpoint, str):
+        return endpoint
+    # A failure the tap raised about an answer (e.g. "this endpoint is missing") names it as
+    # its cause.
+    cause = error.__cause__
+    return endpoint_of(cause) if cause is not None else None
+
+
+def status_of(error: BaseException) -> str:
+    """What the API answered, in a few words, for a stream's failure line.
+
+    Args:
+        error: Why a stream failed.
+
+    Returns:
+        E.g. ``404 Not Found``, ``503 on all 9 attempts (its retries are used up)``, or the
+        kind of network error.
+    """
+    status = getattr(error, "status", None)
+    if isinstance(status, str):
+        return status
+    if getattr(error, "endpoint", None) is None and error.__cause__ is not None:
+        return status_of(error.__cause__)
+    response = getattr(error, "response", None)
+    code = getattr(response, "status_code", None)
+    answer = str(code) if isinstance(code, int) else type(error).__name__
+    attempts = getattr(error, "attempts", None)
+    if isinstance(attempts, int) and attempts > 1:
+        # Retried until max_retries or max_retry_seconds ran out.
+        return f"{answer} on all {attempts} attempts (its retries are used up)"
+    return answer
 
 
 @dataclasses.dataclass(frozen=True)

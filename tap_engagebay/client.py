@@ -7,7 +7,6 @@ import json
 import logging
 import threading
 import typing as t
-from dataclasses import dataclass
 from functools import cached_property
 from http import HTTPStatus
 from urllib.parse import urlparse
@@ -22,7 +21,7 @@ from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams._state import StreamStateManager
 
-from tap_engagebay.errors import (
+from crm_core.errors import (
     AuthenticationError,
     BadRequestError,
     ErrorInBodyError,
@@ -35,10 +34,10 @@ from tap_engagebay.errors import (
     UnexpectedBodyError,
     UnreachableHostError,
 )
-from tap_engagebay.pagination import LastRecordCursorPaginator
-from tap_engagebay.prefetch import PageReader
-from tap_engagebay.progress import Progress, RecordCounter, StreamProgress
-from tap_engagebay.safety import check_api_url
+from crm_core.http import check_api_url
+from crm_core.pagination import LastRecordCursorPaginator, Page
+from crm_core.prefetch import PageReader
+from crm_core.progress import Progress, RecordCounter, StreamProgress
 from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
@@ -134,15 +133,6 @@ class ResumableStateManager(StreamStateManager):
         state = self.get_context_state(context)
         state.setdefault(PROGRESS_MARKERS, {PROGRESS_MARKER_NOTE: RESUME_NOTE})
         super().increment_state(latest_record, context=context, replication_key=replication_key)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a listing."""
-
-    records: list[dict[str, t.Any]]
-    next_cursor: str | None
-    server_time: int | None
 
 
 def payload_of(response: requests.Response) -> t.Any:  # noqa: ANN401

@@ -14,21 +14,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.singerlib import Metadata, Schema
 
-from tap_engagebay.client import EngageBayStream, Page, payload_of
-from tap_engagebay.errors import (
-    GLOBAL_ERRORS,
-    BadRequestError,
-    NotFoundError,
-    StreamStoppedError,
-)
-from tap_engagebay.prefetch import OrderedPrefetch
-from tap_engagebay.properties import (
-    RAW_PROPERTIES,
-    CustomColumnsError,
-    PropertyMap,
-    read_custom_columns,
-)
-from tap_engagebay.schemas_base import (
+from crm_core.columns import (
     BOOL,
     ID,
     NUMBER,
@@ -39,6 +25,20 @@ from tap_engagebay.schemas_base import (
     json_object,
     schema,
 )
+from crm_core.errors import (
+    GLOBAL_ERRORS,
+    BadRequestError,
+    NotFoundError,
+    StreamStoppedError,
+)
+from crm_core.prefetch import OrderedPrefetch
+from tap_engagebay.client import EngageBayStream, payload_of
+from tap_engagebay.properties import (
+    RAW_PROPERTIES,
+    CustomColumnsError,
+    PropertyMap,
+    read_custom_columns,
+)
 from tap_engagebay.transform import epoch_to_iso, scrub
 
 if t.TYPE_CHECKING:
@@ -47,6 +47,8 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
     from singer_sdk.singerlib import Catalog
+
+    from crm_core.pagination import Page
 
 MODIFIED = "modified_time"
 #: Where a stream's state keeps its custom fields' columns.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
 import threading
 import traceback
 import typing as t
@@ -18,8 +17,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
 from singer_sdk.singerlib import StateMessage
 
-from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
-from tap_engagebay.errors import (
+from crm_core.errors import (
     GLOBAL_ERRORS,
     QuotaExhaustedError,
     StreamsFailedError,
@@ -28,10 +26,11 @@ from tap_engagebay.errors import (
     endpoint_of,
     status_of,
 )
-from tap_engagebay.prefetch import Lane, PriorityPool
-from tap_engagebay.progress import Progress, quiet_sdk_metrics
-from tap_engagebay.run_files import make_run_files_private
-from tap_engagebay.safety import check_api_url
+from crm_core.http import check_api_url
+from crm_core.isolation import run_cli
+from crm_core.prefetch import Lane, PriorityPool
+from crm_core.progress import Progress, quiet_sdk_metrics
+from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
 if t.TYPE_CHECKING:
@@ -43,8 +42,6 @@ SAFE_URL_PATTERN = (
     r"^(https://[^/\s:]+(:\d+)?"
     r"|http://(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?)(/\S*)?$"
 )
-EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
-EXIT_FAILED = 1  # a refused key, or some streams failed (the others synced)
 #: A number written as text: how Meltano passes a `kind: string` setting.
 NUMBER = r"^[0-9]+(\.[0-9]+)?$"
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
@@ -435,7 +432,7 @@ class TapEngageBay(Tap):
 
     @cached_property
     def progress(self) -> Progress:
-        """Progress lines and summaries of the streams (see tap_engagebay.progress)."""
+        """Progress lines and summaries of the streams (see crm_core.progress)."""
         return Progress(self.logger)
 
     @cached_property
@@ -793,16 +790,5 @@ def check_catalog(catalog: dict[str, t.Any], handle: t.IO[str]) -> None:
 
 
 def main() -> None:
-    """Run the tap's command line, ending cleanly on a quota, a refused key, failed streams.
-
-    Started by Meltano, it first makes Meltano's run files private (``run_files``).
-    """
-    make_run_files_private(sys.argv)
-    try:
-        TapEngageBay.cli()
-    except QuotaExhaustedError as exc:
-        sys.stderr.write(f"tap-engagebay: {exc}\n")
-        sys.exit(EXIT_QUOTA)
-    except (FatalAPIError, UsageError) as exc:
-        sys.stderr.writelines(f"tap-engagebay: {line}\n" for line in str(exc).splitlines())
-        sys.exit(EXIT_FAILED)
+    """Run the command line: exit 75 on a used-up quota, 1 with one line per failure."""
+    run_cli(TapEngageBay, "tap-engagebay")
