@@ -140,6 +140,18 @@ class IncrementalList(AgileStream):
         self.log_value_problems()
         self.note_late_fields()
 
+    def wants_children(self, record: t.Mapping[str, t.Any]) -> bool:
+        """A record before ``start_date`` is not emitted: its children are not read ahead.
+
+        Args:
+            record: A raw record.
+
+        Returns:
+            Whether it may be emitted.
+        """
+        floor = self.start_seconds
+        return floor is None or modified(record) >= floor
+
     def _read_all(
         self, context: Context | None, state: dict[str, t.Any]
     ) -> Generator[dict[str, t.Any], None, float]:
@@ -394,6 +406,7 @@ class DealsStream(IncrementalList):
     name = "deals"
     path = "/opportunity/based"
     contact_type = "OPPORTUNITY"
+    emits_each_once = True
     record_seconds_fields = ("created_time", "updated_time", "close_date")
     base_columns: t.ClassVar[list[th.Property[t.Any]]] = [
         th.Property("id", ID),
@@ -585,6 +598,8 @@ class TicketsStream(FullList):
     A ticket can be in several filters; it is emitted the first time it is met. Tickets no
     filter holds cannot be read: the API has no other ticket listing.
     """
+
+    emits_each_once = True
 
     name = "tickets"
     path = "/tickets/filter"
