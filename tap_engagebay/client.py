@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import threading
@@ -12,7 +11,6 @@ from http import HTTPStatus
 from urllib.parse import urlparse
 
 import backoff
-import msgspec
 import requests
 from singer_sdk import RESTStream, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
@@ -23,21 +21,18 @@ from singer_sdk.streams._state import StreamStateManager
 
 from crm_core.errors import (
     AuthenticationError,
-    BadRequestError,
-    ErrorInBodyError,
-    ForbiddenError,
-    InvalidCursorError,
-    NotFoundError,
     QuotaExhaustedError,
-    RateLimitedError,
     StreamStoppedError,
     UnexpectedBodyError,
     UnreachableHostError,
+    Vocabulary,
+    classify,
 )
 from crm_core.http import check_api_url
 from crm_core.pagination import LastRecordCursorPaginator, Page
 from crm_core.prefetch import PageReader
 from crm_core.progress import Progress, RecordCounter, StreamProgress
+from crm_core.retry import retry_after_seconds, server_time_of
 from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
@@ -48,9 +43,20 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 API_PREFIX = "/dev/api/panel"
-QUOTA_MARKERS = ("limit reached", "api call limit")
-#: What a 5xx says when the cursor it was sent is refused (retrying it cannot help).
-INVALID_CURSOR_MARKER = "invalid cursor"
+#: EngageBay's words, for ``crm_core.errors.classify``.
+VOCABULARY = Vocabulary(
+    vendor="EngageBay",
+    credentials_hint="Check the `api_key` setting (EngageBay: Account Settings -> API -> REST "
+    "API Key); the REST API is only available on paid (Pro) plans.",
+    quota_markers=("limit reached", "api call limit"),
+    empty_statuses=frozenset(),
+    quota_name="daily API call limit",
+    credentials_noun="API key",
+    auth_statuses=frozenset({HTTPStatus.UNAUTHORIZED}),
+    forbidden_hint=" (the account's plan or the key's user may not have this feature)",
+    #: What a 5xx says when the cursor it was sent is refused (retrying it cannot help).
+    invalid_cursor_markers=("invalid cursor",),
+)
 #: The SDK's own line when a stream's sync raises; the tap reports the failure itself.
 _SDK_UNHANDLED = "An unhandled error occurred while syncing '%s'"
 _BODY_SNIPPET = 300
@@ -145,24 +151,6 @@ def payload_of(response: requests.Response) -> t.Any:  # noqa: ANN401
         The decoded body.
     """
     return getattr(response, "eb_payload", None)
-
-
-def server_time_of(response: requests.Response) -> int | None:
-    """Read the server's clock from the ``Date`` header, in epoch seconds.
-
-    Args:
-        response: Any response.
-
-    Returns:
-        The server time, or None when the header is missing or unreadable.
-    """
-    header = response.headers.get("Date")
-    if not header:
-        return None
-    try:
-        return int(email.utils.parsedate_to_datetime(header).timestamp())
-    except (TypeError, ValueError):
-        return None
 
 
 class EngageBayStream(RESTStream[str | None]):
@@ -616,7 +604,7 @@ class EngageBayStream(RESTStream[str | None]):
             ):
                 wait = min(wait, CONNECT_WAIT_MAX)
             response = getattr(exception, "response", None)
-            retry_after = _retry_after_seconds(response) if response is not None else None
+            retry_after = retry_after_seconds(response) if response is not None else None
             if retry_after is not None:
                 wait = min(cap, retry_after)
             attempt += 1
@@ -665,91 +653,13 @@ class EngageBayStream(RESTStream[str | None]):
     def validate_response(self, response: requests.Response) -> None:
         """Sort an answer into data, retry, clean stop or failure, and decode it once.
 
+        ``crm_core.errors.classify`` with EngageBay's words: a 403 fails the stream (the
+        plan may lack the feature), a 5xx saying "Invalid cursor" is not retried.
+
         Args:
             response: The answer.
-
-        Raises:
-            QuotaExhaustedError: The daily quota is used up.
-            AuthenticationError: 401.
-            ForbiddenError: 403.
-            BadRequestError: 400.
-            NotFoundError: 404.
-            RateLimitedError: 429 without the quota text.
-            InvalidCursorError: A 5xx saying the cursor sent is invalid.
-            RetriableAPIError: Any other 5xx.
-            FatalAPIError: Any other 4xx.
-            UnexpectedBodyError: A 2xx that is not JSON, or is cut off.
-            ErrorInBodyError: A 2xx whose JSON is an error.
         """
-        status = response.status_code
-        where = f"{response.request.method} {urlparse(response.url).path}"
-        body = self.redact(response.text[:_BODY_SNIPPET].strip())
-        # Only an error answer can say the quota is used up: a record may well contain the words.
-        if status >= HTTPStatus.BAD_REQUEST and _says_quota(response.text[:2000]):
-            raise QuotaExhaustedError(_quota_message(where, status, body))
-        if status == HTTPStatus.UNAUTHORIZED:
-            msg = (
-                f"EngageBay refused the API key ({status} for {where}: {body}). Check the "
-                "`api_key` setting (EngageBay: Account Settings -> API -> REST API Key); the "
-                "REST API is only available on paid (Pro) plans."
-            )
-            raise AuthenticationError(msg)
-        if status == HTTPStatus.FORBIDDEN:
-            msg = (
-                f"EngageBay answered 403 Forbidden for {where}: {body} (the account's plan or "
-                "the key's user may not have this feature)"
-            )
-            raise ForbiddenError(msg)
-        if status == HTTPStatus.BAD_REQUEST:
-            msg = f"EngageBay answered 400 Bad Request for {where}: {body}"
-            raise BadRequestError(msg)
-        if status == HTTPStatus.NOT_FOUND:
-            msg = f"EngageBay answered 404 Not Found for {where}: {body}"
-            raise NotFoundError(msg)
-        if status == HTTPStatus.TOO_MANY_REQUESTS:
-            msg = f"EngageBay is rate limiting (429 for {where})"
-            raise RateLimitedError(msg, response)
-        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
-            if INVALID_CURSOR_MARKER in response.text[:2000].lower():
-                msg = f"EngageBay refused the paging cursor ({status} for {where}: {body})"
-                raise InvalidCursorError(msg)
-            msg = f"EngageBay server error {status} for {where}: {body}"
-            raise RetriableAPIError(msg, response)
-        if status >= HTTPStatus.BAD_REQUEST:
-            msg = f"EngageBay answered {status} for {where}: {body}"
-            raise FatalAPIError(msg)
-        response.eb_payload = self._decode(response, where, body)  # type: ignore[attr-defined]
-
-    def _decode(self, response: requests.Response, where: str, body: str) -> t.Any:  # noqa: ANN401
-        text = response.text
-        head = text.lstrip()[:100].lower()
-        if head.startswith("<"):
-            kind = "HTML" if "<html" in head or "<!doctype html" in head else "XML"
-            msg = (
-                f"EngageBay answered {kind} instead of JSON for {where} "
-                f"(Content-Type {response.headers.get('Content-Type', 'none')})"
-            )
-            raise UnexpectedBodyError(msg, response)
-        try:
-            payload = _loads(text)
-        except ValueError as exc:
-            msg = (
-                f"EngageBay answered invalid or truncated JSON for {where} "
-                f"({len(text)} characters: {exc})"
-            )
-            raise UnexpectedBodyError(msg, response) from exc
-        if isinstance(payload, dict) and _is_error_body(payload):
-            if _says_quota(json.dumps(payload)):
-                raise QuotaExhaustedError(_quota_message(where, response.status_code, body))
-            if "unauthenticated" in json.dumps(payload).lower():
-                msg = f"EngageBay refused the API key (error in a 200 answer to {where}: {body})"
-                raise AuthenticationError(msg)
-            msg = (
-                f"EngageBay reported an error inside a {response.status_code} answer "
-                f"for {where}: {body}"
-            )
-            raise ErrorInBodyError(msg, response)
-        return payload
+        response.eb_payload = classify(response, VOCABULARY, self.redact)  # type: ignore[attr-defined]
 
     # ---- reading ------------------------------------------------------------------
 
@@ -995,51 +905,5 @@ class EngageBayStream(RESTStream[str | None]):
         return {}
 
 
-def _loads(text: str) -> t.Any:  # noqa: ANN401 - any JSON
-    """``json.loads``, through msgspec's decoder (faster) when that one can read the text.
-
-    What msgspec refuses (NaN, 1e400, lone surrogates, broken JSON) goes to ``json.loads``, so
-    the result, and the error, are always what ``json.loads`` gives.
-    """
-    try:
-        return msgspec.json.decode(text)
-    except msgspec.DecodeError:
-        return json.loads(text)
-
-
 def _reader_key(context: Context | None, sort_key: str, cursor: str | None) -> str:
     return json.dumps([context, sort_key, cursor], sort_keys=True, default=str)
-
-
-def _retry_after_seconds(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        date_now = server_time_of(response)
-        return max(0.0, when.timestamp() - date_now) if date_now else None
-
-
-def _says_quota(text: str) -> bool:
-    lowered = text.lower()
-    return any(marker in lowered for marker in QUOTA_MARKERS)
-
-
-def _quota_message(where: str, status: int, body: str) -> str:
-    return (
-        f"EngageBay's daily API call limit is reached ({where} answered {status}: {body}). "
-        "The sync stopped after saving its state; the next run resumes."
-    )
-
-
-def _is_error_body(payload: dict[str, t.Any]) -> bool:
-    if "error" in payload or "errorMessage" in payload:
-        return True
-    status = str(payload.get("status", "")).lower()
-    return status in {"error", "failed", "failure"} or (status.isdigit() and int(status) >= 400)  # noqa: PLR2004
