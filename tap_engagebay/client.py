@@ -14,7 +14,7 @@ import backoff
 import requests
 from singer_sdk import RESTStream, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
-from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams._state import StreamStateManager
@@ -41,6 +41,9 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers import types
     from singer_sdk.helpers.types import Context
+
+    from crm_core.run_control import RunControl
+    from tap_engagebay.tap import TapEngageBay
 
 API_PREFIX = "/dev/api/panel"
 #: EngageBay's words, for ``crm_core.errors.classify``.
@@ -77,6 +80,22 @@ DEFAULT_RETRY_WAIT_BASE = 2.0
 CONNECT_TRIES = 4
 CONNECT_TIMEOUT = 10.0
 CONNECT_WAIT_MAX = 10.0
+
+
+class Lookups(t.Protocol):
+    """What streams share, read once per run (the tap answers)."""
+
+    def tracks(self) -> list[int]:
+        """Ids of every deal track."""
+        ...
+
+    def track_records(self) -> list[dict[str, t.Any]]:
+        """The deal tracks."""
+        ...
+
+    def custom_field_definitions(self, scope: str) -> list[dict[str, t.Any]]:
+        """Custom field definitions of CONTACT, DEAL, COMPANY or TICKET."""
+        ...
 
 
 def retry_wait_base(config: t.Mapping[str, t.Any]) -> float:
@@ -176,6 +195,21 @@ class EngageBayStream(RESTStream[str | None]):
     #: child stream, by the stream itself. A failed stream sends no further request.
     failure: BaseException | None = None
 
+    def __init__(self, tap: TapEngageBay, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Take the run's shared services from the tap, typed.
+
+        Args:
+            tap: The tap.
+            kwargs: As for the SDK's RESTStream.
+        """
+        super().__init__(tap=tap, **kwargs)
+        #: The run's request gate, stop flag, pool and host flag.
+        self.run_control: RunControl = tap.run_control
+        #: The run's progress lines.
+        self.run_progress: Progress = tap.progress
+        #: What streams share, read once per run (deal tracks, custom field definitions).
+        self.lookups: Lookups = tap
+
     def fail(self, error: BaseException) -> None:
         """Mark this stream failed for the rest of the run and cancel its reads ahead.
 
@@ -241,10 +275,9 @@ class EngageBayStream(RESTStream[str | None]):
     @cached_property
     def progress(self) -> StreamProgress:
         """What this stream has done so far (requests, retries, pages, records)."""
-        run: Progress = self._tap.progress  # type: ignore[attr-defined]
         parent = self.parent_stream_type
         parent_name = str(getattr(parent, "name", "")) if parent is not None else None
-        return run.stream(self.name, parent=parent_name)
+        return self.run_progress.stream(self.name, parent=parent_name)
 
     def get_record_counter(
         self,
@@ -262,10 +295,11 @@ class EngageBayStream(RESTStream[str | None]):
             The counter.
         """
         for child in self.child_streams:
-            if child.selected:
-                _ = child.progress  # type: ignore[attr-defined]  # its summary follows ours
-        run: Progress = self._tap.progress  # type: ignore[attr-defined]
-        return RecordCounter(run, self.progress, endpoint=endpoint, log_interval=log_interval)
+            if child.selected and isinstance(child, EngageBayStream):
+                _ = child.progress  # its summary follows ours
+        return RecordCounter(
+            self.run_progress, self.progress, endpoint=endpoint, log_interval=log_interval
+        )
 
     @property
     def emit_activate_version_messages(self) -> bool:
@@ -478,14 +512,14 @@ class EngageBayStream(RESTStream[str | None]):
                 return self._request(request, context)
             except requests.exceptions.ConnectionError as exc:
                 connects += 1
-                if connects >= CONNECT_TRIES and not self._tap.host_answered:  # type: ignore[attr-defined]
+                if connects >= CONNECT_TRIES and not self.run_control.host_answered:
                     raise UnreachableHostError(self._unreachable(exc, connects)) from exc
                 raise
 
         try:
             response: requests.Response = self.request_decorator(attempt)(request, context)
         except UnreachableHostError as exc:
-            self._tap.halt(exc)  # type: ignore[attr-defined]
+            self.run_control.halt(exc)
             raise
         except Exception as exc:
             if getattr(exc, "endpoint", None) is None:
@@ -511,11 +545,8 @@ class EngageBayStream(RESTStream[str | None]):
             FatalAPIError: Another request already ended the sync (quota, refused key).
             StreamStoppedError: This stream already failed in this run.
         """
-        tap = self._tap
-        with tap.request_gate:  # type: ignore[attr-defined]
-            stop: FatalAPIError | None = tap.stop_error  # type: ignore[attr-defined]
-            if stop is not None:
-                raise type(stop)(str(stop))
+        control = self.run_control
+        with control.request_slot():
             if self.failure is not None:
                 msg = f"{self.name} already failed in this run: {self.failure}"
                 raise StreamStoppedError(msg)
@@ -523,13 +554,13 @@ class EngageBayStream(RESTStream[str | None]):
             try:
                 response = super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
-                tap.halt(exc)  # type: ignore[attr-defined]
+                control.halt(exc)
                 raise
             except RetriableAPIError as exc:
                 if exc.response is not None:
-                    tap.host_answered = True  # type: ignore[attr-defined]
+                    control.host_answered = True
                 raise
-            tap.host_answered = True  # type: ignore[attr-defined]
+            control.host_answered = True
             return response
 
     def _unreachable(self, error: requests.exceptions.ConnectionError, tries: int) -> str:
@@ -599,8 +630,9 @@ class EngageBayStream(RESTStream[str | None]):
         attempt = 0
         while True:
             wait = min(cap, base * (2**attempt))
-            if isinstance(exception, requests.exceptions.ConnectionError) and not getattr(
-                self._tap, "host_answered", False
+            if (
+                isinstance(exception, requests.exceptions.ConnectionError)
+                and not self.run_control.host_answered
             ):
                 wait = min(wait, CONNECT_WAIT_MAX)
             response = getattr(exception, "response", None)
@@ -798,9 +830,20 @@ class EngageBayStream(RESTStream[str | None]):
 
     @property
     def lane(self) -> Executor | None:
-        """The threads this stream's reads ahead run on, at its turn's priority (or None)."""
-        lane: Executor | None = self._tap.lane(self)  # type: ignore[attr-defined]
-        return lane
+        """The threads this stream's reads ahead run on, at its turn's priority (or None).
+
+        The stream being written (a child: its parent) comes first, the next stream's reads
+        ahead next, and so on: what the sync waits for is never queued behind what it will
+        only need later.
+        """
+        streams = self._tap.streams
+        names = list(streams)
+        parent = self.parent_stream_type
+        if parent is not None:
+            name = next((s.name for s in streams.values() if type(s) is parent), "")
+        else:
+            name = self.name
+        return self.run_control.lane(names.index(name) if name in names else len(names))
 
     @cached_property
     def _warm_readers(self) -> dict[str, PageReader]:

@@ -390,7 +390,7 @@ class PropertiesMixin(ListStream):
         """
         keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
         try:
-            definitions = self._tap.custom_field_definitions(self.entity)  # type: ignore[attr-defined]
+            definitions = self.lookups.custom_field_definitions(self.entity)
         except Exception as exc:
             if isinstance(exc, GLOBAL_ERRORS):
                 raise
@@ -633,7 +633,7 @@ class DealsStream(PropertiesMixin):
     @property
     def partitions(self) -> list[dict[str, t.Any]] | None:
         """One partition per deal track (``GET /tracks``): without one, only the default."""
-        tracks = self._tap.tracks()  # type: ignore[attr-defined]
+        tracks = self.lookups.tracks()
         return [{"track_id": track_id} for track_id in tracks]
 
     def list_params(self, context: Context | None) -> dict[str, t.Any]:
@@ -841,7 +841,7 @@ class ContactChildStream(EngageBayStream):
             if self.failure is None:
                 return future.result() if future is not None else self.read_contact(context)
         except Exception as exc:
-            if isinstance(exc, GLOBAL_ERRORS) or self._tap.stop_error is not None:  # type: ignore[attr-defined]
+            if isinstance(exc, GLOBAL_ERRORS) or self.run_control.stop_error is not None:
                 raise
             self.fail(exc)  # keeps the first failure
         if future is not None:
@@ -1034,7 +1034,7 @@ class EventsStream(EngageBayStream):
         if pool is None:
             return now, map(self.read_window, windows)
         # The windows are independent: read them in the pool, a bounded number ahead.
-        ahead = WINDOWS_AHEAD_PER_REQUEST * self._tap.max_in_flight  # type: ignore[attr-defined]
+        ahead = WINDOWS_AHEAD_PER_REQUEST * self.run_control.max_in_flight
         return now, OrderedPrefetch(self.read_window, windows, pool=pool, ahead=ahead)
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
@@ -1119,7 +1119,7 @@ class TracksStream(UnpagedStream):
         Returns:
             The tracks.
         """
-        return list(self._tap.track_records())  # type: ignore[attr-defined]
+        return list(self.lookups.track_records())
 
 
 class OwnersStream(UnpagedStream):
@@ -1191,7 +1191,7 @@ class CustomFieldsStream(UnpagedStream):
             The definitions, each with its scope.
         """
         scope = context["scope"] if context else "CONTACT"
-        for definition in self._tap.custom_field_definitions(scope):  # type: ignore[attr-defined]
+        for definition in self.lookups.custom_field_definitions(scope):
             yield {**definition, "scope": definition.get("scope") or scope}
 
 

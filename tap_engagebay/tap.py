@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import threading
 import traceback
 import typing as t
 from concurrent.futures import Future
@@ -14,7 +13,7 @@ from functools import cached_property
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.contrib.msgspec import MsgSpecWriter
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.singerlib import StateMessage
 
 from crm_core.errors import (
@@ -28,8 +27,8 @@ from crm_core.errors import (
 )
 from crm_core.http import check_api_url
 from crm_core.isolation import run_cli
-from crm_core.prefetch import Lane, PriorityPool
 from crm_core.progress import Progress, quiet_sdk_metrics
+from crm_core.run_control import RunControl
 from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
@@ -394,57 +393,20 @@ class TapEngageBay(Tap):
             key = str(tap.config.get("api_key") or "")
             raise StreamsFailedError(report.replace(key, "[REDACTED]") if len(key) >= 4 else report)  # noqa: PLR2004
 
-    @property
-    def max_in_flight(self) -> int:
-        """The ``max_concurrent_requests`` setting: requests in flight at once, at least 1."""
-        return max(1, int(self.config.get("max_concurrent_requests", 4)))
-
     @cached_property
-    def pool(self) -> PriorityPool | None:
-        """Threads for requests read ahead; None when limited to one request at a time."""
-        if self.max_in_flight == 1:
-            return None
-        return PriorityPool(self.max_in_flight, name="engagebay")
+    def run_control(self) -> RunControl:
+        """The run's request gate, stop flag, pool and host flag (``crm_core.run_control``).
 
-    def lane(self, stream: EngageBayStream) -> Lane | None:
-        """Where a stream's reads run: ranked by the stream's turn in the sync.
-
-        The stream being written (a child: its parent) comes first, the next stream's
-        reads ahead next, and so on: what the sync waits for is never queued behind what
-        it will only need later.
-
-        Args:
-            stream: The stream.
-
-        Returns:
-            The lane, or None without a pool.
+        The stop flag is set by the first answer that makes every further request pointless
+        (quota, key); until the API host has answered once in this run, a request that cannot
+        connect is tried only ``CONNECT_TRIES`` times (client.py) and ends the run.
         """
-        pool = self.pool
-        if pool is None:
-            return None
-        names = list(self.streams)
-        parent = stream.parent_stream_type
-        if parent is not None:
-            name = next((s.name for s in self.streams.values() if type(s) is parent), "")
-        else:
-            name = stream.name
-        return pool.lane(names.index(name) if name in names else len(names))
+        return RunControl(int(self.config.get("max_concurrent_requests", 4)), name="engagebay")
 
     @cached_property
     def progress(self) -> Progress:
         """Progress lines and summaries of the streams (see crm_core.progress)."""
         return Progress(self.logger)
-
-    @cached_property
-    def request_gate(self) -> threading.BoundedSemaphore:
-        """At most ``max_concurrent_requests`` requests in flight, from any thread."""
-        return threading.BoundedSemaphore(self.max_in_flight)
-
-    #: Set by the first answer that makes every further request pointless (quota, key).
-    stop_error: FatalAPIError | None = None
-    #: Set by the API host's first answer in this run (any status): until then a request that
-    #: cannot connect is tried only ``CONNECT_TRIES`` times (client.py) and ends the run.
-    host_answered = False
 
     def sync_all(self) -> None:  # type: ignore[misc]  # the SDK marks it final
         """Sync every selected stream as the SDK does; a stream that fails fails alone.
@@ -471,7 +433,7 @@ class TapEngageBay(Tap):
             try:
                 stream.sync()
             except Exception as exc:
-                if isinstance(exc, GLOBAL_ERRORS) or self.stop_error is not None:
+                if isinstance(exc, GLOBAL_ERRORS) or self.run_control.stop_error is not None:
                     raise
                 self._stream_failed(stream, exc)  # type: ignore[arg-type]
                 continue
@@ -535,7 +497,7 @@ class TapEngageBay(Tap):
         thread pool each stream's first pages (and the calendar windows, and the unpaged
         lists) are requested now and wait, bounded, until the stream's turn comes.
         """
-        if self._warmed or self.pool is None:
+        if self._warmed or self.run_control.pool is None:
             return
         self._warmed = True
         for stream in self.streams.values():
@@ -551,16 +513,6 @@ class TapEngageBay(Tap):
 
     _warmed = False
 
-    def halt(self, error: BaseException) -> None:
-        """Make every later request attempt fail at once: the run is ending.
-
-        Args:
-            error: Why.
-        """
-        if self.stop_error is None:
-            message = f"the sync stopped: {error}"
-            self.stop_error = error if isinstance(error, FatalAPIError) else FatalAPIError(message)
-
     def finish_sync(self, error: BaseException | None = None) -> None:
         """Cancel whatever was read ahead and not used, and stop the threads.
 
@@ -569,12 +521,10 @@ class TapEngageBay(Tap):
                 then stop at their next attempt instead of being waited for.
         """
         if error is not None:
-            self.halt(error)
+            self.run_control.halt(error)
         for stream in self.streams.values():
             stream.close_readers()  # type: ignore[attr-defined]
-        pool = self.__dict__.pop("pool", None)
-        if pool is not None:
-            pool.shutdown(wait=error is None, cancel_futures=True)
+        self.run_control.shutdown(failed=error is not None)
         self._warmed = False
 
     def discover_streams(self) -> list[EngageBayStream]:
@@ -593,7 +543,7 @@ class TapEngageBay(Tap):
 
     def _lookup(self, key: str, path: str) -> list[dict[str, t.Any]]:
         if key not in self._lookups:
-            pool = self.pool
+            pool = self.run_control.pool
             if pool is not None:
                 # The first lookup asks for all of them at once: they are independent.
                 for other, other_path in LOOKUPS:
@@ -627,7 +577,7 @@ class TapEngageBay(Tap):
 
     def _stop_lookups(self, error: Exception) -> None:
         """A lookup failed and ends the run: the others stop at their next attempt."""
-        self.halt(error)
+        self.run_control.halt(error)
         for value in self._lookups.values():
             if isinstance(value, Future):
                 value.cancel()
