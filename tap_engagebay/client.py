@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -10,14 +11,11 @@ from functools import cached_property
 from http import HTTPStatus
 from urllib.parse import urlparse
 
-import backoff
 import requests
 from singer_sdk import RESTStream, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
-from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
 from singer_sdk.helpers.conform import TypeConformanceLevel
-from singer_sdk.streams._state import StreamStateManager
 
 from crm_core.errors import (
     AuthenticationError,
@@ -28,19 +26,19 @@ from crm_core.errors import (
     Vocabulary,
     classify,
 )
-from crm_core.http import check_api_url
+from crm_core.http import ResumableStateManager, check_api_url
 from crm_core.pagination import LastRecordCursorPaginator, Page
 from crm_core.prefetch import PageReader
 from crm_core.progress import Progress, RecordCounter, StreamProgress
-from crm_core.retry import retry_after_seconds, server_time_of
+from crm_core.retry import RetryPolicy, server_time_of
 from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
     from concurrent.futures import Executor, Future
 
-    from singer_sdk.helpers import types
     from singer_sdk.helpers.types import Context
+    from singer_sdk.streams._state import StreamStateManager
 
     from crm_core.run_control import RunControl
     from tap_engagebay.tap import TapEngageBay
@@ -131,33 +129,6 @@ def deprecated_settings(config: t.Mapping[str, t.Any]) -> list[str]:
         f"retry_wait_base={retry_wait_base(config):g}."
     )
     return [message]
-
-
-class ResumableStateManager(StreamStateManager):
-    """The SDK's state manager, with a progress note that says how this tap resumes.
-
-    The streams are unsorted, so the SDK keeps the bookmark aside (``progress_markers``) until
-    a stream ends; it then writes a note that progress is not resumable and warns so. The tap
-    does resume (``RESUME_NOTE``): the note says that instead, and nothing warns.
-    """
-
-    def increment_state(
-        self,
-        latest_record: types.Record,
-        *,
-        context: types.Context | None = None,
-        replication_key: str,
-    ) -> None:
-        """Advance the bookmark kept aside, noting how an interrupted run resumes.
-
-        Args:
-            latest_record: The record just written.
-            context: The partition.
-            replication_key: The bookmark's key.
-        """
-        state = self.get_context_state(context)
-        state.setdefault(PROGRESS_MARKERS, {PROGRESS_MARKER_NOTE: RESUME_NOTE})
-        super().increment_state(latest_record, context=context, replication_key=replication_key)
 
 
 def payload_of(response: requests.Response) -> t.Any:  # noqa: ANN401
@@ -267,6 +238,7 @@ class EngageBayStream(RESTStream[str | None]):
                 state_partitioning_keys=self.state_partitioning_keys,
                 is_sorted=self.is_sorted,
                 check_sorted=self.check_sorted,
+                note=RESUME_NOTE,
             )
         return self._state_manager
 
@@ -588,6 +560,27 @@ class EngageBayStream(RESTStream[str | None]):
             "setting (EngageBay's is https://app.engagebay.com) and the network"
         )
 
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The core's retry policy from the settings (``crm_core.retry``), and EngageBay's.
+
+        EngageBay adds the deprecated ``retry_wait_base_ms``, and a connection error before
+        the host ever answered waits at most ``CONNECT_WAIT_MAX`` s.
+        """
+        return dataclasses.replace(
+            RetryPolicy.from_config(self.config),
+            wait_base=retry_wait_base(self.config),
+            cap=self._cap_wait,
+        )
+
+    def _cap_wait(self, exception: BaseException | None, wait: float) -> float:
+        if (
+            isinstance(exception, requests.exceptions.ConnectionError)
+            and not self.run_control.host_answered
+        ):
+            return min(wait, CONNECT_WAIT_MAX)
+        return wait
+
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
         """Retry transient failures with backoff, honouring Retry-After, within a time cap.
 
@@ -597,61 +590,15 @@ class EngageBayStream(RESTStream[str | None]):
         Returns:
             The decorated function.
         """
-        return backoff.on_exception(
-            self.backoff_wait_generator,
-            (
-                ConnectionResetError,
-                RetriableAPIError,
-                requests.exceptions.Timeout,
-                requests.exceptions.ConnectionError,
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError,
-            ),
-            max_tries=self.backoff_max_tries,
-            max_time=float(self.config.get("max_retry_seconds", 900)),
-            on_backoff=self.backoff_handler,
-            jitter=self.backoff_jitter,
-            logger=None,
-        )(func)
-
-    def backoff_max_tries(self) -> int:
-        """Attempts per request, including the first."""
-        return int(self.config.get("max_retries", 8)) + 1
+        return self.retry_policy.wrap(func, self.backoff_handler)
 
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
         """Exponential waits; a Retry-After header, when sent, sets the wait.
 
-        Yields:
-            Seconds to wait before the next attempt.
-        """
-        base = retry_wait_base(self.config)
-        cap = float(self.config.get("retry_wait_max", 120))
-        exception = yield 0.0
-        attempt = 0
-        while True:
-            wait = min(cap, base * (2**attempt))
-            if (
-                isinstance(exception, requests.exceptions.ConnectionError)
-                and not self.run_control.host_answered
-            ):
-                wait = min(wait, CONNECT_WAIT_MAX)
-            response = getattr(exception, "response", None)
-            retry_after = retry_after_seconds(response) if response is not None else None
-            if retry_after is not None:
-                wait = min(cap, retry_after)
-            attempt += 1
-            exception = yield wait
-
-    def backoff_jitter(self, value: float) -> float:
-        """No random jitter below a Retry-After; a little above exponential waits.
-
-        Args:
-            value: The planned wait.
-
         Returns:
-            The wait to use.
+            The waits (``RetryPolicy.waits``).
         """
-        return float(backoff.random_jitter(value)) if value >= 1 else value
+        return self.retry_policy.waits()
 
     def backoff_handler(self, details: t.Mapping[str, t.Any]) -> None:
         """Log one line per retry, never the request itself.
