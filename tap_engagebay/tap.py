@@ -20,15 +20,12 @@ from crm_core.errors import (
     GLOBAL_ERRORS,
     QuotaExhaustedError,
     StreamsFailedError,
-    UnsafeURLError,
     UsageError,
     endpoint_of,
     status_of,
 )
-from crm_core.http import check_api_url
 from crm_core.isolation import run_cli
-from crm_core.progress import Progress, quiet_sdk_metrics
-from crm_core.run_control import RunControl
+from crm_core.tap_base import CRMTap
 from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
@@ -124,8 +121,15 @@ def redact_every_log_record(secret: str) -> None:
     logging.setLogRecordFactory(redacted_record)
 
 
-class TapEngageBay(Tap):
-    """Singer tap for EngageBay CRM."""
+class TapEngageBay(CRMTap):
+    """Singer tap for EngageBay CRM.
+
+    On the core's ``CRMTap``: its secrets and ``redact``, ``run_control`` (request gate, stop
+    flag, pool) and ``progress``. EngageBay keeps its own settings checks, its sync loop (a
+    failed stream is told with its endpoint and how to deselect it) and its shared lookups.
+    """
+
+    default_url = DEFAULT_API_URL
 
     name = "tap-engagebay"
     #: msgspec writes the Singer messages several times faster than the default encoder.
@@ -281,6 +285,12 @@ class TapEngageBay(Tap):
         if len(key) >= 4:  # noqa: PLR2004
             redact_every_log_record(key)
 
+    @cached_property
+    def secret_values(self) -> tuple[str, ...]:
+        """The key as set and as sent (without surrounding whitespace)."""
+        raw = str(self.config.get("api_key") or "")
+        return tuple(dict.fromkeys(v for v in (raw, api_key_of(self.config)) if v))
+
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Validate the settings, saying in words why an ``api_url`` is refused.
 
@@ -296,16 +306,11 @@ class TapEngageBay(Tap):
         Raises:
             ConfigValidationError: When there are errors and ``raise_errors``.
         """
-        # The SDK has just set its metrics logger's level; discovery's first requests follow.
-        quiet_sdk_metrics(self.metrics_logger)
         try:
+            # The core's checks: the JSON schema, the HTTPS rule in words (and metrics quiet).
             errors = super()._validate_config(raise_errors=True)
         except ConfigValidationError as exc:
             errors = [_plain_config_error(e) for e in exc.errors]
-        try:
-            check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
-        except UnsafeURLError as exc:
-            errors = [e for e in errors if "config['api_url']" not in e] + [str(exc)]
         start = self.config.get("start_date")
         if start and not any("start_date" in e for e in errors):
             try:
@@ -390,23 +395,7 @@ class TapEngageBay(Tap):
         report = tap.failure_report()
         if report:
             # Printed outside logging (and its redacting filter): redacted here.
-            key = str(tap.config.get("api_key") or "")
-            raise StreamsFailedError(report.replace(key, "[REDACTED]") if len(key) >= 4 else report)  # noqa: PLR2004
-
-    @cached_property
-    def run_control(self) -> RunControl:
-        """The run's request gate, stop flag, pool and host flag (``crm_core.run_control``).
-
-        The stop flag is set by the first answer that makes every further request pointless
-        (quota, key); until the API host has answered once in this run, a request that cannot
-        connect is tried only ``CONNECT_TRIES`` times (client.py) and ends the run.
-        """
-        return RunControl(int(self.config.get("max_concurrent_requests", 4)), name="engagebay")
-
-    @cached_property
-    def progress(self) -> Progress:
-        """Progress lines and summaries of the streams (see crm_core.progress)."""
-        return Progress(self.logger)
+            raise StreamsFailedError(tap.redact(report))
 
     def sync_all(self) -> None:  # type: ignore[misc]  # the SDK marks it final
         """Sync every selected stream as the SDK does; a stream that fails fails alone.
