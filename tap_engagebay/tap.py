@@ -25,8 +25,9 @@ from crm_core.errors import (
     status_of,
 )
 from crm_core.isolation import run_cli
+from crm_core.retry import RETRY_SETTINGS
 from crm_core.tap_base import CRMTap
-from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
+from tap_engagebay.client import deprecated_settings
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
 if t.TYPE_CHECKING:
@@ -223,44 +224,12 @@ class TapEngageBay(CRMTap):
             "notes and call logs are read concurrently. 1 reads strictly one request after "
             "another.",
         ),
-        th.Property(
-            "request_timeout",
-            th.IntegerType(minimum=1),
-            default=60,
-            description="Seconds to wait for one answer before retrying.",
-        ),
-        th.Property(
-            "max_retries",
-            th.IntegerType(minimum=0),
-            default=8,
-            description="Retries of one request after a 429, 5xx, timeout or unreadable answer.",
-        ),
-        th.Property(
-            "max_retry_seconds",
-            th.IntegerType(minimum=0),
-            default=900,
-            description="Cap on the total time spent retrying one request.",
-        ),
-        th.Property(
-            "retry_wait_base",
-            # Meltano passes it as a string (`kind: string`: its decimal kind cannot be read
-            # from the environment), e.g. "0.5".
-            th.CustomType({"type": ["number", "string"], "minimum": 0, "pattern": NUMBER}),
-            default=DEFAULT_RETRY_WAIT_BASE,
-            description="First retry wait in seconds (fractions allowed, e.g. 0.5); doubles "
-            "each retry. A Retry-After header, when sent, sets the wait instead.",
-        ),
+        *RETRY_SETTINGS,
         th.Property(
             "retry_wait_base_ms",
             th.IntegerType(minimum=0),
             description="Deprecated, use retry_wait_base (seconds): the first retry wait in "
             "milliseconds. When set, it is used, with a warning.",
-        ),
-        th.Property(
-            "retry_wait_max",
-            th.IntegerType(minimum=0),
-            default=120,
-            description="Longest single wait between retries, in seconds.",
         ),
     ).to_dict()
 
