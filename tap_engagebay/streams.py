@@ -31,6 +31,7 @@ from crm_core.errors import (
     NotFoundError,
     StreamStoppedError,
 )
+from crm_core.incremental import epoch, epoch_of_iso, iso_time, modified
 from crm_core.prefetch import OrderedPrefetch
 from tap_engagebay.client import EngageBayStream, payload_of
 from tap_engagebay.properties import (
@@ -51,6 +52,8 @@ if t.TYPE_CHECKING:
     from crm_core.pagination import Page
 
 MODIFIED = "modified_time"
+#: The name post_process (the record path) calls it by.
+_modified = modified
 #: Where a stream's state keeps its custom fields' columns.
 CUSTOM_COLUMNS = "custom_columns"
 #: The entity types with custom fields (``/customfields/list/{scope}``).
@@ -65,28 +68,6 @@ MISSING_AFTER = 3
 CLOCK_SLACK_SECONDS = 3600
 
 
-def _epoch(value: t.Any) -> int:  # noqa: ANN401
-    """Epoch seconds of a raw time value; 0 for never, missing or unreadable."""
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return 0
-
-
-def _modified(record: t.Mapping[str, t.Any]) -> int:
-    """The later of a raw record's created and updated times, in epoch seconds."""
-    return max(_epoch(record.get("created_time")), _epoch(record.get("updated_time")))
-
-
-def _iso(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).isoformat(timespec="seconds")
-
-
-def _seconds(iso: str) -> float:
-    when = dt.datetime.fromisoformat(iso)
-    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
-
-
 def _order_problem(page: Page, time_key: str, before: int | None) -> str | None:
     """Why a page asked for newest first by ``time_key`` cannot be trusted (None: it can).
 
@@ -98,7 +79,7 @@ def _order_problem(page: Page, time_key: str, before: int | None) -> str | None:
     Returns:
         The cause, in words, or None.
     """
-    times = [_epoch(r.get(time_key)) for r in page.records]
+    times = [epoch(r.get(time_key)) for r in page.records]
     chain = times if before is None else [before, *times]
     for earlier, later in itertools.pairwise(chain):
         if later > earlier:
@@ -121,7 +102,7 @@ def start_date_seconds(config: t.Mapping[str, t.Any]) -> float | None:
         Seconds since 1970, or None.
     """
     start = config.get("start_date")
-    return _seconds(str(start)) if start else None
+    return epoch_of_iso(str(start)) if start else None
 
 
 # ---- incremental lists ----------------------------------------------------------------------
@@ -167,10 +148,10 @@ class ListStream(EngageBayStream):
         else:
             bookmark = state.get("replication_key_value")
             if bookmark:
-                started = yield from self._read_changes(context, _seconds(str(bookmark)))
+                started = yield from self._read_changes(context, epoch_of_iso(str(bookmark)))
             else:
                 started = yield from self._read_all(context, state)
-            state["replication_key_signpost"] = _iso(started)
+            state["replication_key_signpost"] = iso_time(started)
         self.log_value_problems()
 
     def warm_up(self) -> None:
@@ -208,7 +189,7 @@ class ListStream(EngageBayStream):
                 # which the SDK's own state writer cannot write.
                 started = page.server_time or int(time.time())
             wanted = [
-                record for record in page.records if floor is None or _modified(record) >= floor
+                record for record in page.records if floor is None or modified(record) >= floor
             ]
             self.before_page(wanted)
             yield from wanted
@@ -291,8 +272,8 @@ class ListStream(EngageBayStream):
                     yield from self._read_all_since(context, threshold, seen)
                     return started
                 if page.records:
-                    last = _epoch(page.records[-1].get(time_key))
-                fresh = [r for r in page.records if _epoch(r.get(time_key)) >= threshold]
+                    last = epoch(page.records[-1].get(time_key))
+                fresh = [r for r in page.records if epoch(r.get(time_key)) >= threshold]
                 new = [r for r in fresh if str(r.get("id")) not in seen]
                 seen.update(str(r.get("id")) for r in new)
                 self.before_page(new)
@@ -316,9 +297,7 @@ class ListStream(EngageBayStream):
         """
         for page in self.iter_pages(context, sort_key="created_time", read_ahead=True):
             new = [
-                r
-                for r in page.records
-                if _modified(r) >= threshold and str(r.get("id")) not in seen
+                r for r in page.records if modified(r) >= threshold and str(r.get("id")) not in seen
             ]
             seen.update(str(r.get("id")) for r in new)
             self.before_page(new)
@@ -1005,7 +984,7 @@ class EventsStream(EngageBayStream):
         """
         days = 86_400
         if bookmark:
-            start = _seconds(bookmark) - int(self.config.get("events_lookback_days", 30)) * days
+            start = epoch_of_iso(bookmark) - int(self.config.get("events_lookback_days", 30)) * days
         else:
             start = start_date_seconds(self.config) or _EARLIEST_EVENT.timestamp()
         end = now + int(self.config.get("events_lookahead_days", 90)) * days
@@ -1050,7 +1029,7 @@ class EventsStream(EngageBayStream):
         warm, self._warm_windows = self._warm_windows, None
         now, pages = warm if warm is not None else self._window_reader(state)
         for records in pages:
-            yield from sorted(records, key=lambda r: _epoch(r.get("start_time")))
+            yield from sorted(records, key=lambda r: epoch(r.get("start_time")))
         state["replication_key_signpost"] = epoch_to_iso(int(now * 1000), milliseconds=True)
 
     def close_readers(self) -> None:
