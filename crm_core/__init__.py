@@ -7,6 +7,10 @@
 - ``retry``: backoff waits with Retry-After and the caps (``max_retries``, ...).
 - ``run_control``: the run-wide request gate, stop flag and thread pool, handed to streams.
 - ``pagination``: the last-record cursor paginator and its repeated-cursor guard.
+- ``prefetch``: reads started before they are needed (a page chain, independent calls), bounded,
+  and a pool serving the stream being written first.
+- ``children``: a parent page's child lists read ahead, handed out per parent in order.
+- ``run_files``: Meltano's run files (settings with secrets) made private at start-up.
 - ``incremental``: pure readers over page iterators (resumable full read, changed-since).
 - ``page_paging``: the page-number reader (``page``/``limit`` over bare arrays, first page 0 or
   1 found out, a silent cap on the limit, a repeated page taken for the end).

@@ -20,6 +20,7 @@ from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams._state import StreamStateManager
 
+from crm_core.children import ChildReadAhead
 from crm_core.conform import conform_record
 from crm_core.errors import (
     AuthenticationError,
@@ -342,8 +343,11 @@ class CRMStream(RESTStream[str | None]):
         if self.parent_stream_type is not None:
             yield from records
             return
-        with isolated(self):
-            yield from records
+        try:
+            with isolated(self):
+                yield from records
+        finally:
+            self.cancel_child_reads()
 
     def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
         """Make the progress final, unless the stream failed: its bookmark then stays.
@@ -613,11 +617,28 @@ class CRMStream(RESTStream[str | None]):
             paginator.remember_page(records)
             cursor = paginator.get_next(None)  # type: ignore[arg-type]
             paginator.advance(None)  # type: ignore[arg-type]
+            self.before_page(records)
             yield Page(records, cursor, server_time)
             if cursor is None:
                 return
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Every record; a child's, read ahead when its parent's page came (``children``).
+
+        Args:
+            context: The partition or parent context.
+
+        Yields:
+            Raw records.
+        """
+        ahead = self.read_ahead if context else None
+        found = ahead.take(context) if ahead is not None and context else None
+        if found is not None:
+            yield from found
+        else:
+            yield from self.read_records(context)
+
+    def read_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Every record: a paged listing to its end, or the one answer of an unpaged one.
 
         Args:
@@ -632,6 +653,61 @@ class CRMStream(RESTStream[str | None]):
         else:
             payload, _ = self.fetch(context)
             yield from self.records_of(payload)
+
+    # ---- child lists read ahead (crm_core.children) -------------------------------------
+
+    @cached_property
+    def read_ahead(self) -> ChildReadAhead | None:
+        """A child stream's reads started ahead; None for a parent, or at one request at a time."""
+        pool = self.run_control.pool
+        if self.parent_stream_type is None or pool is None:
+            return None
+        return ChildReadAhead(lambda context: list(self.read_records(dict(context))), pool)
+
+    #: The stream emits each record once however often the API lists it (``once_each``):
+    #: a record listed again does not have its children read ahead again.
+    emits_each_once: t.ClassVar[bool] = False
+
+    def wants_children(self, record: Mapping[str, t.Any]) -> bool:  # noqa: ARG002
+        """Whether the children of a raw record are worth reading ahead (it will be emitted).
+
+        Args:
+            record: A raw record of this stream's page.
+
+        Returns:
+            True unless the stream knows it skips the record (its children are then read,
+            if ever, when the SDK asks for them).
+        """
+        return True
+
+    def before_page(self, records: list[dict[str, t.Any]]) -> None:
+        """Start reading the page's children for each selected child stream.
+
+        Args:
+            records: The raw records of a page of this stream.
+        """
+        for child in self.child_streams:
+            ahead = child.read_ahead if isinstance(child, CRMStream) and child.selected else None
+            if ahead is None:
+                continue
+            ahead.start(
+                [
+                    context
+                    for record in records
+                    if self.wants_children(record)
+                    for context in self.generate_child_contexts(record, None)
+                    if context is not None
+                ],
+                once=self.emits_each_once,
+            )
+
+    def cancel_child_reads(self) -> None:
+        """Cancel the child reads this stream's sync started and did not use."""
+        for child in self.child_streams:
+            if isinstance(child, CRMStream) and "read_ahead" in child.__dict__:
+                ahead = child.read_ahead
+                if ahead is not None:
+                    ahead.cancel()
 
     def post_process(
         self,

@@ -5,11 +5,13 @@
 - ``changed_since``: only the records created or updated at or after a time;
 - ``newest_first_until``: a listing sorted newest first, stopped at the first page that
   reaches back past a time (the early stop of listings with no "since" filter);
-- ``once_each``: each record once, however many listings hold it.
+- ``once_each``: each record once, however many listings hold it;
+- ``iso_time`` and ``epoch_of_iso``: bookmarks (ISO 8601, UTC) to and from epoch seconds.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import typing as t
 
 if t.TYPE_CHECKING:
@@ -141,3 +143,28 @@ def once_each(records: Iterable[Record], key: str = "id") -> Iterator[Record]:
         if name not in seen:
             seen.add(name)
             yield record
+
+
+def iso_time(seconds: float) -> str:
+    """A bookmark: epoch seconds as an ISO 8601 UTC time, to the second.
+
+    Args:
+        seconds: Epoch seconds.
+
+    Returns:
+        E.g. ``2024-01-31T00:00:00+00:00``.
+    """
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).isoformat(timespec="seconds")
+
+
+def epoch_of_iso(iso: str) -> float:
+    """Epoch seconds of an ISO 8601 time (UTC when it names no zone).
+
+    Args:
+        iso: E.g. a bookmark or ``start_date``.
+
+    Returns:
+        The seconds.
+    """
+    when = dt.datetime.fromisoformat(iso)
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()

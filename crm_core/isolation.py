@@ -22,7 +22,14 @@ import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.singerlib import StateMessage
 
-from crm_core.errors import AuthenticationError, QuotaExhaustedError, RepeatedCursorError
+from crm_core.errors import (
+    AuthenticationError,
+    QuotaExhaustedError,
+    RepeatedCursorError,
+    StreamsFailedError,
+    UsageError,
+)
+from crm_core.run_files import make_run_files_private
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,6 +40,7 @@ if t.TYPE_CHECKING:
     from crm_core.tap_base import CRMTap
 
 EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
+EXIT_FAILED = 1  # refused credentials, a file the tap cannot use, or some streams failed
 #: Errors that end the whole run: every further request would fail the same way.
 RUN_STOPPERS: tuple[type[BaseException], ...] = (QuotaExhaustedError, AuthenticationError)
 #: Errors that end one stream only.
@@ -43,10 +51,6 @@ STREAM_FAILURES: tuple[type[BaseException], ...] = (
     requests.exceptions.RequestException,
     ValueError,
 )
-
-
-class StreamsFailedError(FatalAPIError):
-    """Some streams failed; the others were read to the end."""
 
 
 @contextmanager
@@ -105,15 +109,18 @@ def raise_if_failed(tap: CRMTap) -> None:
 def run_cli(tap_class: type[Tap], name: str) -> None:
     """Run a tap's command line with this project's exit codes.
 
+    Started by Meltano, it first makes Meltano's run files private (``crm_core.run_files``).
+
     Args:
         tap_class: The tap.
         name: The executable's name, for messages.
     """
+    make_run_files_private(sys.argv)
     try:
         tap_class.cli()
     except QuotaExhaustedError as exc:
         sys.stderr.write(f"{name}: {exc}\n")
         sys.exit(EXIT_QUOTA)
-    except FatalAPIError as exc:
-        sys.stderr.write(f"{name}: {exc}\n")
-        sys.exit(1)
+    except (FatalAPIError, UsageError) as exc:
+        sys.stderr.writelines(f"{name}: {line}\n" for line in str(exc).splitlines())
+        sys.exit(EXIT_FAILED)

@@ -79,6 +79,9 @@ class RetryPolicy:
     max_retry_seconds: float = 900
     wait_base: float = 2.0
     wait_max: float = 120
+    #: Shortens a wait, given the failure before it (EngageBay: a connection error before
+    #: the host ever answered waits at most a few seconds).
+    cap: Callable[[BaseException | None, float], float] | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, t.Any]) -> RetryPolicy:
@@ -111,6 +114,8 @@ class RetryPolicy:
             after = retry_after_seconds(response) if response is not None else None
             if after is not None:
                 wait = min(self.wait_max, after)
+            if self.cap is not None:
+                wait = self.cap(exception, wait)
             attempt += 1
             exception = yield wait
 

@@ -3,7 +3,10 @@
 - the request gate: at most ``max_concurrent_requests`` requests in flight, from any thread;
 - the stop flag: set by the first answer that makes every further request pointless (the
   quota, refused credentials); every later attempt fails at once with the same error;
-- the thread pool that children and windows are read in (None at one request at a time);
+- the thread pool that children, windows and pages ahead are read in (None at one request at
+  a time): a ``PriorityPool``, each stream's reads in a lane ranked by its turn in the sync;
+- whether the API host has answered yet in this run (until then a request that cannot
+  connect is most likely a wrong URL, and is tried only a few times);
 - optionally a rate limiter (``crm_core.rate_limit``): no more requests per second than the
   API allows, whichever stream or thread sends them.
 """
@@ -12,11 +15,12 @@ from __future__ import annotations
 
 import threading
 import typing as t
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
 from singer_sdk import typing as th
 from singer_sdk.exceptions import FatalAPIError
+
+from crm_core.prefetch import Lane, PriorityPool
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,11 +53,18 @@ class RunControl:
         self.max_in_flight = max(1, max_in_flight)
         self._gate = threading.BoundedSemaphore(self.max_in_flight)
         self._name = name
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: PriorityPool | None = None
         self._lock = threading.Lock()
         self.stop_error: FatalAPIError | None = None
         #: Streams that failed in this run, and why (in one line).
         self.failures: dict[str, str] = {}
+        #: Set by the API host's first answer in this run (any status).
+        self.host_answered = False
+
+    @property
+    def gate(self) -> threading.BoundedSemaphore:
+        """The semaphore behind ``request_slot`` (for tests and diagnostics)."""
+        return self._gate
 
     @contextmanager
     def request_slot(self) -> Iterator[None]:
@@ -91,17 +102,29 @@ class RunControl:
                 )
 
     @property
-    def pool(self) -> ThreadPoolExecutor | None:
+    def pool(self) -> PriorityPool | None:
         """Threads for concurrent reads; None when limited to one request at a time."""
         if self.max_in_flight == 1:
             return None
         with self._lock:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.max_in_flight, thread_name_prefix=self._name)
+                self._pool = PriorityPool(self.max_in_flight, name=self._name)
             return self._pool
 
+    def lane(self, rank: float) -> Lane | None:
+        """Where a stream's reads run: ranked by the stream's turn in the sync (lower first).
+
+        Args:
+            rank: The stream's turn.
+
+        Returns:
+            The lane, or None without a pool.
+        """
+        pool = self.pool
+        return None if pool is None else pool.lane(rank)
+
     def shutdown(self, *, failed: bool = False) -> None:
-        """Stop the threads; after a failure, queued work is cancelled, not waited for.
+        """Stop the threads, cancelling what is queued; after a failure, not waiting either.
 
         Args:
             failed: The run failed.
@@ -109,4 +132,4 @@ class RunControl:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=not failed, cancel_futures=failed)
+            pool.shutdown(wait=not failed, cancel_futures=True)

@@ -723,6 +723,9 @@ class Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _send(self, reply: Reply, *, as_json: bool) -> None:
+        # No longer in flight before the answer is written: the client cannot send its next
+        # request before, so ``peak_in_flight`` never counts one client request twice.
+        self._release()
         if reply.status == 204:  # noqa: PLR2004
             body, ctype = b"", None
         elif reply.raw is not None:
@@ -773,12 +776,18 @@ class Handler(BaseHTTPRequestHandler):
         return ApiRequest(self.command, path.removeprefix(prefix), query, form, body, headers)
 
     def _api(self, path: str, query: dict[str, str], raw: bytes) -> None:
-        sim = self.sim
-        seq, api_count = sim._begin()  # noqa: SLF001
+        seq, api_count = self.sim._begin()  # noqa: SLF001
+        self._counted = True
         try:
             self._serve(seq, api_count, path, query, raw)
         finally:
-            sim._end()  # noqa: SLF001
+            self._release()
+
+    def _release(self) -> None:
+        """This request no longer counts as in flight (once)."""
+        if getattr(self, "_counted", False):
+            self._counted = False
+            self.sim._end()  # noqa: SLF001
 
     def _serve(  # noqa: C901, PLR0912, PLR0915 - the request pipeline, step by step in order
         self, seq: int, api_count: int, path: str, query: dict[str, str], raw: bytes

@@ -1,16 +1,24 @@
-"""Write schemas/<stream>.json from the code (``--check``: fail if they differ).
+"""Write schemas/<source>/<stream>.json from the code (``--check``: fail if they differ).
 
-Streams with properties get their SYSTEM property columns here; the CUSTOM ones (``cf_*``)
-depend on the account and are added at discovery.
+One folder per source (``engagebay``, ``agilecrm``). Streams with properties get their SYSTEM
+property columns here; the CUSTOM ones (``cf_*``) depend on the account and are added at
+discovery.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import typing as t
 from pathlib import Path
 
+from tap_agilecrm.tap import TapAgileCRM
 from tap_engagebay.tap import TapEngageBay
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from singer_sdk import Tap
 
 ROOT = Path(__file__).resolve().parents[1]
 SCOPES = ("CONTACT", "DEAL", "COMPANY", "TICKET")
@@ -27,9 +35,45 @@ def offline_tap() -> TapEngageBay:
     return OfflineTap(config={"api_key": "offline"}, validate_config=False)
 
 
-def rendered() -> dict[str, str]:
-    """Every stream's schema as the text of its file."""
-    tap = offline_tap()
+class OfflineAgileTap(TapAgileCRM):
+    """An Agile CRM tap that samples no records for custom fields, so it makes no request."""
+
+    def discover_streams(self) -> list[t.Any]:
+        """The streams, none reading a first page to type custom fields.
+
+        Returns:
+            The streams.
+        """
+        streams = super().discover_streams()
+        for stream in streams:
+            if hasattr(stream, "sample"):
+                stream.sample = list  # type: ignore[method-assign]
+        return streams
+
+
+def offline_agile_tap() -> TapAgileCRM:
+    """An offline Agile CRM tap."""
+    config = {"email": "offline@example.com", "api_key": "offline", "domain": "offline"}
+    return OfflineAgileTap(config=config, validate_config=False)
+
+
+#: Each source's folder under schemas/, and its offline tap.
+SOURCES: dict[str, Callable[[], Tap]] = {
+    "engagebay": offline_tap,
+    "agilecrm": offline_agile_tap,
+}
+
+
+def rendered(source: str = "engagebay") -> dict[str, str]:
+    """Every stream's schema of a source as the text of its file.
+
+    Args:
+        source: A key of ``SOURCES``.
+
+    Returns:
+        File name -> text.
+    """
+    tap = SOURCES[source]()
     return {
         f"{name}.json": json.dumps(stream.schema, indent=2, sort_keys=True) + "\n"
         for name, stream in tap.streams.items()
@@ -38,21 +82,27 @@ def rendered() -> dict[str, str]:
 
 def main() -> int:
     """Write the files, or with --check compare them."""
-    folder = ROOT / "schemas"
-    files = rendered()
-    if "--check" in sys.argv:
-        stale = [n for n, text in files.items() if (folder / n).read_text() != text]
-        stale += [p.name for p in folder.glob("*.json") if p.name not in files]
-        if stale:
-            print("schemas/ is out of date: run python scripts/write_schemas.py:", *stale)
-            return 1
-        return 0
-    folder.mkdir(exist_ok=True)
-    for old in folder.glob("*.json"):
-        old.unlink()
-    for name, text in files.items():
-        (folder / name).write_text(text)
-    print(f"wrote {len(files)} schemas to {folder}")
+    stale: list[str] = []
+    for source in SOURCES:
+        folder = ROOT / "schemas" / source
+        files = rendered(source)
+        if "--check" in sys.argv:
+            stale += [
+                f"{source}/{n}"
+                for n, text in files.items()
+                if not (folder / n).exists() or (folder / n).read_text() != text
+            ]
+            stale += [f"{source}/{p.name}" for p in folder.glob("*.json") if p.name not in files]
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.json"):
+            old.unlink()
+        for name, text in files.items():
+            (folder / name).write_text(text)
+        print(f"wrote {len(files)} schemas to {folder}")
+    if stale:
+        print("schemas/ is out of date: run python scripts/write_schemas.py:", *stale)
+        return 1
     return 0
 
 

@@ -16,7 +16,15 @@ from crm_core.columns import columns, json_array, json_object, schema
 from crm_core.custom_fields import ColumnsStateError, read_columns_state
 from crm_core.errors import Vocabulary
 from crm_core.http import CRMStream
-from crm_core.incremental import RESUME, modified, once_each, read_resumable, saved_cursor
+from crm_core.incremental import (
+    RESUME,
+    epoch_of_iso,
+    iso_time,
+    modified,
+    once_each,
+    read_resumable,
+    saved_cursor,
+)
 from tap_agilecrm.fields import FieldColumns, custom_data_of, properties_of
 
 if t.TYPE_CHECKING:
@@ -46,15 +54,6 @@ VOCABULARY = Vocabulary(
 )
 
 
-def _iso(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).isoformat(timespec="seconds")
-
-
-def _seconds(iso: str) -> float:
-    when = dt.datetime.fromisoformat(iso)
-    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
-
-
 class AgileStream(CRMStream):
     """Base of every Agile CRM stream: ``{api_url}/dev/api``, Basic auth, JSON asked for."""
 
@@ -71,7 +70,7 @@ class AgileStream(CRMStream):
     def start_seconds(self) -> float | None:
         """The ``start_date`` setting in epoch seconds, if set."""
         start = self.config.get("start_date")
-        return _seconds(str(start)) if start else None
+        return epoch_of_iso(str(start)) if start else None
 
     @property
     def emit_activate_version_messages(self) -> bool:
@@ -133,12 +132,24 @@ class IncrementalList(AgileStream):
         else:
             bookmark = state.get("replication_key_value")
             if bookmark:
-                started = yield from self._read_changes(context, _seconds(str(bookmark)))
+                started = yield from self._read_changes(context, epoch_of_iso(str(bookmark)))
             else:
                 started = yield from self._read_all(context, state)
-            state["replication_key_signpost"] = _iso(started)
+            state["replication_key_signpost"] = iso_time(started)
         self.log_value_problems()
         self.note_late_fields()
+
+    def wants_children(self, record: t.Mapping[str, t.Any]) -> bool:
+        """A record before ``start_date`` is not emitted: its children are not read ahead.
+
+        Args:
+            record: A raw record.
+
+        Returns:
+            Whether it may be emitted.
+        """
+        floor = self.start_seconds
+        return floor is None or modified(record) >= floor
 
     def _read_all(
         self, context: Context | None, state: dict[str, t.Any]
@@ -394,6 +405,7 @@ class DealsStream(IncrementalList):
     name = "deals"
     path = "/opportunity/based"
     contact_type = "OPPORTUNITY"
+    emits_each_once = True
     record_seconds_fields = ("created_time", "updated_time", "close_date")
     base_columns: t.ClassVar[list[th.Property[t.Any]]] = [
         th.Property("id", ID),
@@ -586,6 +598,8 @@ class TicketsStream(FullList):
     filter holds cannot be read: the API has no other ticket listing.
     """
 
+    emits_each_once = True
+
     name = "tickets"
     path = "/tickets/filter"
     epoch_seconds_fields = ()
@@ -678,7 +692,7 @@ class EventsStream(AgileStream):
             ``(start, end)`` pairs covering the span without gaps or overlaps.
         """
         if bookmark:
-            start = _seconds(bookmark) - int(self.config.get("events_lookback_days", 30)) * DAY
+            start = epoch_of_iso(bookmark) - int(self.config.get("events_lookback_days", 30)) * DAY
         else:
             start = self.start_seconds or _EARLIEST
         end = now + int(self.config.get("events_lookahead_days", 365)) * DAY
@@ -704,7 +718,7 @@ class EventsStream(AgileStream):
         resume = state.get(RESUME) if isinstance(state.get(RESUME), dict) else {}
         after = int(resume.get("next_window", 0)) if resume else 0
         if after:
-            self.logger.info("%s: resuming from the window starting %s", self.name, _iso(after))
+            self.logger.info("%s: resuming from the window starting %s", self.name, iso_time(after))
         for lo, hi in self.windows(bookmark, now):
             if hi < after:
                 continue
@@ -712,7 +726,7 @@ class EventsStream(AgileStream):
             yield from once_each(self.records_of(payload))
             state[RESUME] = {"next_window": hi + 1}
         state.pop(RESUME, None)
-        state["replication_key_signpost"] = _iso(now)
+        state["replication_key_signpost"] = iso_time(now)
 
 
 # ---- children ----------------------------------------------------------------------------

@@ -2,56 +2,62 @@
 
 from __future__ import annotations
 
-import email.utils
+import dataclasses
 import json
 import logging
 import threading
 import typing as t
-from dataclasses import dataclass
 from functools import cached_property
 from http import HTTPStatus
 from urllib.parse import urlparse
 
-import backoff
-import msgspec
 import requests
 from singer_sdk import RESTStream, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
-from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
-from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
+from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
-from singer_sdk.streams._state import StreamStateManager
 
-from tap_engagebay.errors import (
+from crm_core.errors import (
     AuthenticationError,
-    BadRequestError,
-    ErrorInBodyError,
-    ForbiddenError,
-    InvalidCursorError,
-    NotFoundError,
     QuotaExhaustedError,
-    RateLimitedError,
     StreamStoppedError,
     UnexpectedBodyError,
     UnreachableHostError,
+    Vocabulary,
+    classify,
 )
-from tap_engagebay.pagination import LastRecordCursorPaginator
-from tap_engagebay.prefetch import PageReader
-from tap_engagebay.progress import Progress, RecordCounter, StreamProgress
-from tap_engagebay.safety import check_api_url
+from crm_core.http import ResumableStateManager, check_api_url
+from crm_core.pagination import LastRecordCursorPaginator, Page
+from crm_core.prefetch import PageReader
+from crm_core.progress import Progress, RecordCounter, StreamProgress
+from crm_core.retry import RetryPolicy, server_time_of
 from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
     from concurrent.futures import Executor, Future
 
-    from singer_sdk.helpers import types
     from singer_sdk.helpers.types import Context
+    from singer_sdk.streams._state import StreamStateManager
+
+    from crm_core.run_control import RunControl
+    from tap_engagebay.tap import TapEngageBay
 
 API_PREFIX = "/dev/api/panel"
-QUOTA_MARKERS = ("limit reached", "api call limit")
-#: What a 5xx says when the cursor it was sent is refused (retrying it cannot help).
-INVALID_CURSOR_MARKER = "invalid cursor"
+#: EngageBay's words, for ``crm_core.errors.classify``.
+VOCABULARY = Vocabulary(
+    vendor="EngageBay",
+    credentials_hint="Check the `api_key` setting (EngageBay: Account Settings -> API -> REST "
+    "API Key); the REST API is only available on paid (Pro) plans.",
+    quota_markers=("limit reached", "api call limit"),
+    empty_statuses=frozenset(),
+    quota_name="daily API call limit",
+    credentials_noun="API key",
+    auth_statuses=frozenset({HTTPStatus.UNAUTHORIZED}),
+    forbidden_hint=" (the account's plan or the key's user may not have this feature)",
+    #: What a 5xx says when the cursor it was sent is refused (retrying it cannot help).
+    invalid_cursor_markers=("invalid cursor",),
+)
 #: The SDK's own line when a stream's sync raises; the tap reports the failure itself.
 _SDK_UNHANDLED = "An unhandled error occurred while syncing '%s'"
 _BODY_SNIPPET = 300
@@ -72,6 +78,22 @@ DEFAULT_RETRY_WAIT_BASE = 2.0
 CONNECT_TRIES = 4
 CONNECT_TIMEOUT = 10.0
 CONNECT_WAIT_MAX = 10.0
+
+
+class Lookups(t.Protocol):
+    """What streams share, read once per run (the tap answers)."""
+
+    def tracks(self) -> list[int]:
+        """Ids of every deal track."""
+        ...
+
+    def track_records(self) -> list[dict[str, t.Any]]:
+        """The deal tracks."""
+        ...
+
+    def custom_field_definitions(self, scope: str) -> list[dict[str, t.Any]]:
+        """Custom field definitions of CONTACT, DEAL, COMPANY or TICKET."""
+        ...
 
 
 def retry_wait_base(config: t.Mapping[str, t.Any]) -> float:
@@ -109,42 +131,6 @@ def deprecated_settings(config: t.Mapping[str, t.Any]) -> list[str]:
     return [message]
 
 
-class ResumableStateManager(StreamStateManager):
-    """The SDK's state manager, with a progress note that says how this tap resumes.
-
-    The streams are unsorted, so the SDK keeps the bookmark aside (``progress_markers``) until
-    a stream ends; it then writes a note that progress is not resumable and warns so. The tap
-    does resume (``RESUME_NOTE``): the note says that instead, and nothing warns.
-    """
-
-    def increment_state(
-        self,
-        latest_record: types.Record,
-        *,
-        context: types.Context | None = None,
-        replication_key: str,
-    ) -> None:
-        """Advance the bookmark kept aside, noting how an interrupted run resumes.
-
-        Args:
-            latest_record: The record just written.
-            context: The partition.
-            replication_key: The bookmark's key.
-        """
-        state = self.get_context_state(context)
-        state.setdefault(PROGRESS_MARKERS, {PROGRESS_MARKER_NOTE: RESUME_NOTE})
-        super().increment_state(latest_record, context=context, replication_key=replication_key)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a listing."""
-
-    records: list[dict[str, t.Any]]
-    next_cursor: str | None
-    server_time: int | None
-
-
 def payload_of(response: requests.Response) -> t.Any:  # noqa: ANN401
     """The decoded JSON body that ``validate_response`` stored on a response.
 
@@ -155,24 +141,6 @@ def payload_of(response: requests.Response) -> t.Any:  # noqa: ANN401
         The decoded body.
     """
     return getattr(response, "eb_payload", None)
-
-
-def server_time_of(response: requests.Response) -> int | None:
-    """Read the server's clock from the ``Date`` header, in epoch seconds.
-
-    Args:
-        response: Any response.
-
-    Returns:
-        The server time, or None when the header is missing or unreadable.
-    """
-    header = response.headers.get("Date")
-    if not header:
-        return None
-    try:
-        return int(email.utils.parsedate_to_datetime(header).timestamp())
-    except (TypeError, ValueError):
-        return None
 
 
 class EngageBayStream(RESTStream[str | None]):
@@ -197,6 +165,21 @@ class EngageBayStream(RESTStream[str | None]):
     #: Why this stream failed in this run (None: it did not); set once, by the tap or, for a
     #: child stream, by the stream itself. A failed stream sends no further request.
     failure: BaseException | None = None
+
+    def __init__(self, tap: TapEngageBay, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Take the run's shared services from the tap, typed.
+
+        Args:
+            tap: The tap.
+            kwargs: As for the SDK's RESTStream.
+        """
+        super().__init__(tap=tap, **kwargs)
+        #: The run's request gate, stop flag, pool and host flag.
+        self.run_control: RunControl = tap.run_control
+        #: The run's progress lines.
+        self.run_progress: Progress = tap.progress
+        #: What streams share, read once per run (deal tracks, custom field definitions).
+        self.lookups: Lookups = tap
 
     def fail(self, error: BaseException) -> None:
         """Mark this stream failed for the rest of the run and cancel its reads ahead.
@@ -255,6 +238,7 @@ class EngageBayStream(RESTStream[str | None]):
                 state_partitioning_keys=self.state_partitioning_keys,
                 is_sorted=self.is_sorted,
                 check_sorted=self.check_sorted,
+                note=RESUME_NOTE,
             )
         return self._state_manager
 
@@ -263,10 +247,9 @@ class EngageBayStream(RESTStream[str | None]):
     @cached_property
     def progress(self) -> StreamProgress:
         """What this stream has done so far (requests, retries, pages, records)."""
-        run: Progress = self._tap.progress  # type: ignore[attr-defined]
         parent = self.parent_stream_type
         parent_name = str(getattr(parent, "name", "")) if parent is not None else None
-        return run.stream(self.name, parent=parent_name)
+        return self.run_progress.stream(self.name, parent=parent_name)
 
     def get_record_counter(
         self,
@@ -284,10 +267,11 @@ class EngageBayStream(RESTStream[str | None]):
             The counter.
         """
         for child in self.child_streams:
-            if child.selected:
-                _ = child.progress  # type: ignore[attr-defined]  # its summary follows ours
-        run: Progress = self._tap.progress  # type: ignore[attr-defined]
-        return RecordCounter(run, self.progress, endpoint=endpoint, log_interval=log_interval)
+            if child.selected and isinstance(child, EngageBayStream):
+                _ = child.progress  # its summary follows ours
+        return RecordCounter(
+            self.run_progress, self.progress, endpoint=endpoint, log_interval=log_interval
+        )
 
     @property
     def emit_activate_version_messages(self) -> bool:
@@ -500,14 +484,14 @@ class EngageBayStream(RESTStream[str | None]):
                 return self._request(request, context)
             except requests.exceptions.ConnectionError as exc:
                 connects += 1
-                if connects >= CONNECT_TRIES and not self._tap.host_answered:  # type: ignore[attr-defined]
+                if connects >= CONNECT_TRIES and not self.run_control.host_answered:
                     raise UnreachableHostError(self._unreachable(exc, connects)) from exc
                 raise
 
         try:
             response: requests.Response = self.request_decorator(attempt)(request, context)
         except UnreachableHostError as exc:
-            self._tap.halt(exc)  # type: ignore[attr-defined]
+            self.run_control.halt(exc)
             raise
         except Exception as exc:
             if getattr(exc, "endpoint", None) is None:
@@ -533,11 +517,8 @@ class EngageBayStream(RESTStream[str | None]):
             FatalAPIError: Another request already ended the sync (quota, refused key).
             StreamStoppedError: This stream already failed in this run.
         """
-        tap = self._tap
-        with tap.request_gate:  # type: ignore[attr-defined]
-            stop: FatalAPIError | None = tap.stop_error  # type: ignore[attr-defined]
-            if stop is not None:
-                raise type(stop)(str(stop))
+        control = self.run_control
+        with control.request_slot():
             if self.failure is not None:
                 msg = f"{self.name} already failed in this run: {self.failure}"
                 raise StreamStoppedError(msg)
@@ -545,13 +526,13 @@ class EngageBayStream(RESTStream[str | None]):
             try:
                 response = super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
-                tap.halt(exc)  # type: ignore[attr-defined]
+                control.halt(exc)
                 raise
             except RetriableAPIError as exc:
                 if exc.response is not None:
-                    tap.host_answered = True  # type: ignore[attr-defined]
+                    control.host_answered = True
                 raise
-            tap.host_answered = True  # type: ignore[attr-defined]
+            control.host_answered = True
             return response
 
     def _unreachable(self, error: requests.exceptions.ConnectionError, tries: int) -> str:
@@ -579,6 +560,27 @@ class EngageBayStream(RESTStream[str | None]):
             "setting (EngageBay's is https://app.engagebay.com) and the network"
         )
 
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The core's retry policy from the settings (``crm_core.retry``), and EngageBay's.
+
+        EngageBay adds the deprecated ``retry_wait_base_ms``, and a connection error before
+        the host ever answered waits at most ``CONNECT_WAIT_MAX`` s.
+        """
+        return dataclasses.replace(
+            RetryPolicy.from_config(self.config),
+            wait_base=retry_wait_base(self.config),
+            cap=self._cap_wait,
+        )
+
+    def _cap_wait(self, exception: BaseException | None, wait: float) -> float:
+        if (
+            isinstance(exception, requests.exceptions.ConnectionError)
+            and not self.run_control.host_answered
+        ):
+            return min(wait, CONNECT_WAIT_MAX)
+        return wait
+
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
         """Retry transient failures with backoff, honouring Retry-After, within a time cap.
 
@@ -588,60 +590,15 @@ class EngageBayStream(RESTStream[str | None]):
         Returns:
             The decorated function.
         """
-        return backoff.on_exception(
-            self.backoff_wait_generator,
-            (
-                ConnectionResetError,
-                RetriableAPIError,
-                requests.exceptions.Timeout,
-                requests.exceptions.ConnectionError,
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError,
-            ),
-            max_tries=self.backoff_max_tries,
-            max_time=float(self.config.get("max_retry_seconds", 900)),
-            on_backoff=self.backoff_handler,
-            jitter=self.backoff_jitter,
-            logger=None,
-        )(func)
-
-    def backoff_max_tries(self) -> int:
-        """Attempts per request, including the first."""
-        return int(self.config.get("max_retries", 8)) + 1
+        return self.retry_policy.wrap(func, self.backoff_handler)
 
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
         """Exponential waits; a Retry-After header, when sent, sets the wait.
 
-        Yields:
-            Seconds to wait before the next attempt.
-        """
-        base = retry_wait_base(self.config)
-        cap = float(self.config.get("retry_wait_max", 120))
-        exception = yield 0.0
-        attempt = 0
-        while True:
-            wait = min(cap, base * (2**attempt))
-            if isinstance(exception, requests.exceptions.ConnectionError) and not getattr(
-                self._tap, "host_answered", False
-            ):
-                wait = min(wait, CONNECT_WAIT_MAX)
-            response = getattr(exception, "response", None)
-            retry_after = _retry_after_seconds(response) if response is not None else None
-            if retry_after is not None:
-                wait = min(cap, retry_after)
-            attempt += 1
-            exception = yield wait
-
-    def backoff_jitter(self, value: float) -> float:
-        """No random jitter below a Retry-After; a little above exponential waits.
-
-        Args:
-            value: The planned wait.
-
         Returns:
-            The wait to use.
+            The waits (``RetryPolicy.waits``).
         """
-        return float(backoff.random_jitter(value)) if value >= 1 else value
+        return self.retry_policy.waits()
 
     def backoff_handler(self, details: t.Mapping[str, t.Any]) -> None:
         """Log one line per retry, never the request itself.
@@ -675,91 +632,13 @@ class EngageBayStream(RESTStream[str | None]):
     def validate_response(self, response: requests.Response) -> None:
         """Sort an answer into data, retry, clean stop or failure, and decode it once.
 
+        ``crm_core.errors.classify`` with EngageBay's words: a 403 fails the stream (the
+        plan may lack the feature), a 5xx saying "Invalid cursor" is not retried.
+
         Args:
             response: The answer.
-
-        Raises:
-            QuotaExhaustedError: The daily quota is used up.
-            AuthenticationError: 401.
-            ForbiddenError: 403.
-            BadRequestError: 400.
-            NotFoundError: 404.
-            RateLimitedError: 429 without the quota text.
-            InvalidCursorError: A 5xx saying the cursor sent is invalid.
-            RetriableAPIError: Any other 5xx.
-            FatalAPIError: Any other 4xx.
-            UnexpectedBodyError: A 2xx that is not JSON, or is cut off.
-            ErrorInBodyError: A 2xx whose JSON is an error.
         """
-        status = response.status_code
-        where = f"{response.request.method} {urlparse(response.url).path}"
-        body = self.redact(response.text[:_BODY_SNIPPET].strip())
-        # Only an error answer can say the quota is used up: a record may well contain the words.
-        if status >= HTTPStatus.BAD_REQUEST and _says_quota(response.text[:2000]):
-            raise QuotaExhaustedError(_quota_message(where, status, body))
-        if status == HTTPStatus.UNAUTHORIZED:
-            msg = (
-                f"EngageBay refused the API key ({status} for {where}: {body}). Check the "
-                "`api_key` setting (EngageBay: Account Settings -> API -> REST API Key); the "
-                "REST API is only available on paid (Pro) plans."
-            )
-            raise AuthenticationError(msg)
-        if status == HTTPStatus.FORBIDDEN:
-            msg = (
-                f"EngageBay answered 403 Forbidden for {where}: {body} (the account's plan or "
-                "the key's user may not have this feature)"
-            )
-            raise ForbiddenError(msg)
-        if status == HTTPStatus.BAD_REQUEST:
-            msg = f"EngageBay answered 400 Bad Request for {where}: {body}"
-            raise BadRequestError(msg)
-        if status == HTTPStatus.NOT_FOUND:
-            msg = f"EngageBay answered 404 Not Found for {where}: {body}"
-            raise NotFoundError(msg)
-        if status == HTTPStatus.TOO_MANY_REQUESTS:
-            msg = f"EngageBay is rate limiting (429 for {where})"
-            raise RateLimitedError(msg, response)
-        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
-            if INVALID_CURSOR_MARKER in response.text[:2000].lower():
-                msg = f"EngageBay refused the paging cursor ({status} for {where}: {body})"
-                raise InvalidCursorError(msg)
-            msg = f"EngageBay server error {status} for {where}: {body}"
-            raise RetriableAPIError(msg, response)
-        if status >= HTTPStatus.BAD_REQUEST:
-            msg = f"EngageBay answered {status} for {where}: {body}"
-            raise FatalAPIError(msg)
-        response.eb_payload = self._decode(response, where, body)  # type: ignore[attr-defined]
-
-    def _decode(self, response: requests.Response, where: str, body: str) -> t.Any:  # noqa: ANN401
-        text = response.text
-        head = text.lstrip()[:100].lower()
-        if head.startswith("<"):
-            kind = "HTML" if "<html" in head or "<!doctype html" in head else "XML"
-            msg = (
-                f"EngageBay answered {kind} instead of JSON for {where} "
-                f"(Content-Type {response.headers.get('Content-Type', 'none')})"
-            )
-            raise UnexpectedBodyError(msg, response)
-        try:
-            payload = _loads(text)
-        except ValueError as exc:
-            msg = (
-                f"EngageBay answered invalid or truncated JSON for {where} "
-                f"({len(text)} characters: {exc})"
-            )
-            raise UnexpectedBodyError(msg, response) from exc
-        if isinstance(payload, dict) and _is_error_body(payload):
-            if _says_quota(json.dumps(payload)):
-                raise QuotaExhaustedError(_quota_message(where, response.status_code, body))
-            if "unauthenticated" in json.dumps(payload).lower():
-                msg = f"EngageBay refused the API key (error in a 200 answer to {where}: {body})"
-                raise AuthenticationError(msg)
-            msg = (
-                f"EngageBay reported an error inside a {response.status_code} answer "
-                f"for {where}: {body}"
-            )
-            raise ErrorInBodyError(msg, response)
-        return payload
+        response.eb_payload = classify(response, VOCABULARY, self.redact)  # type: ignore[attr-defined]
 
     # ---- reading ------------------------------------------------------------------
 
@@ -898,9 +777,20 @@ class EngageBayStream(RESTStream[str | None]):
 
     @property
     def lane(self) -> Executor | None:
-        """The threads this stream's reads ahead run on, at its turn's priority (or None)."""
-        lane: Executor | None = self._tap.lane(self)  # type: ignore[attr-defined]
-        return lane
+        """The threads this stream's reads ahead run on, at its turn's priority (or None).
+
+        The stream being written (a child: its parent) comes first, the next stream's reads
+        ahead next, and so on: what the sync waits for is never queued behind what it will
+        only need later.
+        """
+        streams = self._tap.streams
+        names = list(streams)
+        parent = self.parent_stream_type
+        if parent is not None:
+            name = next((s.name for s in streams.values() if type(s) is parent), "")
+        else:
+            name = self.name
+        return self.run_control.lane(names.index(name) if name in names else len(names))
 
     @cached_property
     def _warm_readers(self) -> dict[str, PageReader]:
@@ -1005,51 +895,5 @@ class EngageBayStream(RESTStream[str | None]):
         return {}
 
 
-def _loads(text: str) -> t.Any:  # noqa: ANN401 - any JSON
-    """``json.loads``, through msgspec's decoder (faster) when that one can read the text.
-
-    What msgspec refuses (NaN, 1e400, lone surrogates, broken JSON) goes to ``json.loads``, so
-    the result, and the error, are always what ``json.loads`` gives.
-    """
-    try:
-        return msgspec.json.decode(text)
-    except msgspec.DecodeError:
-        return json.loads(text)
-
-
 def _reader_key(context: Context | None, sort_key: str, cursor: str | None) -> str:
     return json.dumps([context, sort_key, cursor], sort_keys=True, default=str)
-
-
-def _retry_after_seconds(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        date_now = server_time_of(response)
-        return max(0.0, when.timestamp() - date_now) if date_now else None
-
-
-def _says_quota(text: str) -> bool:
-    lowered = text.lower()
-    return any(marker in lowered for marker in QUOTA_MARKERS)
-
-
-def _quota_message(where: str, status: int, body: str) -> str:
-    return (
-        f"EngageBay's daily API call limit is reached ({where} answered {status}: {body}). "
-        "The sync stopped after saving its state; the next run resumes."
-    )
-
-
-def _is_error_body(payload: dict[str, t.Any]) -> bool:
-    if "error" in payload or "errorMessage" in payload:
-        return True
-    status = str(payload.get("status", "")).lower()
-    return status in {"error", "failed", "failure"} or (status.isdigit() and int(status) >= 400)  # noqa: PLR2004

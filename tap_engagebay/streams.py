@@ -14,21 +14,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.singerlib import Metadata, Schema
 
-from tap_engagebay.client import EngageBayStream, Page, payload_of
-from tap_engagebay.errors import (
-    GLOBAL_ERRORS,
-    BadRequestError,
-    NotFoundError,
-    StreamStoppedError,
-)
-from tap_engagebay.prefetch import OrderedPrefetch
-from tap_engagebay.properties import (
-    RAW_PROPERTIES,
-    CustomColumnsError,
-    PropertyMap,
-    read_custom_columns,
-)
-from tap_engagebay.schemas_base import (
+from crm_core.columns import (
     BOOL,
     ID,
     NUMBER,
@@ -39,6 +25,21 @@ from tap_engagebay.schemas_base import (
     json_object,
     schema,
 )
+from crm_core.errors import (
+    GLOBAL_ERRORS,
+    BadRequestError,
+    NotFoundError,
+    StreamStoppedError,
+)
+from crm_core.incremental import epoch, epoch_of_iso, iso_time, modified
+from crm_core.prefetch import OrderedPrefetch
+from tap_engagebay.client import EngageBayStream, payload_of
+from tap_engagebay.properties import (
+    RAW_PROPERTIES,
+    CustomColumnsError,
+    PropertyMap,
+    read_custom_columns,
+)
 from tap_engagebay.transform import epoch_to_iso, scrub
 
 if t.TYPE_CHECKING:
@@ -48,7 +49,11 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
     from singer_sdk.singerlib import Catalog
 
+    from crm_core.pagination import Page
+
 MODIFIED = "modified_time"
+#: The name post_process (the record path) calls it by.
+_modified = modified
 #: Where a stream's state keeps its custom fields' columns.
 CUSTOM_COLUMNS = "custom_columns"
 #: The entity types with custom fields (``/customfields/list/{scope}``).
@@ -63,28 +68,6 @@ MISSING_AFTER = 3
 CLOCK_SLACK_SECONDS = 3600
 
 
-def _epoch(value: t.Any) -> int:  # noqa: ANN401
-    """Epoch seconds of a raw time value; 0 for never, missing or unreadable."""
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return 0
-
-
-def _modified(record: t.Mapping[str, t.Any]) -> int:
-    """The later of a raw record's created and updated times, in epoch seconds."""
-    return max(_epoch(record.get("created_time")), _epoch(record.get("updated_time")))
-
-
-def _iso(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).isoformat(timespec="seconds")
-
-
-def _seconds(iso: str) -> float:
-    when = dt.datetime.fromisoformat(iso)
-    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
-
-
 def _order_problem(page: Page, time_key: str, before: int | None) -> str | None:
     """Why a page asked for newest first by ``time_key`` cannot be trusted (None: it can).
 
@@ -96,7 +79,7 @@ def _order_problem(page: Page, time_key: str, before: int | None) -> str | None:
     Returns:
         The cause, in words, or None.
     """
-    times = [_epoch(r.get(time_key)) for r in page.records]
+    times = [epoch(r.get(time_key)) for r in page.records]
     chain = times if before is None else [before, *times]
     for earlier, later in itertools.pairwise(chain):
         if later > earlier:
@@ -119,7 +102,7 @@ def start_date_seconds(config: t.Mapping[str, t.Any]) -> float | None:
         Seconds since 1970, or None.
     """
     start = config.get("start_date")
-    return _seconds(str(start)) if start else None
+    return epoch_of_iso(str(start)) if start else None
 
 
 # ---- incremental lists ----------------------------------------------------------------------
@@ -165,10 +148,10 @@ class ListStream(EngageBayStream):
         else:
             bookmark = state.get("replication_key_value")
             if bookmark:
-                started = yield from self._read_changes(context, _seconds(str(bookmark)))
+                started = yield from self._read_changes(context, epoch_of_iso(str(bookmark)))
             else:
                 started = yield from self._read_all(context, state)
-            state["replication_key_signpost"] = _iso(started)
+            state["replication_key_signpost"] = iso_time(started)
         self.log_value_problems()
 
     def warm_up(self) -> None:
@@ -206,7 +189,7 @@ class ListStream(EngageBayStream):
                 # which the SDK's own state writer cannot write.
                 started = page.server_time or int(time.time())
             wanted = [
-                record for record in page.records if floor is None or _modified(record) >= floor
+                record for record in page.records if floor is None or modified(record) >= floor
             ]
             self.before_page(wanted)
             yield from wanted
@@ -289,8 +272,8 @@ class ListStream(EngageBayStream):
                     yield from self._read_all_since(context, threshold, seen)
                     return started
                 if page.records:
-                    last = _epoch(page.records[-1].get(time_key))
-                fresh = [r for r in page.records if _epoch(r.get(time_key)) >= threshold]
+                    last = epoch(page.records[-1].get(time_key))
+                fresh = [r for r in page.records if epoch(r.get(time_key)) >= threshold]
                 new = [r for r in fresh if str(r.get("id")) not in seen]
                 seen.update(str(r.get("id")) for r in new)
                 self.before_page(new)
@@ -314,9 +297,7 @@ class ListStream(EngageBayStream):
         """
         for page in self.iter_pages(context, sort_key="created_time", read_ahead=True):
             new = [
-                r
-                for r in page.records
-                if _modified(r) >= threshold and str(r.get("id")) not in seen
+                r for r in page.records if modified(r) >= threshold and str(r.get("id")) not in seen
             ]
             seen.update(str(r.get("id")) for r in new)
             self.before_page(new)
@@ -388,7 +369,7 @@ class PropertiesMixin(ListStream):
         """
         keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
         try:
-            definitions = self._tap.custom_field_definitions(self.entity)  # type: ignore[attr-defined]
+            definitions = self.lookups.custom_field_definitions(self.entity)
         except Exception as exc:
             if isinstance(exc, GLOBAL_ERRORS):
                 raise
@@ -631,7 +612,7 @@ class DealsStream(PropertiesMixin):
     @property
     def partitions(self) -> list[dict[str, t.Any]] | None:
         """One partition per deal track (``GET /tracks``): without one, only the default."""
-        tracks = self._tap.tracks()  # type: ignore[attr-defined]
+        tracks = self.lookups.tracks()
         return [{"track_id": track_id} for track_id in tracks]
 
     def list_params(self, context: Context | None) -> dict[str, t.Any]:
@@ -839,7 +820,7 @@ class ContactChildStream(EngageBayStream):
             if self.failure is None:
                 return future.result() if future is not None else self.read_contact(context)
         except Exception as exc:
-            if isinstance(exc, GLOBAL_ERRORS) or self._tap.stop_error is not None:  # type: ignore[attr-defined]
+            if isinstance(exc, GLOBAL_ERRORS) or self.run_control.stop_error is not None:
                 raise
             self.fail(exc)  # keeps the first failure
         if future is not None:
@@ -1003,7 +984,7 @@ class EventsStream(EngageBayStream):
         """
         days = 86_400
         if bookmark:
-            start = _seconds(bookmark) - int(self.config.get("events_lookback_days", 30)) * days
+            start = epoch_of_iso(bookmark) - int(self.config.get("events_lookback_days", 30)) * days
         else:
             start = start_date_seconds(self.config) or _EARLIEST_EVENT.timestamp()
         end = now + int(self.config.get("events_lookahead_days", 90)) * days
@@ -1032,7 +1013,7 @@ class EventsStream(EngageBayStream):
         if pool is None:
             return now, map(self.read_window, windows)
         # The windows are independent: read them in the pool, a bounded number ahead.
-        ahead = WINDOWS_AHEAD_PER_REQUEST * self._tap.max_in_flight  # type: ignore[attr-defined]
+        ahead = WINDOWS_AHEAD_PER_REQUEST * self.run_control.max_in_flight
         return now, OrderedPrefetch(self.read_window, windows, pool=pool, ahead=ahead)
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
@@ -1048,7 +1029,7 @@ class EventsStream(EngageBayStream):
         warm, self._warm_windows = self._warm_windows, None
         now, pages = warm if warm is not None else self._window_reader(state)
         for records in pages:
-            yield from sorted(records, key=lambda r: _epoch(r.get("start_time")))
+            yield from sorted(records, key=lambda r: epoch(r.get("start_time")))
         state["replication_key_signpost"] = epoch_to_iso(int(now * 1000), milliseconds=True)
 
     def close_readers(self) -> None:
@@ -1117,7 +1098,7 @@ class TracksStream(UnpagedStream):
         Returns:
             The tracks.
         """
-        return list(self._tap.track_records())  # type: ignore[attr-defined]
+        return list(self.lookups.track_records())
 
 
 class OwnersStream(UnpagedStream):
@@ -1189,7 +1170,7 @@ class CustomFieldsStream(UnpagedStream):
             The definitions, each with its scope.
         """
         scope = context["scope"] if context else "CONTACT"
-        for definition in self._tap.custom_field_definitions(scope):  # type: ignore[attr-defined]
+        for definition in self.lookups.custom_field_definitions(scope):
             yield {**definition, "scope": definition.get("scope") or scope}
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
-import threading
 import traceback
 import typing as t
 from concurrent.futures import Future
@@ -15,23 +13,21 @@ from functools import cached_property
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.contrib.msgspec import MsgSpecWriter
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.singerlib import StateMessage
 
-from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
-from tap_engagebay.errors import (
+from crm_core.errors import (
     GLOBAL_ERRORS,
     QuotaExhaustedError,
     StreamsFailedError,
-    UnsafeURLError,
     UsageError,
     endpoint_of,
     status_of,
 )
-from tap_engagebay.prefetch import Lane, PriorityPool
-from tap_engagebay.progress import Progress, quiet_sdk_metrics
-from tap_engagebay.run_files import make_run_files_private
-from tap_engagebay.safety import check_api_url
+from crm_core.isolation import run_cli
+from crm_core.retry import RETRY_SETTINGS
+from crm_core.tap_base import CRMTap
+from tap_engagebay.client import deprecated_settings
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
 if t.TYPE_CHECKING:
@@ -43,8 +39,6 @@ SAFE_URL_PATTERN = (
     r"^(https://[^/\s:]+(:\d+)?"
     r"|http://(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?)(/\S*)?$"
 )
-EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
-EXIT_FAILED = 1  # a refused key, or some streams failed (the others synced)
 #: A number written as text: how Meltano passes a `kind: string` setting.
 NUMBER = r"^[0-9]+(\.[0-9]+)?$"
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
@@ -128,8 +122,15 @@ def redact_every_log_record(secret: str) -> None:
     logging.setLogRecordFactory(redacted_record)
 
 
-class TapEngageBay(Tap):
-    """Singer tap for EngageBay CRM."""
+class TapEngageBay(CRMTap):
+    """Singer tap for EngageBay CRM.
+
+    On the core's ``CRMTap``: its secrets and ``redact``, ``run_control`` (request gate, stop
+    flag, pool) and ``progress``. EngageBay keeps its own settings checks, its sync loop (a
+    failed stream is told with its endpoint and how to deselect it) and its shared lookups.
+    """
+
+    default_url = DEFAULT_API_URL
 
     name = "tap-engagebay"
     #: msgspec writes the Singer messages several times faster than the default encoder.
@@ -223,44 +224,12 @@ class TapEngageBay(Tap):
             "notes and call logs are read concurrently. 1 reads strictly one request after "
             "another.",
         ),
-        th.Property(
-            "request_timeout",
-            th.IntegerType(minimum=1),
-            default=60,
-            description="Seconds to wait for one answer before retrying.",
-        ),
-        th.Property(
-            "max_retries",
-            th.IntegerType(minimum=0),
-            default=8,
-            description="Retries of one request after a 429, 5xx, timeout or unreadable answer.",
-        ),
-        th.Property(
-            "max_retry_seconds",
-            th.IntegerType(minimum=0),
-            default=900,
-            description="Cap on the total time spent retrying one request.",
-        ),
-        th.Property(
-            "retry_wait_base",
-            # Meltano passes it as a string (`kind: string`: its decimal kind cannot be read
-            # from the environment), e.g. "0.5".
-            th.CustomType({"type": ["number", "string"], "minimum": 0, "pattern": NUMBER}),
-            default=DEFAULT_RETRY_WAIT_BASE,
-            description="First retry wait in seconds (fractions allowed, e.g. 0.5); doubles "
-            "each retry. A Retry-After header, when sent, sets the wait instead.",
-        ),
+        *RETRY_SETTINGS,
         th.Property(
             "retry_wait_base_ms",
             th.IntegerType(minimum=0),
             description="Deprecated, use retry_wait_base (seconds): the first retry wait in "
             "milliseconds. When set, it is used, with a warning.",
-        ),
-        th.Property(
-            "retry_wait_max",
-            th.IntegerType(minimum=0),
-            default=120,
-            description="Longest single wait between retries, in seconds.",
         ),
     ).to_dict()
 
@@ -285,6 +254,12 @@ class TapEngageBay(Tap):
         if len(key) >= 4:  # noqa: PLR2004
             redact_every_log_record(key)
 
+    @cached_property
+    def secret_values(self) -> tuple[str, ...]:
+        """The key as set and as sent (without surrounding whitespace)."""
+        raw = str(self.config.get("api_key") or "")
+        return tuple(dict.fromkeys(v for v in (raw, api_key_of(self.config)) if v))
+
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Validate the settings, saying in words why an ``api_url`` is refused.
 
@@ -300,16 +275,11 @@ class TapEngageBay(Tap):
         Raises:
             ConfigValidationError: When there are errors and ``raise_errors``.
         """
-        # The SDK has just set its metrics logger's level; discovery's first requests follow.
-        quiet_sdk_metrics(self.metrics_logger)
         try:
+            # The core's checks: the JSON schema, the HTTPS rule in words (and metrics quiet).
             errors = super()._validate_config(raise_errors=True)
         except ConfigValidationError as exc:
             errors = [_plain_config_error(e) for e in exc.errors]
-        try:
-            check_api_url(str(self.config.get("api_url") or DEFAULT_API_URL))
-        except UnsafeURLError as exc:
-            errors = [e for e in errors if "config['api_url']" not in e] + [str(exc)]
         start = self.config.get("start_date")
         if start and not any("start_date" in e for e in errors):
             try:
@@ -394,60 +364,7 @@ class TapEngageBay(Tap):
         report = tap.failure_report()
         if report:
             # Printed outside logging (and its redacting filter): redacted here.
-            key = str(tap.config.get("api_key") or "")
-            raise StreamsFailedError(report.replace(key, "[REDACTED]") if len(key) >= 4 else report)  # noqa: PLR2004
-
-    @property
-    def max_in_flight(self) -> int:
-        """The ``max_concurrent_requests`` setting: requests in flight at once, at least 1."""
-        return max(1, int(self.config.get("max_concurrent_requests", 4)))
-
-    @cached_property
-    def pool(self) -> PriorityPool | None:
-        """Threads for requests read ahead; None when limited to one request at a time."""
-        if self.max_in_flight == 1:
-            return None
-        return PriorityPool(self.max_in_flight, name="engagebay")
-
-    def lane(self, stream: EngageBayStream) -> Lane | None:
-        """Where a stream's reads run: ranked by the stream's turn in the sync.
-
-        The stream being written (a child: its parent) comes first, the next stream's
-        reads ahead next, and so on: what the sync waits for is never queued behind what
-        it will only need later.
-
-        Args:
-            stream: The stream.
-
-        Returns:
-            The lane, or None without a pool.
-        """
-        pool = self.pool
-        if pool is None:
-            return None
-        names = list(self.streams)
-        parent = stream.parent_stream_type
-        if parent is not None:
-            name = next((s.name for s in self.streams.values() if type(s) is parent), "")
-        else:
-            name = stream.name
-        return pool.lane(names.index(name) if name in names else len(names))
-
-    @cached_property
-    def progress(self) -> Progress:
-        """Progress lines and summaries of the streams (see tap_engagebay.progress)."""
-        return Progress(self.logger)
-
-    @cached_property
-    def request_gate(self) -> threading.BoundedSemaphore:
-        """At most ``max_concurrent_requests`` requests in flight, from any thread."""
-        return threading.BoundedSemaphore(self.max_in_flight)
-
-    #: Set by the first answer that makes every further request pointless (quota, key).
-    stop_error: FatalAPIError | None = None
-    #: Set by the API host's first answer in this run (any status): until then a request that
-    #: cannot connect is tried only ``CONNECT_TRIES`` times (client.py) and ends the run.
-    host_answered = False
+            raise StreamsFailedError(tap.redact(report))
 
     def sync_all(self) -> None:  # type: ignore[misc]  # the SDK marks it final
         """Sync every selected stream as the SDK does; a stream that fails fails alone.
@@ -474,7 +391,7 @@ class TapEngageBay(Tap):
             try:
                 stream.sync()
             except Exception as exc:
-                if isinstance(exc, GLOBAL_ERRORS) or self.stop_error is not None:
+                if isinstance(exc, GLOBAL_ERRORS) or self.run_control.stop_error is not None:
                     raise
                 self._stream_failed(stream, exc)  # type: ignore[arg-type]
                 continue
@@ -538,7 +455,7 @@ class TapEngageBay(Tap):
         thread pool each stream's first pages (and the calendar windows, and the unpaged
         lists) are requested now and wait, bounded, until the stream's turn comes.
         """
-        if self._warmed or self.pool is None:
+        if self._warmed or self.run_control.pool is None:
             return
         self._warmed = True
         for stream in self.streams.values():
@@ -554,16 +471,6 @@ class TapEngageBay(Tap):
 
     _warmed = False
 
-    def halt(self, error: BaseException) -> None:
-        """Make every later request attempt fail at once: the run is ending.
-
-        Args:
-            error: Why.
-        """
-        if self.stop_error is None:
-            message = f"the sync stopped: {error}"
-            self.stop_error = error if isinstance(error, FatalAPIError) else FatalAPIError(message)
-
     def finish_sync(self, error: BaseException | None = None) -> None:
         """Cancel whatever was read ahead and not used, and stop the threads.
 
@@ -572,12 +479,10 @@ class TapEngageBay(Tap):
                 then stop at their next attempt instead of being waited for.
         """
         if error is not None:
-            self.halt(error)
+            self.run_control.halt(error)
         for stream in self.streams.values():
             stream.close_readers()  # type: ignore[attr-defined]
-        pool = self.__dict__.pop("pool", None)
-        if pool is not None:
-            pool.shutdown(wait=error is None, cancel_futures=True)
+        self.run_control.shutdown(failed=error is not None)
         self._warmed = False
 
     def discover_streams(self) -> list[EngageBayStream]:
@@ -596,7 +501,7 @@ class TapEngageBay(Tap):
 
     def _lookup(self, key: str, path: str) -> list[dict[str, t.Any]]:
         if key not in self._lookups:
-            pool = self.pool
+            pool = self.run_control.pool
             if pool is not None:
                 # The first lookup asks for all of them at once: they are independent.
                 for other, other_path in LOOKUPS:
@@ -630,7 +535,7 @@ class TapEngageBay(Tap):
 
     def _stop_lookups(self, error: Exception) -> None:
         """A lookup failed and ends the run: the others stop at their next attempt."""
-        self.halt(error)
+        self.run_control.halt(error)
         for value in self._lookups.values():
             if isinstance(value, Future):
                 value.cancel()
@@ -793,16 +698,5 @@ def check_catalog(catalog: dict[str, t.Any], handle: t.IO[str]) -> None:
 
 
 def main() -> None:
-    """Run the tap's command line, ending cleanly on a quota, a refused key, failed streams.
-
-    Started by Meltano, it first makes Meltano's run files private (``run_files``).
-    """
-    make_run_files_private(sys.argv)
-    try:
-        TapEngageBay.cli()
-    except QuotaExhaustedError as exc:
-        sys.stderr.write(f"tap-engagebay: {exc}\n")
-        sys.exit(EXIT_QUOTA)
-    except (FatalAPIError, UsageError) as exc:
-        sys.stderr.writelines(f"tap-engagebay: {line}\n" for line in str(exc).splitlines())
-        sys.exit(EXIT_FAILED)
+    """Run the command line: exit 75 on a used-up quota, 1 with one line per failure."""
+    run_cli(TapEngageBay, "tap-engagebay")

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
+from crm_core.progress import DEFAULT_INTERVAL
 from tap_engagebay.client import RESUME_NOTE
-from tap_engagebay.progress import DEFAULT_INTERVAL
 from tap_engagebay.streams import STREAM_TYPES
 from tests.e2e.pipeline import BIN
 

@@ -60,7 +60,7 @@ def test_the_next_run_removes_config_files_a_killed_run_left(meltano):
 
 
 def test_tap_started_by_hand_touches_nothing(tmp_path):
-    from tap_engagebay.run_files import make_run_files_private  # noqa: PLC0415
+    from crm_core.run_files import make_run_files_private  # noqa: PLC0415
 
     stale = _left_behind(tmp_path / "run" / "tap-engagebay", "tap", KEY)
     assert make_run_files_private(["tap-engagebay", "--config", str(stale)]) == []

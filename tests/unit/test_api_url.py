@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tap_engagebay.errors import UnsafeURLError
-from tap_engagebay.safety import check_api_url
+from crm_core.errors import UnsafeURLError
+from crm_core.http import check_api_url
 
 TAP = str(Path(sys.executable).parent / "tap-engagebay")
 

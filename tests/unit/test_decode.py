@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tap_engagebay.client import _loads
+from crm_core.errors import loads as _loads
 
 SAME_AS_JSON = [
     '[{"id": 4503599627370497, "name": "Zo\\u00eb", "score": 0.1, "tags": []}]',

@@ -10,7 +10,7 @@ import pytest
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_engagebay.errors import (
+from crm_core.errors import (
     AuthenticationError,
     BadRequestError,
     ErrorInBodyError,

@@ -6,7 +6,7 @@ import typing as t
 
 import pytest
 
-from tap_engagebay.errors import NotFoundError
+from crm_core.errors import NotFoundError
 from tap_engagebay.streams import NotesStream
 from tap_engagebay.tap import TapEngageBay
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tap_engagebay.pagination import RepeatedCursorError
+from crm_core.pagination import RepeatedCursorError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from write_schemas import OfflineTap

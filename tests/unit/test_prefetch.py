@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 
-from tap_engagebay.client import Page
-from tap_engagebay.prefetch import OrderedPrefetch, PageReader, PriorityPool
+from crm_core.pagination import Page
+from crm_core.prefetch import OrderedPrefetch, PageReader, PriorityPool
 
 
 class Chain:

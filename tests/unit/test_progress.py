@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from tap_engagebay.progress import Progress, RecordCounter, quiet_sdk_metrics
+from crm_core.progress import Progress, RecordCounter, quiet_sdk_metrics
 
 
 class FakeClock:

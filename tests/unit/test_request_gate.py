@@ -18,7 +18,7 @@ def test_each_attempt_holds_a_slot_and_there_are_exactly_max_concurrent_requests
     monkeypatch, limit
 ):
     tap = OfflineTap(config={"api_key": "key-77aa66bb", "max_concurrent_requests": limit})
-    gate = tap.request_gate
+    gate = tap.run_control.gate
     free_slots = []
 
     def answer(self, prepared_request, context):
@@ -43,10 +43,10 @@ def test_each_attempt_holds_a_slot_and_there_are_exactly_max_concurrent_requests
 
 def test_one_request_at_a_time_means_no_thread_pool():
     tap = OfflineTap(config={"api_key": "key-77aa66bb", "max_concurrent_requests": 1})
-    assert tap.pool is None
+    assert tap.run_control.pool is None
     assert tap.streams["companies"].lane is None
     tap = OfflineTap(config={"api_key": "key-77aa66bb", "max_concurrent_requests": 2})
     try:
-        assert tap.pool is not None
+        assert tap.run_control.pool is not None
     finally:
         tap.finish_sync()

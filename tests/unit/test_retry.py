@@ -15,7 +15,7 @@ import pytest
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_engagebay.errors import RateLimitedError
+from crm_core.errors import RateLimitedError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from write_schemas import OfflineTap

@@ -29,11 +29,12 @@ def test_readme_settings_table_is_what_about_prints():
 
 def test_every_stream_has_a_typed_key_and_keeps_extra_fields():
     sys.path.insert(0, str(ROOT / "scripts"))
-    from write_schemas import offline_tap  # noqa: PLC0415
+    from write_schemas import SOURCES  # noqa: PLC0415
 
-    for name, stream in offline_tap().streams.items():
-        props = stream.schema["properties"]
-        assert "extra_fields" in props, name
-        for key in stream.primary_keys:
-            expected = "string" if key == "tag" else "integer"
-            assert expected in props[key]["type"], (name, key)
+    for source, offline_tap in SOURCES.items():
+        for name, stream in offline_tap().streams.items():
+            props = stream.schema["properties"]
+            assert "extra_fields" in props, (source, name)
+            for key in stream.primary_keys:
+                expected = "string" if key == "tag" else "integer"
+                assert expected in props[key]["type"], (source, name, key)

@@ -4,7 +4,8 @@ Meltano 4.4 writes each plugin's settings, secrets included, to
 ``<system dir>/run/<plugin>/<tap|target|mapper>.<uuid>.config.json`` (``.meltano/run/`` by
 default) with the process's umask (often 0644), just before it starts the plugin, and deletes the
 file when the run ends; a run killed with ``kill -9`` leaves it there. At start-up, whoever
-started it (cron, ``meltano run``, ``meltano schedule run``, an orchestrator), the tap:
+started it (cron, ``meltano run``, ``meltano schedule run``, an orchestrator), every tap of the
+project (its ``main`` calls :func:`make_run_files_private` first):
 
 - makes the ``run`` folder and its plugin folders 0700 and every file in them 0600;
 - removes the ``*.config.json`` files (of any plugin: the loaders' hold database passwords) that
@@ -29,7 +30,7 @@ import psutil
 if t.TYPE_CHECKING:
     from collections.abc import Sequence
 
-logger = logging.getLogger("tap-engagebay")
+logger = logging.getLogger("crm_core.run_files")
 #: The name Meltano gives a plugin's config file: ``tap.<uuid4>.config.json``.
 CONFIG_FILE = re.compile(r"^(tap|target|mapper)\.[0-9a-f-]{36}\.config\.json$")
 

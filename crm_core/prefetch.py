@@ -31,7 +31,7 @@ from concurrent.futures import Executor, Future
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from tap_engagebay.client import Page
+    from crm_core.pagination import Page
 
 T = t.TypeVar("T")
 R = t.TypeVar("R")
