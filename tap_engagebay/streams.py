@@ -14,6 +14,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.singerlib import Metadata, Schema
 
+from crm_core.selection import SkipSelectionWhenAllSelected
 from tap_engagebay.client import EngageBayStream, Page, payload_of
 from tap_engagebay.errors import (
     GLOBAL_ERRORS,
@@ -125,7 +126,7 @@ def start_date_seconds(config: t.Mapping[str, t.Any]) -> float | None:
 # ---- incremental lists ----------------------------------------------------------------------
 
 
-class ListStream(EngageBayStream):
+class ListStream(SkipSelectionWhenAllSelected, EngageBayStream):
     """A cursor-paged list, read incrementally.
 
     The first sync reads the whole list oldest-first (``sort_key=created_time``) and saves the
@@ -731,7 +732,7 @@ class ProductsStream(ListStream):
 # ---- children of contacts -------------------------------------------------------------------
 
 
-class ContactChildStream(EngageBayStream):
+class ContactChildStream(SkipSelectionWhenAllSelected, EngageBayStream):
     """A per-contact list, read in full for each contact the contacts stream emits.
 
     On an incremental run that means the contacts created or changed since the last run; a
@@ -955,7 +956,7 @@ class CallLogsStream(ContactChildStream):
 # ---- calendar events ------------------------------------------------------------------------
 
 
-class EventsStream(EngageBayStream):
+class EventsStream(SkipSelectionWhenAllSelected, EngageBayStream):
     """Calendar events (``GET /calendar/event/list``), walked in millisecond windows.
 
     A first sync and every full pass walk from ``start_date`` (or 2015-01-01) to
@@ -1080,7 +1081,7 @@ class EventsStream(EngageBayStream):
 # ---- small unpaged lists --------------------------------------------------------------------
 
 
-class UnpagedStream(EngageBayStream):
+class UnpagedStream(SkipSelectionWhenAllSelected, EngageBayStream):
     """A GET returning the whole list at once."""
 
     http_method = "GET"
