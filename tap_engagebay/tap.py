@@ -14,10 +14,10 @@ from functools import cached_property
 
 from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError
 from singer_sdk.singerlib import StateMessage
 
+from crm_core.pipe import LoaderAwareWriter
 from tap_engagebay.client import DEFAULT_RETRY_WAIT_BASE, deprecated_settings
 from tap_engagebay.errors import (
     GLOBAL_ERRORS,
@@ -132,8 +132,9 @@ class TapEngageBay(Tap):
     """Singer tap for EngageBay CRM."""
 
     name = "tap-engagebay"
-    #: msgspec writes the Singer messages several times faster than the default encoder.
-    message_writer_class = MsgSpecWriter
+    #: msgspec writes the Singer messages several times faster than the default encoder; a
+    #: loader that stops reading ends the run with one line (crm_core.pipe).
+    message_writer_class = LoaderAwareWriter
     #: Answers of the shared lookups known in advance (for offline schema generation).
     known_lookups: t.ClassVar[dict[str, list[dict[str, t.Any]]]] = {}
 
