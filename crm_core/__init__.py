@@ -12,4 +12,6 @@
 - ``conform``: records to their schemas, with ``extra_fields`` for what does not fit.
 - ``columns``: column types shared by stream schemas.
 - ``isolation``: one failing stream does not cost the others; the quota stop (exit 75).
+- ``selection``: the SDK's per-record selection pass, skipped when nothing is deselected.
+- ``pipe``: the message writer; a loader that stopped reading ends the tap with one line.
 """
