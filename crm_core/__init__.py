@@ -26,4 +26,6 @@
   as a string), on the SDK's offset paginator.
 - ``forbidden``: the 403 policy of APIs whose 403s are not all about credentials (stop on a
   refused key, retry the others a few times, then fail the stream).
+- ``selection``: the SDK's per-record selection pass, skipped when nothing is deselected.
+- ``pipe``: the message writer; a loader that stopped reading ends the tap with one line.
 """

@@ -12,25 +12,51 @@ Rules, applied to the top-level keys of every record:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
 import re
 import typing as t
 
+import msgspec
+
 EXTRA_FIELDS = "extra_fields"
 _INT_RE = re.compile(r"^\s*-?\d+\s*$")
 _NUM_RE = re.compile(r"^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 _NUL = "\x00"
+_ESCAPED_NUL = b"\\u0000"
+_encode = msgspec.json.encode
 _REPLACEMENT = "\ufffd"
 # Epoch values beyond this (year 9999) are not times.
 _MAX_EPOCH_SECONDS = 253_402_300_799
 #: Keys of API records that are paging artefacts, not data.
 PAGING_KEYS = frozenset({"cursor"})
+#: Conversion plans remembered (one per stream schema and epoch keys; a few dozen per run).
+_PLANS_REMEMBERED = 256
 
 
 class InvalidValueError(ValueError):
     """A value that does not fit the type of its column."""
+
+
+def has_nul(value: t.Any) -> bool:  # noqa: ANN401
+    """Whether a value may hold a NUL character anywhere (keys included).
+
+    One pass in C (msgspec's JSON encoder escapes every NUL as a backslash and ``u0000``)
+    instead of a walk in Python. It can say yes for a value without NUL (a backslash followed by
+    ``u0000`` in a text, or a value msgspec cannot write), never no for one with a NUL.
+
+    Args:
+        value: Any JSON value.
+
+    Returns:
+        False when there is certainly no NUL in it.
+    """
+    try:
+        return _ESCAPED_NUL in _encode(value)
+    except (TypeError, ValueError, OverflowError):
+        return True
 
 
 def scrub(value: t.Any) -> t.Any:  # noqa: ANN401
@@ -40,14 +66,23 @@ def scrub(value: t.Any) -> t.Any:  # noqa: ANN401
         value: Any JSON value.
 
     Returns:
-        The value with every NUL in its strings (keys included) replaced by U+FFFD.
+        The value with every NUL in its strings (keys included) replaced by U+FFFD (the value
+        itself when it has none).
     """
     if isinstance(value, str):
         return value.replace(_NUL, _REPLACEMENT) if _NUL in value else value
+    if isinstance(value, dict | list) and not has_nul(value):
+        return value
+    return _scrub_all(value)
+
+
+def _scrub_all(value: t.Any) -> t.Any:  # noqa: ANN401
+    if isinstance(value, str):
+        return value.replace(_NUL, _REPLACEMENT) if _NUL in value else value
     if isinstance(value, dict):
-        return {scrub(k): scrub(v) for k, v in value.items()}
+        return {_scrub_all(k): _scrub_all(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [scrub(v) for v in value]
+        return [_scrub_all(v) for v in value]
     return value
 
 
@@ -81,11 +116,23 @@ def epoch_to_iso(value: t.Any, *, milliseconds: bool = False) -> str | None:  # 
     return when.isoformat(timespec="milliseconds" if milliseconds else "seconds")
 
 
-def _types(spec: t.Mapping[str, t.Any]) -> set[str]:
+_NON_NULL_TYPES: dict[t.Any, frozenset[str]] = {}
+
+
+def _types(spec: t.Mapping[str, t.Any]) -> frozenset[str]:
+    """The types a property allows besides null (remembered per distinct ``type``)."""
     kind = spec.get("type")
-    if kind is None:
-        return set()
-    return {kind} if isinstance(kind, str) else set(kind)
+    key = tuple(kind) if isinstance(kind, list) else kind
+    try:
+        found = _NON_NULL_TYPES.get(key)
+    except TypeError:  # a ``type`` that is not a name or a list of names
+        found = None
+    if found is None:
+        named = set() if kind is None else {kind} if isinstance(kind, str) else set(kind)
+        found = frozenset(named - {"null"})
+        with contextlib.suppress(TypeError):
+            _NON_NULL_TYPES.setdefault(key, found)
+    return found
 
 
 def coerce(value: t.Any, spec: t.Mapping[str, t.Any]) -> t.Any:  # noqa: ANN401, C901, PLR0911, PLR0912
@@ -103,7 +150,7 @@ def coerce(value: t.Any, spec: t.Mapping[str, t.Any]) -> t.Any:  # noqa: ANN401,
     """
     if value is None:
         return None
-    types = _types(spec) - {"null"}
+    types = _types(spec)
     if not types:
         return value
     if "integer" in types:
@@ -146,6 +193,92 @@ def coerce(value: t.Any, spec: t.Mapping[str, t.Any]) -> t.Any:  # noqa: ANN401,
     raise InvalidValueError(value)
 
 
+def _unchanged(spec: t.Mapping[str, t.Any]) -> frozenset[type]:
+    """The Python types whose every value ``coerce`` returns as it is, for this property.
+
+    The plan passes those values through without a call; every other value goes to
+    ``coerce``, so the result is always exactly ``coerce``'s.
+
+    Args:
+        spec: The property's JSON schema.
+
+    Returns:
+        Types (``NoneType`` always: null stays null).
+    """
+    types = _types(spec)
+    if not types:
+        return frozenset()  # no type: ``coerce`` returns anything as it is (all are fast)
+    fast: set[type] = {type(None)}
+    if types & {"integer", "number"}:
+        fast.add(int)
+    if "boolean" in types:
+        fast.add(bool)
+    if "object" in types:
+        fast.add(dict)
+    if "array" in types:
+        fast.add(list)
+    text_only = not types & {"integer", "number", "boolean"}
+    if "string" in types and text_only and spec.get("format") not in {"date-time", "date"}:
+        fast.add(str)
+    return frozenset(fast)
+
+
+_PASS_ALL = 0
+_COERCE = 1
+_SECONDS = 2
+_MILLIS = 3
+
+
+class _Plan(t.NamedTuple):
+    """How each column of one schema is filled: built once, used for every record."""
+
+    schema: t.Mapping[str, t.Any]
+    size: int
+    #: column -> (types passed as they are, what else to do, the property's schema)
+    columns: dict[str, tuple[frozenset[type], int, t.Mapping[str, t.Any]]]
+
+
+_PLANS: dict[tuple[int, tuple[str, ...], tuple[str, ...]], _Plan] = {}
+
+
+def _plan(
+    schema: t.Mapping[str, t.Any], seconds: tuple[str, ...], millis: tuple[str, ...]
+) -> _Plan:
+    """The conversion plan of a schema (remembered while the schema object lives unchanged).
+
+    Args:
+        schema: The stream's JSON schema.
+        seconds: Keys holding epoch seconds.
+        millis: Keys holding epoch milliseconds.
+
+    Returns:
+        The plan.
+    """
+    props: t.Mapping[str, t.Any] = schema.get("properties", {})
+    key = (id(schema), seconds, millis)
+    plan = _PLANS.get(key)
+    if plan is not None and plan.schema is schema and plan.size == len(props):
+        return plan
+    columns: dict[str, tuple[frozenset[type], int, t.Mapping[str, t.Any]]] = {}
+    for name, spec in props.items():
+        if name == EXTRA_FIELDS:
+            continue
+        if not isinstance(spec, t.Mapping):
+            columns[name] = (frozenset(), _PASS_ALL, {})
+        elif name in millis:
+            columns[name] = (frozenset({type(None)}), _MILLIS, spec)
+        elif name in seconds:
+            columns[name] = (frozenset({type(None)}), _SECONDS, spec)
+        elif not _types(spec):
+            columns[name] = (frozenset(), _PASS_ALL, spec)
+        else:
+            columns[name] = (_unchanged(spec), _COERCE, spec)
+    if len(_PLANS) >= _PLANS_REMEMBERED:
+        _PLANS.clear()
+    plan = _PLANS[key] = _Plan(schema, len(props), columns)
+    return plan
+
+
 def conform_record(  # noqa: PLR0913
     row: t.Mapping[str, t.Any],
     schema: t.Mapping[str, t.Any],
@@ -157,6 +290,9 @@ def conform_record(  # noqa: PLR0913
     paging_keys: t.AbstractSet[str] = PAGING_KEYS,
 ) -> dict[str, t.Any]:
     """Fit a record to its schema; what does not fit goes to ``extra_fields``.
+
+    The schema's conversions are planned once (per schema object and epoch keys) and reused for
+    every record; a value whose Python type its column takes as it is costs no call.
 
     Args:
         row: The record (already flattened, for streams with properties).
@@ -170,28 +306,31 @@ def conform_record(  # noqa: PLR0913
     Returns:
         A new record that validates against the schema.
     """
-    props: t.Mapping[str, t.Any] = schema.get("properties", {})
-    seconds = set(seconds_fields)
-    millis = set(ms_fields)
+    columns = _plan(schema, tuple(seconds_fields), tuple(ms_fields)).columns
     out: dict[str, t.Any] = {}
     extra: dict[str, t.Any] = {}
+    clean = not has_nul(row)  # the usual case: one check for the whole record
     for raw_key, raw_value in row.items():
         if raw_key in paging_keys:
             continue
-        key = scrub(raw_key)
-        value = scrub(raw_value)
-        spec = props.get(key)
-        if spec is None or key == EXTRA_FIELDS:
+        key = raw_key if clean else scrub(raw_key)
+        value = raw_value if clean else scrub(raw_value)
+        planned = columns.get(key)
+        if planned is None:  # a key the schema does not know, or extra_fields itself
             if key == EXTRA_FIELDS and isinstance(value, dict) and value:
                 extra.update(value)
             else:
                 extra[key] = value
             continue
+        fast, how, spec = planned
+        if how == _PASS_ALL or type(value) in fast:
+            out[key] = value
+            continue
         try:
-            if key in seconds or key in millis:
-                out[key] = epoch_to_iso(value, milliseconds=key in millis)
-            else:
+            if how == _COERCE:
                 out[key] = coerce(value, spec)
+            else:
+                out[key] = epoch_to_iso(value, milliseconds=how == _MILLIS)
         except InvalidValueError:
             out[key] = None
             extra[key] = value

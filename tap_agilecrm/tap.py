@@ -7,10 +7,10 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from crm_core.http import SAFE_URL_PATTERN
 from crm_core.isolation import run_cli
+from crm_core.pipe import LoaderAwareWriter
 from crm_core.retry import RETRY_SETTINGS
 from crm_core.run_control import CONCURRENCY_SETTING
 from crm_core.tap_base import CRMTap
@@ -24,7 +24,7 @@ class TapAgileCRM(CRMTap):
     """Singer tap for Agile CRM."""
 
     name = "tap-agilecrm"
-    message_writer_class = MsgSpecWriter
+    message_writer_class = LoaderAwareWriter
     secret_settings = ("api_key", "email")
     default_url = "https://{domain}.agilecrm.com"
 

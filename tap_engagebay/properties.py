@@ -36,12 +36,15 @@ field deleted since, or one created after discovery) is counted, and kept in ``p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
 import typing as t
 import unicodedata
 from dataclasses import dataclass
+
+import msgspec
 
 MAX_IDENTIFIER_BYTES = 63
 RAW_PROPERTIES = "properties"
@@ -50,8 +53,8 @@ RAW_PROPERTIES = "properties"
 _NUMBER_RE = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?")
 _NUMERIC = {"NUMBER", "CURRENCY", "DECIMAL", "FORMULA"}
 _JSON_TEXT_SYSTEM = {"address"}
-#: Field types whose values are parsed; every other type's text is kept as sent.
-_PARSED = {*_NUMERIC, "CHECKBOX", "MULTICHECKBOX", "DATE", "FILE", "JSON"}
+_DIGIT_RE = re.compile(r"\d")
+_decode = msgspec.json.decode
 #: Distinct DATE texts remembered per account format (dates repeat: birthdays, renewals...).
 _DATE_CACHE_SIZE = 10_000
 #: Property (name, type) pairs whose column is remembered.
@@ -245,8 +248,8 @@ class PropertyMap:
         self.custom: dict[str, Field] = {}
         self.by_identity: dict[str, Field] = {}
         self._custom_folded: dict[str, Field] = {}
-        #: ``lookup``'s answers by the property's (name, type), as sent.
-        self._found: dict[tuple[t.Any, t.Any], Field | None] = {}
+        #: ``lookup``'s answers by the property's (name, type), as sent, with their parser.
+        self._found: dict[tuple[t.Any, t.Any], tuple[Field, Parser] | None] = {}
         ordered = sorted(
             (d for d in custom_definitions if isinstance(d, t.Mapping)),
             key=lambda d: (_int_or_zero(d.get("created_time")), _int_or_zero(d.get("id"))),
@@ -338,20 +341,23 @@ class PropertyMap:
             return self.custom.get(name) or self._custom_folded.get(fold(name))
         return None
 
-    def _lookup_remembered(self, prop: t.Mapping[str, t.Any]) -> Field | None:
-        """``lookup``, answered from memory for a (name, type) seen before (bounded)."""
+    def _lookup_remembered(self, prop: t.Mapping[str, t.Any]) -> tuple[Field, Parser] | None:
+        """``lookup`` and the field's parser, from memory for a (name, type) seen before."""
         key = (prop.get("name"), prop.get("type"))
         try:
             return self._found[key]
         except KeyError:
-            field = self._found[key] = self.lookup(prop)
-            if len(self._found) > _LOOKUPS_REMEMBERED:
+            field = self.lookup(prop)
+            found = None if field is None else (field, self.parser(field))
+            if len(self._found) >= _LOOKUPS_REMEMBERED:
                 self._found.clear()
-            return field
+            self._found[key] = found
+            return found
         except TypeError:  # a name or type that is not hashable (a list...)
-            return self.lookup(prop)
+            field = self.lookup(prop)
+            return None if field is None else (field, self.parser(field))
 
-    def parse(self, field: Field, value: t.Any) -> t.Any:  # noqa: ANN401, C901, PLR0911, PLR0912
+    def parse(self, field: Field, value: t.Any) -> t.Any:  # noqa: ANN401
         """Turn a property's string value into its column's type.
 
         Args:
@@ -360,49 +366,33 @@ class PropertyMap:
 
         Returns:
             The typed value, or None for an empty value.
+        """
+        return self.parser(field)(value)
 
-        Raises:
-            PropertyParseError: When the value does not parse.
+    def parser(self, field: Field) -> Parser:  # noqa: PLR0911
+        """The function that types one field's values (chosen once per field, not per value).
+
+        Args:
+            field: The column.
+
+        Returns:
+            A function from a raw value to the typed value (None for an empty value); it
+            raises ``PropertyParseError`` when the value does not parse.
         """
         ftype = field.field_type.upper()
-        if type(value) is str and ftype not in _PARSED and field.name not in _JSON_TEXT_SYSTEM:
-            return value if value.strip() else None  # text, the usual case: kept as sent
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        if not isinstance(value, str):
-            value = json.dumps(value) if isinstance(value, dict | list) else str(value)
-        text = value.strip()
         if ftype in _NUMERIC:
-            if not _NUMBER_RE.fullmatch(text) or not any(c.isdigit() for c in text):
-                raise PropertyParseError(value)
-            plain = text.replace(",", "")
-            return int(plain) if re.fullmatch(r"-?\d+", plain) else float(plain)
+            return functools.partial(_parsed, _number)
         if ftype == "CHECKBOX":
-            lowered = text.lower()
-            if lowered in {"true", "yes", "on", "1"}:
-                return True
-            if lowered in {"false", "no", "off", "0"}:
-                return False
-            raise PropertyParseError(value)
+            return functools.partial(_parsed, _checkbox)
         if ftype == "MULTICHECKBOX":
-            return [part.strip() for part in value.split(",") if part.strip()]
+            return functools.partial(_parsed, _multi, strip=False)
         if ftype == "DATE":
-            return self.dates.read(text)
+            return functools.partial(_parsed, self.dates.read)
         if ftype == "FILE":
-            try:
-                parsed = json.loads(text)
-            except ValueError:
-                return [text]
-            return parsed if isinstance(parsed, list) else [parsed]
+            return functools.partial(_parsed, _file)
         if ftype == "JSON" or field.name in _JSON_TEXT_SYSTEM:
-            try:
-                parsed = json.loads(text)
-            except ValueError:
-                return {"address": value}
-            if isinstance(parsed, dict):
-                return parsed
-            raise PropertyParseError(value)
-        return value
+            return functools.partial(_parsed, _json_object, strip=False)
+        return _text
 
     def flatten(
         self,
@@ -425,26 +415,117 @@ class PropertyMap:
         leftovers: list[t.Any] = []
         if not isinstance(properties, list):
             return columns, ([] if properties in (None, "") else [properties])
+        remembered = self._found
         for prop in properties:
             if type(prop) is not dict and not isinstance(prop, t.Mapping):
                 leftovers.append(prop)
                 _count(counter, f"{stream}.properties[unreadable]")
                 continue
-            field = self._lookup_remembered(prop)
-            if field is None:
+            try:
+                found = remembered[prop.get("name"), prop.get("type")]
+            except (KeyError, TypeError):
+                found = self._lookup_remembered(prop)
+            if found is None:
                 leftovers.append(prop)
                 _count(counter, f"{stream}.properties[unknown:{prop.get('name')}]")
                 continue
-            if field.column in columns:
+            field, parse = found
+            column = field.column
+            if column in columns:
                 leftovers.append(prop)  # a second email/phone/website: kept raw
                 continue
             try:
-                columns[field.column] = self.parse(field, prop.get("value"))
+                columns[column] = parse(prop.get("value"))
             except PropertyParseError:
-                columns[field.column] = None
+                columns[column] = None
                 leftovers.append(prop)
-                _count(counter, f"{stream}.{field.column}[{field.field_type}]")
+                _count(counter, f"{stream}.{column}[{field.field_type}]")
         return columns, leftovers
+
+
+#: Types one property value of a known field (``PropertyMap.parser``).
+Parser = t.Callable[[t.Any], t.Any]
+
+
+def _text(value: t.Any) -> t.Any:  # noqa: ANN401
+    """A text field's value: a string kept as sent (None when blank).
+
+    Args:
+        value: The raw value.
+
+    Returns:
+        The string, None for a blank one; anything else as text (JSON for a list or object).
+    """
+    if type(value) is str:
+        return value if value and not value.isspace() else None
+    return _parsed(lambda text: text, value, strip=False)
+
+
+def _parsed(read: t.Callable[[str], t.Any], value: t.Any, *, strip: bool = True) -> t.Any:  # noqa: ANN401
+    """Read a value that must be parsed: None when blank, else ``read`` of its text.
+
+    Args:
+        read: Reads the text.
+        value: The raw value (a string, by the API's contract; anything else as text).
+        strip: Whether ``read`` gets the text stripped of surrounding blanks.
+
+    Returns:
+        What ``read`` returns.
+    """
+    if value is None:
+        return None
+    if type(value) is not str:
+        value = json.dumps(value) if isinstance(value, dict | list) else str(value)
+    if not value or value.isspace():
+        return None
+    return read(value.strip() if strip else value)
+
+
+def _number(text: str) -> int | float:
+    if not _NUMBER_RE.fullmatch(text) or not _DIGIT_RE.search(text):
+        raise PropertyParseError(text)
+    plain = text.replace(",", "")
+    # The pattern leaves only digits and a minus sign unless there is a fraction or exponent.
+    return float(plain) if "." in plain or "e" in plain or "E" in plain else int(plain)
+
+
+def _checkbox(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in {"true", "yes", "on", "1"}:
+        return True
+    if lowered in {"false", "no", "off", "0"}:
+        return False
+    raise PropertyParseError(text)
+
+
+def _multi(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _json_text(text: str) -> t.Any:  # noqa: ANN401
+    """``json.loads``, through msgspec when it reads the text (same result, faster)."""
+    try:
+        return _decode(text)
+    except (msgspec.DecodeError, ValueError):
+        return json.loads(text)
+
+
+def _file(text: str) -> list[t.Any]:
+    try:
+        parsed = _json_text(text)
+    except ValueError:
+        return [text]
+    return parsed if isinstance(parsed, list) else [parsed]
+
+
+def _json_object(value: str) -> dict[str, t.Any]:
+    try:
+        parsed = _json_text(value.strip())
+    except ValueError:
+        return {"address": value}
+    if isinstance(parsed, dict):
+        return parsed
+    raise PropertyParseError(value)
 
 
 def identity_of(definition: t.Mapping[str, t.Any], exact: str) -> str:

@@ -33,6 +33,7 @@ from crm_core.errors import (
 )
 from crm_core.incremental import epoch, epoch_of_iso, iso_time, modified
 from crm_core.prefetch import OrderedPrefetch
+from crm_core.selection import SkipSelectionWhenAllSelected
 from tap_engagebay.client import EngageBayStream, payload_of
 from tap_engagebay.properties import (
     RAW_PROPERTIES,
@@ -108,7 +109,7 @@ def start_date_seconds(config: t.Mapping[str, t.Any]) -> float | None:
 # ---- incremental lists ----------------------------------------------------------------------
 
 
-class ListStream(EngageBayStream):
+class ListStream(SkipSelectionWhenAllSelected, EngageBayStream):
     """A cursor-paged list, read incrementally.
 
     The first sync reads the whole list oldest-first (``sort_key=created_time``) and saves the
@@ -712,7 +713,7 @@ class ProductsStream(ListStream):
 # ---- children of contacts -------------------------------------------------------------------
 
 
-class ContactChildStream(EngageBayStream):
+class ContactChildStream(SkipSelectionWhenAllSelected, EngageBayStream):
     """A per-contact list, read in full for each contact the contacts stream emits.
 
     On an incremental run that means the contacts created or changed since the last run; a
@@ -936,7 +937,7 @@ class CallLogsStream(ContactChildStream):
 # ---- calendar events ------------------------------------------------------------------------
 
 
-class EventsStream(EngageBayStream):
+class EventsStream(SkipSelectionWhenAllSelected, EngageBayStream):
     """Calendar events (``GET /calendar/event/list``), walked in millisecond windows.
 
     A first sync and every full pass walk from ``start_date`` (or 2015-01-01) to
@@ -1061,7 +1062,7 @@ class EventsStream(EngageBayStream):
 # ---- small unpaged lists --------------------------------------------------------------------
 
 
-class UnpagedStream(EngageBayStream):
+class UnpagedStream(SkipSelectionWhenAllSelected, EngageBayStream):
     """A GET returning the whole list at once."""
 
     http_method = "GET"

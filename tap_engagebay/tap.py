@@ -12,7 +12,6 @@ from functools import cached_property
 
 from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.singerlib import StateMessage
 
@@ -25,6 +24,7 @@ from crm_core.errors import (
     status_of,
 )
 from crm_core.isolation import run_cli
+from crm_core.pipe import LoaderAwareWriter
 from crm_core.retry import RETRY_SETTINGS
 from crm_core.tap_base import CRMTap
 from tap_engagebay.client import deprecated_settings
@@ -133,8 +133,9 @@ class TapEngageBay(CRMTap):
     default_url = DEFAULT_API_URL
 
     name = "tap-engagebay"
-    #: msgspec writes the Singer messages several times faster than the default encoder.
-    message_writer_class = MsgSpecWriter
+    #: msgspec writes the Singer messages several times faster than the default encoder; a
+    #: loader that stops reading ends the run with one line (crm_core.pipe).
+    message_writer_class = LoaderAwareWriter
     #: Answers of the shared lookups known in advance (for offline schema generation).
     known_lookups: t.ClassVar[dict[str, list[dict[str, t.Any]]]] = {}
 

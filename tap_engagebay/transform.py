@@ -1,241 +1,30 @@
-"""Make raw API records fit their JSON schema without losing anything.
+"""Make raw API records fit their JSON schema without losing anything: the shared core's rules.
 
-Rules, applied to the top-level keys of every record:
-- ids and other integers sent as strings (``"4503599627370497"``) become exact integers;
-- epoch seconds (and, where the API uses them, milliseconds) become UTC ISO-8601 date-times;
-  ``0`` means "never" and becomes null (``updated_time`` on records never updated);
-- NUL characters in text are replaced by U+FFFD (PostgreSQL cannot store them);
-- a value that does not fit its column's type becomes null in that column, and is kept as
-  it came in ``extra_fields`` (counted, for a warning);
-- keys the schema does not know are kept in ``extra_fields`` too, never dropped.
+The rules and their code are ``crm_core.conform`` (ids sent as strings become exact integers,
+epoch times UTC ISO-8601, NUL becomes U+FFFD, what does not fit goes to ``extra_fields``); this
+module keeps the names the EngageBay tap imports.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
-import re
-import typing as t
+from crm_core.conform import (
+    EXTRA_FIELDS,
+    PAGING_KEYS,
+    InvalidValueError,
+    coerce,
+    conform_record,
+    epoch_to_iso,
+    has_nul,
+    scrub,
+)
 
-import msgspec
-
-EXTRA_FIELDS = "extra_fields"
-_INT_RE = re.compile(r"^\s*-?\d+\s*$")
-_NUM_RE = re.compile(r"^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
-_NUL = "\x00"
-_ESCAPED_NUL = b"\\u0000"
-_encode = msgspec.json.encode
-_REPLACEMENT = "\ufffd"
-# Epoch values beyond this (year 9999) are not times.
-_MAX_EPOCH_SECONDS = 253_402_300_799
-#: Keys of API records that are paging artefacts, not data.
-PAGING_KEYS = frozenset({"cursor"})
-
-
-class InvalidValueError(ValueError):
-    """A value that does not fit the type of its column."""
-
-
-def has_nul(value: t.Any) -> bool:  # noqa: ANN401
-    """Whether a value may hold a NUL character anywhere (keys included).
-
-    One pass in C (msgspec's JSON encoder escapes every NUL as a backslash and ``u0000``)
-    instead of a walk in Python. It can say yes for a value without NUL (a backslash followed by
-    ``u0000`` in a text, or a value msgspec cannot write), never no for one with a NUL.
-
-    Args:
-        value: Any JSON value.
-
-    Returns:
-        False when there is certainly no NUL in it.
-    """
-    try:
-        return _ESCAPED_NUL in _encode(value)
-    except (TypeError, ValueError, OverflowError):
-        return True
-
-
-def scrub(value: t.Any) -> t.Any:  # noqa: ANN401
-    """Replace NUL characters anywhere inside a value.
-
-    Args:
-        value: Any JSON value.
-
-    Returns:
-        The value with every NUL in its strings (keys included) replaced by U+FFFD (the value
-        itself when it has none).
-    """
-    if isinstance(value, str):
-        return value.replace(_NUL, _REPLACEMENT) if _NUL in value else value
-    if isinstance(value, dict | list) and not has_nul(value):
-        return value
-    return _scrub_all(value)
-
-
-def _scrub_all(value: t.Any) -> t.Any:  # noqa: ANN401
-    if isinstance(value, str):
-        return value.replace(_NUL, _REPLACEMENT) if _NUL in value else value
-    if isinstance(value, dict):
-        return {_scrub_all(k): _scrub_all(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub_all(v) for v in value]
-    return value
-
-
-def epoch_to_iso(value: t.Any, *, milliseconds: bool = False) -> str | None:  # noqa: ANN401
-    """Turn an epoch time into a UTC ISO-8601 string.
-
-    Args:
-        value: Seconds (or milliseconds) since 1970, as a number or a digit string.
-        milliseconds: True when the value is in milliseconds.
-
-    Returns:
-        The ISO string, or None for 0, null and the empty string.
-
-    Raises:
-        InvalidValueError: When the value is not an epoch time.
-    """
-    if isinstance(value, bool) or not isinstance(value, str | int | float | None):
-        raise InvalidValueError(value)
-    if value is None or value in {"", 0, "0"}:
-        return None
-    if isinstance(value, str):
-        if not _NUM_RE.match(value):
-            raise InvalidValueError(value)
-        value = float(value)
-    if not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidValueError(value)
-    seconds = value / 1000 if milliseconds else value
-    if not 0 < seconds <= _MAX_EPOCH_SECONDS:
-        raise InvalidValueError(value)
-    when = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
-    return when.isoformat(timespec="milliseconds" if milliseconds else "seconds")
-
-
-_NON_NULL_TYPES: dict[t.Any, frozenset[str]] = {}
-
-
-def _types(spec: t.Mapping[str, t.Any]) -> frozenset[str]:
-    """The types a property allows besides null (remembered per distinct ``type``)."""
-    kind = spec.get("type")
-    key = tuple(kind) if isinstance(kind, list) else kind
-    found = _NON_NULL_TYPES.get(key)
-    if found is None:
-        named = set() if kind is None else {kind} if isinstance(kind, str) else set(kind)
-        found = _NON_NULL_TYPES.setdefault(key, frozenset(named - {"null"}))
-    return found
-
-
-def coerce(value: t.Any, spec: t.Mapping[str, t.Any]) -> t.Any:  # noqa: ANN401, C901, PLR0911, PLR0912
-    """Fit one value to a JSON-schema type, losslessly.
-
-    Args:
-        value: The value as sent.
-        spec: The property's JSON schema.
-
-    Returns:
-        The value in the declared type.
-
-    Raises:
-        InvalidValueError: When no lossless conversion exists.
-    """
-    if value is None:
-        return None
-    types = _types(spec)
-    if not types:
-        return value
-    if "integer" in types:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and _INT_RE.match(value):
-            return int(value)
-        if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
-            return int(value)
-    if "number" in types:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if isinstance(value, float) and not math.isfinite(value):
-                raise InvalidValueError(value)
-            return value
-        if isinstance(value, str) and _NUM_RE.match(value):
-            number = float(value)
-            return int(number) if _INT_RE.match(value) else number
-    if "boolean" in types:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
-            return value.strip().lower() == "true"
-        if isinstance(value, int) and value in {0, 1}:
-            return bool(value)
-    if "object" in types and isinstance(value, dict):
-        return value
-    if "array" in types and isinstance(value, list):
-        return value
-    if "string" in types:
-        if isinstance(value, str):
-            if spec.get("format") in {"date-time", "date"} and not value:
-                return None
-            return value
-        if spec.get("format") is None:
-            if isinstance(value, bool):
-                return "true" if value else "false"
-            if isinstance(value, int | float):
-                return str(value)
-            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    raise InvalidValueError(value)
-
-
-def conform_record(  # noqa: PLR0913
-    row: t.Mapping[str, t.Any],
-    schema: t.Mapping[str, t.Any],
-    *,
-    seconds_fields: t.Iterable[str] = (),
-    ms_fields: t.Iterable[str] = (),
-    counter: dict[str, int] | None = None,
-    stream: str = "",
-) -> dict[str, t.Any]:
-    """Fit a record to its schema; what does not fit goes to ``extra_fields``.
-
-    Args:
-        row: The record (already flattened, for streams with properties).
-        schema: The stream's JSON schema.
-        seconds_fields: Keys holding epoch seconds.
-        ms_fields: Keys holding epoch milliseconds.
-        counter: Where to count values that did not fit (``stream.key`` -> n).
-        stream: The stream name, for the counter keys.
-
-    Returns:
-        A new record that validates against the schema.
-    """
-    props: t.Mapping[str, t.Any] = schema.get("properties", {})
-    seconds = set(seconds_fields)
-    millis = set(ms_fields)
-    out: dict[str, t.Any] = {}
-    extra: dict[str, t.Any] = {}
-    clean = not has_nul(row)  # the usual case: one check for the whole record
-    for raw_key, raw_value in row.items():
-        if raw_key in PAGING_KEYS:
-            continue
-        key = raw_key if clean else scrub(raw_key)
-        value = raw_value if clean else scrub(raw_value)
-        spec = props.get(key)
-        if spec is None or key == EXTRA_FIELDS:
-            if key == EXTRA_FIELDS and isinstance(value, dict) and value:
-                extra.update(value)
-            else:
-                extra[key] = value
-            continue
-        try:
-            if key in seconds or key in millis:
-                out[key] = epoch_to_iso(value, milliseconds=key in millis)
-            else:
-                out[key] = coerce(value, spec)
-        except InvalidValueError:
-            out[key] = None
-            extra[key] = value
-            if counter is not None:
-                name = f"{stream}.{key}" if stream else key
-                counter[name] = counter.get(name, 0) + 1
-    if extra:
-        out[EXTRA_FIELDS] = extra
-    return out
+__all__ = [
+    "EXTRA_FIELDS",
+    "PAGING_KEYS",
+    "InvalidValueError",
+    "coerce",
+    "conform_record",
+    "epoch_to_iso",
+    "has_nul",
+    "scrub",
+]

@@ -47,3 +47,16 @@ def test_the_quota_stop_is_recognisable_through_meltano(meltano, sim, tmp_path):
     assert "Traceback" not in out.stderr
     marker = "tap-engagebay: EngageBay's daily API call limit is reached"
     assert len([line for line in out.stderr.splitlines() if marker in line]) == 1
+
+
+def test_a_loader_that_cannot_write_says_so_in_one_line_under_meltano(meltano, sim, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    warehouse = tmp_path / "a-file" / "w.duckdb"
+    env = {**tap_env(sim.url, sim.config.api_key), "TARGET_DUCKDB_PATH": str(warehouse)}
+    out = meltano("run", "engagebay-to-duckdb", env=env)
+    assert out.returncode == 1
+    loader = [line for line in out.stderr.splitlines() if " target-duckdb " in line]
+    assert not [line for line in loader if "Traceback" in line], out.stderr[-3000:]
+    named = [line for line in loader if f"cannot write the warehouse file {warehouse}" in line]
+    assert len(named) == 1, out.stderr[-3000:]
+    assert "Set `path` to a file in a folder this user can write" in named[0]

@@ -18,6 +18,7 @@ from singer_sdk.sql import SQLTarget
 from typing_extensions import override
 
 from target_duckdb_sdk.connector import DEFAULT_MEMORY_LIMIT
+from target_duckdb_sdk.failure import failure_line
 from target_duckdb_sdk.lock import WarehouseBusyError, WarehouseLock
 from target_duckdb_sdk.sink import DuckDBSink
 
@@ -70,6 +71,8 @@ class TargetDuckDB(SQLTarget):
     message_reader_class = MsgSpecDecimalReader
     #: When the last state was confirmed (``clock``); None until the first STATE.
     _state_confirmed_at: float | None = None
+    #: The warehouse file of this process's run, once the settings are read.
+    warehouse: t.ClassVar[Path | None] = None
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -202,7 +205,9 @@ class TargetDuckDB(SQLTarget):
             kwargs: As for the SDK's target.
         """
         super().__init__(*args, **kwargs)
-        self.warehouse_lock = WarehouseLock(Path(str(self.config["path"])).expanduser().resolve())
+        database = Path(str(self.config["path"])).expanduser().resolve()
+        type(self).warehouse = database  # named by the failure line, whatever fails later
+        self.warehouse_lock = WarehouseLock(database)
         timeout = float(self.config.get("lock_timeout", DEFAULT_LOCK_TIMEOUT))
         self.warehouse_lock.acquire(timeout, self.logger)
         # An in-process caller that never reaches the end of the pipe still lets go of it.
@@ -226,7 +231,10 @@ class TargetDuckDB(SQLTarget):
         config: t.Any = None,
         file_input: t.IO[str] | None = None,
     ) -> None:
-        """Run the target; a warehouse kept busy by another run ends it with one line.
+        """Run the target; whatever stops it ends it with one line naming the file and what to do.
+
+        A warehouse kept busy by another run says which; every other failure is put in words
+        by ``failure_line`` (the traceback goes to the DEBUG log).
 
         Args:
             about: Display package metadata and settings.
@@ -240,6 +248,11 @@ class TargetDuckDB(SQLTarget):
             )
         except WarehouseBusyError as exc:
             sys.stderr.write(f"{cls.name}: {exc}\n")
+            sys.exit(1)
+        except Exception as exc:
+            cls.logger.debug("The loader stopped on this error", exc_info=True)
+            database = cls.warehouse or Path("(not resolved yet)")
+            sys.stderr.write(f"{cls.name}: {failure_line(exc, database)}\n")
             sys.exit(1)
 
     @property
