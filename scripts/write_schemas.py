@@ -1,6 +1,7 @@
 """Write schemas/<source>/<stream>.json from the code (``--check``: fail if they differ).
 
-One folder per source (``engagebay``, ``agilecrm``). Streams with properties get their SYSTEM
+One folder per source (``engagebay``, ``agilecrm``, ``activecampaign``, ``epixel``,
+``whautomate``). Streams with properties get their SYSTEM
 property columns here; the CUSTOM ones (``cf_*``) depend on the account and are added at
 discovery.
 """
@@ -12,8 +13,12 @@ import sys
 import typing as t
 from pathlib import Path
 
+from tap_activecampaign.streams import CustomFieldStream
+from tap_activecampaign.tap import TapActiveCampaign
 from tap_agilecrm.tap import TapAgileCRM
 from tap_engagebay.tap import TapEngageBay
+from tap_epixel.tap import TapEpixel
+from tap_whautomate.tap import TapWhautomate
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -57,10 +62,66 @@ def offline_agile_tap() -> TapAgileCRM:
     return OfflineAgileTap(config=config, validate_config=False)
 
 
+class OfflineActiveCampaignTap(TapActiveCampaign):
+    """An ActiveCampaign tap that reads no custom field definitions, so it makes no request."""
+
+    def discover_streams(self) -> list[t.Any]:
+        """The streams, none reading its custom field definitions.
+
+        Returns:
+            The streams.
+        """
+        streams = super().discover_streams()
+        for stream in streams:
+            if isinstance(stream, CustomFieldStream):
+                stream.definitions = list  # type: ignore[method-assign]
+        return streams
+
+
+def offline_activecampaign_tap() -> TapActiveCampaign:
+    """An offline ActiveCampaign tap."""
+    config = {"api_url": "https://offline.api-us1.com", "api_token": "offline"}
+    return OfflineActiveCampaignTap(config=config, validate_config=False)
+
+
+def offline_epixel_tap() -> TapEpixel:
+    """An Epixel tap (its schemas need no request)."""
+    config = {
+        "api_url": "https://offline.example.com/api/v2",
+        "api_key": "offline",
+        "access_token": "offline",
+    }
+    return TapEpixel(config=config, validate_config=False)
+
+
+class OfflineWhautomateTap(TapWhautomate):
+    """A Whautomate tap that samples no contacts for custom fields, so it makes no request."""
+
+    def discover_streams(self) -> list[t.Any]:
+        """The streams, none reading a first page to type custom fields.
+
+        Returns:
+            The streams.
+        """
+        streams = super().discover_streams()
+        for stream in streams:
+            if hasattr(stream, "sample"):
+                stream.sample = list  # type: ignore[method-assign]
+        return streams
+
+
+def offline_whautomate_tap() -> TapWhautomate:
+    """An offline Whautomate tap."""
+    return OfflineWhautomateTap(config={"api_key": "offline"}, validate_config=False)
+
+
 #: Each source's folder under schemas/, and its offline tap.
 SOURCES: dict[str, Callable[[], Tap]] = {
     "engagebay": offline_tap,
     "agilecrm": offline_agile_tap,
+    "activecampaign": offline_activecampaign_tap,
+    "epixel": offline_epixel_tap,
+    "whautomate": offline_whautomate_tap,
 }
 
 
