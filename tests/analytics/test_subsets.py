@@ -73,3 +73,35 @@ def test_one_source_alone(built: Built, source: str, tmp_path):
     # The absent sources' staging models are empty stubs.
     for other in set(FEEDS) - {source}:
         assert fetch(database, f"select count(*) from {SCHEMA}.stg_{other}__contacts") == [(0,)]
+
+
+def test_epixel_alone_keeps_an_appointment_whose_date_cannot_be_read(built: Built, tmp_path):
+    database = warehouse_with_only(built, "epixel", tmp_path)
+    con = duckdb.connect(str(database))
+    try:
+        [(bad,)] = con.execute(
+            """update epixel.appointments set appointment_date = 'tomorrow at 5'
+               where id = (select min(id) from epixel.appointments) returning id"""
+        ).fetchall()
+    finally:
+        con.close()
+    build = invoke_dbt(
+        "dbt-duckdb", "build", tmp_path / "dbt", {"path": str(database), "as_of": built.as_of}
+    )
+    assert build.returncode == 0, build.output[-4000:]
+    statuses = {r["unique_id"]: r["status"] for r in build.results}
+    warned = {uid for uid, status in statuses.items() if status == "warn"}
+    assert [uid.split(".")[2] for uid in warned] == ["not_null_crm_activities_occurred_at"]
+    assert set(statuses.values()) <= {"success", "pass", "warn"}
+    assert built.others.epixel is not None
+    # Every appointment is a row, the unreadable one with no time.
+    rows = fetch(
+        database,
+        f"select activity_id, occurred_at from {SCHEMA}.crm_activities where source = 'epixel'",
+    )
+    assert len(rows) == len(list(built.others.epixel.records("appointments")))
+    assert [r[0] for r in rows if r[1] is None] == [str(bad)]
+    for entity in ("owners", "contacts", "deals", "activities", "tickets"):
+        expected = [("epixel",)] if entity in FEEDS["epixel"] else []
+        got = fetch(database, f"select distinct source from {SCHEMA}.crm_{entity}")
+        assert got == expected, entity
