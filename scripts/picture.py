@@ -367,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    where = f"{args.database.name}, {args.schema}.crm_deal_funnel and crm_funnel"
+    marts = "crm_deal_funnel, crm_pipeline_value and crm_funnel"
+    where = f"{args.database.name}, {args.schema}.{marts}"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(page(pipelines, funnel, where), encoding="utf-8")
     sidecar = args.out.with_suffix(".json")
