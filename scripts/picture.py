@@ -1,10 +1,10 @@
 """Draw the deal funnel and the pipeline value of every CRM source from the warehouse's marts.
 
-Reads ``analytics.crm_deal_funnel`` and ``analytics.crm_funnel`` (built by ``meltano invoke
-dbt-duckdb:build``) from the DuckDB warehouse and writes one self-contained HTML page with
-inline SVG (no scripts, fonts or images from anywhere: it opens offline): the funnel per source
-and combined, the value of every pipeline, and each source's pipelines side by side; plus a
-JSON sidecar with the same numbers.
+Reads ``analytics.crm_deal_funnel``, ``crm_pipeline_value`` and ``crm_funnel`` (built by
+``meltano invoke dbt-duckdb:build``) from the DuckDB warehouse and writes one self-contained
+HTML page with inline SVG (no scripts, fonts or images from anywhere: it opens offline): the
+funnel per source and combined, the value of every pipeline, and each source's pipelines side
+by side; plus a JSON sidecar with the same numbers.
 
 Usage: ``.venv/bin/python scripts/picture.py [--database output/warehouse.duckdb]
 [--schema analytics] [--out output/pipeline.html]``; the sidecar is the ``--out`` path with a
@@ -44,8 +44,22 @@ select source, step, step_order, deal_count, cast(amount as double) as amount,
 from {schema}.crm_funnel
 order by source = 'all', source, step_order
 """
+VALUE_QUERY = """
+select pipeline_key, deal_count, cast(total_amount as double) as total_amount,
+       cast(open_amount as double) as open_amount, cast(won_amount as double) as won_amount,
+       cast(lost_amount as double) as lost_amount,
+       cast(weighted_open_amount as double) as weighted_open_amount
+from {schema}.crm_pipeline_value
+"""
 #: How a source is named on the page.
-LABELS = {"engagebay": "EngageBay", "agilecrm": "Agile CRM", "all": "All sources"}
+LABELS = {
+    "engagebay": "EngageBay",
+    "agilecrm": "Agile CRM",
+    "activecampaign": "ActiveCampaign",
+    "epixel": "Epixel",
+    "whautomate": "Whautomate",
+    "all": "All sources",
+}
 
 
 def rows_of(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, t.Any]]:
@@ -70,6 +84,7 @@ def read_marts(database: Path, schema: str) -> tuple[list[dict[str, t.Any]], dic
     try:
         rows = rows_of(con, QUERY.format(schema=schema))
         step_rows = rows_of(con, STEPS_QUERY.format(schema=schema))
+        values = {r["pipeline_key"]: r for r in rows_of(con, VALUE_QUERY.format(schema=schema))}
     finally:
         con.close()
     pipelines: dict[str, dict[str, t.Any]] = {}
@@ -96,18 +111,19 @@ def read_marts(database: Path, schema: str) -> tuple[list[dict[str, t.Any]], dic
                 "weighted_amount": round(row["weighted_amount"], 2),
             }
         )
-    for pipeline in pipelines.values():
-        stages = pipeline["stages"]
-        pipeline["deals"] = sum(s["deals"] for s in stages)
-        pipeline["amount"] = round(sum(s["amount"] for s in stages), 2)
-        pipeline["open_amount"] = round(
-            sum(s["amount"] for s in stages if not (s["is_won"] or s["is_lost"])), 2
-        )
-        pipeline["won_amount"] = round(sum(s["amount"] for s in stages if s["is_won"]), 2)
-        pipeline["lost_amount"] = round(sum(s["amount"] for s in stages if s["is_lost"]), 2)
-        pipeline["weighted_open_amount"] = round(
-            sum(s["weighted_amount"] for s in stages if not (s["is_won"] or s["is_lost"])), 2
-        )
+    # A pipeline's open, won and lost amounts are its deals' (crm_pipeline_value): a deal is won
+    # or lost by its stage or, in ActiveCampaign, by its own status in any stage.
+    empty = dict.fromkeys(
+        ("deal_count", "total_amount", "open_amount", "won_amount", "lost_amount"), 0
+    )
+    for key, pipeline in pipelines.items():
+        value = values.get(key, {**empty, "weighted_open_amount": 0})
+        pipeline["deals"] = int(value["deal_count"])
+        pipeline["amount"] = round(value["total_amount"] or 0, 2)
+        pipeline["open_amount"] = round(value["open_amount"] or 0, 2)
+        pipeline["won_amount"] = round(value["won_amount"] or 0, 2)
+        pipeline["lost_amount"] = round(value["lost_amount"] or 0, 2)
+        pipeline["weighted_open_amount"] = round(value["weighted_open_amount"] or 0, 2)
     funnel: dict[str, list[dict[str, t.Any]]] = {}
     for row in step_rows:
         funnel.setdefault(row["source"], []).append(
@@ -351,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    where = f"{args.database.name}, {args.schema}.crm_deal_funnel and crm_funnel"
+    marts = "crm_deal_funnel, crm_pipeline_value and crm_funnel"
+    where = f"{args.database.name}, {args.schema}.{marts}"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(page(pipelines, funnel, where), encoding="utf-8")
     sidecar = args.out.with_suffix(".json")

@@ -1,6 +1,7 @@
-"""One warehouse for the analytics tests: a simulated EngageBay account and a simulated Agile
-CRM account loaded into one DuckDB file (schemas engagebay and agilecrm), one record of each
-deleted and reconciled, then the dbt project built on it through Meltano."""
+"""One warehouse for the analytics tests: simulated EngageBay, Agile CRM, ActiveCampaign, Epixel
+and Whautomate accounts loaded into one DuckDB file (one schema each), a record or two of
+EngageBay and Agile CRM deleted and reconciled, then the dbt project built on it through
+Meltano."""
 
 from __future__ import annotations
 
@@ -11,18 +12,28 @@ from dataclasses import dataclass
 import duckdb
 import pytest
 
+from activecampaign_sim import ACConfig, ACSimulator
 from agilecrm_sim import AgileConfig, AgileSimulator
 from engagebay_sim import SimConfig, Simulator
+from epixel_sim import EpixelConfig, EpixelSimulator
+from tests.activecampaign import pipeline as ac_pipeline
 from tests.agilecrm import pipeline as agile_pipeline
 from tests.analytics.harness import (
+    AC_ACCOUNT,
     ACCOUNT,
     AGILE_ACCOUNT,
+    EPIXEL_ACCOUNT,
+    WHAUTOMATE_ACCOUNT,
     DbtRun,
+    Others,
     invoke_dbt,
     middle_as_of,
     require_utility,
 )
 from tests.e2e.pipeline import run_pipeline
+from tests.epixel import pipeline as epixel_pipeline
+from tests.whautomate import pipeline as whautomate_pipeline
+from whautomate_sim import WhautomateConfig, WhautomateSimulator
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -35,6 +46,7 @@ class Built:
 
     sim: Simulator
     agile: AgileSimulator
+    others: Others
     database: Path
     raw: Path
     workdir: Path
@@ -45,12 +57,15 @@ class Built:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    """Load both accounts, delete a record or two, reconcile, build the dbt project."""
+    """Load the five accounts, delete a record or two, reconcile, build the dbt project."""
     require_utility("dbt-duckdb")
     workdir = tmp_path_factory.mktemp("analytics")
     with (
         Simulator(SimConfig(**ACCOUNT)) as sim,
         AgileSimulator(AgileConfig(**AGILE_ACCOUNT)) as agile,
+        ACSimulator(ACConfig(**AC_ACCOUNT)) as ac,
+        EpixelSimulator(EpixelConfig(**EPIXEL_ACCOUNT)) as epixel,
+        WhautomateSimulator(WhautomateConfig(**WHAUTOMATE_ACCOUNT)) as whautomate,
     ):
         first = run_pipeline(workdir, sim.url)
         assert (first.tap_rc, first.target_rc) == (0, 0), first.tap_stderr[-2000:]
@@ -75,6 +90,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             -2000:
         ]
 
+        # ActiveCampaign, Epixel and Whautomate into the same file, each in its own schema.
+        ac_run = ac_pipeline.run_pipeline(workdir, ac_pipeline.tap_config(ac))
+        assert (ac_run.tap_rc, ac_run.target_rc) == (0, 0), ac_run.tap_stderr[-2000:]
+        ep_run = epixel_pipeline.run_pipeline(workdir, epixel_pipeline.tap_config(epixel))
+        assert (ep_run.tap_rc, ep_run.target_rc) == (0, 0), ep_run.tap_stderr[-2000:]
+        wh_run = whautomate_pipeline.run_tap(
+            workdir / "whautomate", whautomate_pipeline.tap_config(whautomate)
+        )
+        assert wh_run.rc == 0, wh_run.stderr[-2000:]
+        whautomate_pipeline.load(workdir / "whautomate", wh_run, first.database)
+        others = Others(ac, epixel, whautomate)
+
         # The raw tables alone, for the builds on a subset of the sources.
         raw = workdir / "raw.duckdb"
         shutil.copyfile(first.database, raw)
@@ -85,7 +112,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             workdir / "dbt",
             {"path": str(first.database), "as_of": as_of},
         )
-        yield Built(sim, agile, first.database, raw, workdir, as_of, deleted, build)
+        yield Built(sim, agile, others, first.database, raw, workdir, as_of, deleted, build)
+
+
+#: Every source the warehouse of the tests holds (its schema's name).
+SOURCES = ("engagebay", "agilecrm", "activecampaign", "epixel", "whautomate")
 
 
 def warehouse_with_only(built: Built, source: str, folder: Path) -> Path:
@@ -94,7 +125,7 @@ def warehouse_with_only(built: Built, source: str, folder: Path) -> Path:
     shutil.copyfile(built.raw, database)
     con = duckdb.connect(str(database))
     try:
-        for other in {"engagebay", "agilecrm"} - {source}:
+        for other in set(SOURCES) - {source}:
             con.execute(f"drop schema {other} cascade")
     finally:
         con.close()

@@ -22,8 +22,11 @@ import duckdb
 import pytest
 
 if t.TYPE_CHECKING:
+    from activecampaign_sim import ACSimulator
     from agilecrm_sim import AgileSimulator
     from engagebay_sim import Simulator
+    from epixel_sim import EpixelSimulator
+    from whautomate_sim import WhautomateSimulator
 
 ROOT = Path(__file__).resolve().parents[2]
 MELTANO = ROOT / ".venv-meltano" / "bin" / "meltano"
@@ -60,6 +63,43 @@ AGILE_ACCOUNT = {
     "tickets": 10,
     "owners": 3,
 }
+
+
+# Small accounts of the three later sources: ActiveCampaign (two pipelines of three stages),
+# Epixel (leads and appointments) and Whautomate (contacts only).
+AC_ACCOUNT = {
+    "seed": 5,
+    "contacts": 40,
+    "accounts": 12,
+    "deals": 24,
+    "deal_groups": 2,
+    "stages_per_group": 3,
+    "users": 3,
+    "groups": 2,
+    "lists": 2,
+    "tags": 4,
+    "automations": 2,
+    "campaigns": 2,
+    "messages": 2,
+    "forms": 1,
+    "segments": 1,
+    "ecom_customers": 3,
+    "rate_limit": None,
+}
+EPIXEL_ACCOUNT = {"seed": 3, "leads": 30, "appointments": 15}
+WHAUTOMATE_ACCOUNT = {"seed": 3, "contacts": 20}
+
+
+@dataclass
+class Others:
+    """The simulators of the later sources (each None when its source is not in the test)."""
+
+    ac: ACSimulator | None = None
+    epixel: EpixelSimulator | None = None
+    whautomate: WhautomateSimulator | None = None
+
+
+NONE = Others()
 
 
 def unavailable(reason: str) -> t.NoReturn:
@@ -201,9 +241,63 @@ def agile_stage_rows(agile: AgileSimulator) -> list[dict[str, t.Any]]:
     ]
 
 
-def truth_deals(sim: Simulator | None, agile: AgileSimulator | None) -> dict[str, dict[str, t.Any]]:
+def ac_stage_rows(ac: ACSimulator) -> list[dict[str, t.Any]]:
+    """ActiveCampaign's stages per deal group, by their `order`: none is won or lost."""
+    groups = {str(g["id"]): g["title"] for g in ac.records("deal_groups")}
+    stages = sorted(ac.records("deal_stages"), key=lambda s: (int(s["order"]), int(s["id"])))
+    rows = []
+    for group, title in groups.items():
+        mine = [s for s in stages if str(s["group"]) == group]
+        rows += [
+            {
+                "source": "activecampaign",
+                "pipeline_id": group,
+                "pipeline": title,
+                "position": position,
+                "stage": stage["title"],
+                "is_won": False,
+                "is_lost": False,
+                "probability": None,
+            }
+            for position, stage in enumerate(mine, start=1)
+        ]
+    return rows
+
+
+def ac_owner_name(ac: ACSimulator, user_id: object) -> str | None:
+    """An ActiveCampaign user's name, first and last joined."""
+    for user in ac.records("users"):
+        if str(user["id"]) == str(user_id):
+            return f"{user['firstName']} {user['lastName']}".strip()
+    return None
+
+
+def ac_deals(ac: ACSimulator) -> dict[str, dict[str, t.Any]]:
+    """ActiveCampaign's deals: won (status 1) or lost (2) by their own status, value in cents."""
+    stages = {s["id"]: s for s in ac.records("deal_stages")}
+    rows = {(s["pipeline_id"], s["stage"]): s for s in ac_stage_rows(ac)}
+    deals = {}
+    for deal in ac.records("deals"):
+        stage = rows[str(deal["group"]), stages[deal["stage"]]["title"]]
+        deals[f"activecampaign:{deal['id']}"] = {
+            **stage,
+            "is_won": str(deal["status"]) == "1",
+            "is_lost": str(deal["status"]) == "2",
+            "amount": int(deal["value"]) / 100,
+            "currency": deal["currency"].upper(),
+            "probability": min(max(float(deal["percent"]), 0.0), 100.0) / 100,
+            "owner": ac_owner_name(ac, deal["owner"]),
+        }
+    return deals
+
+
+def truth_deals(
+    sim: Simulator | None, agile: AgileSimulator | None, others: Others = NONE
+) -> dict[str, dict[str, t.Any]]:
     """Per deal key: source, pipeline, stage, flags, amount, currency, probability, owner."""
     deals: dict[str, dict[str, t.Any]] = {}
+    if others.ac is not None:
+        deals |= ac_deals(others.ac)
     if sim is not None:
         stages = {(s["pipeline_id"], s["stage"]): s for s in eb_stage_rows(sim)}
         for deal in sim.truth("deals"):
@@ -230,17 +324,19 @@ def truth_deals(sim: Simulator | None, agile: AgileSimulator | None) -> dict[str
 
 
 def truth_funnel(
-    sim: Simulator | None, agile: AgileSimulator | None = None
+    sim: Simulator | None, agile: AgileSimulator | None = None, others: Others = NONE
 ) -> dict[str, dict[str, t.Any]]:
     """Per stage key: pipeline, stage, flags, deal count and amount (stages without deals too)."""
-    rows = (eb_stage_rows(sim) if sim is not None else []) + (
-        agile_stage_rows(agile) if agile is not None else []
+    rows = (
+        (eb_stage_rows(sim) if sim is not None else [])
+        + (agile_stage_rows(agile) if agile is not None else [])
+        + (ac_stage_rows(others.ac) if others.ac is not None else [])
     )
     funnel = {
         f"{s['source']}:{s['pipeline_id']}:{s['position']}": {**s, "deals": 0, "amount": 0.0}
         for s in rows
     }
-    for deal in truth_deals(sim, agile).values():
+    for deal in truth_deals(sim, agile, others).values():
         stage = funnel[f"{deal['source']}:{deal['pipeline_id']}:{deal['position']}"]
         stage["deals"] += 1
         stage["amount"] += deal["amount"]
@@ -257,15 +353,19 @@ def weighted(deal: dict[str, t.Any]) -> float:
 
 
 def truth_steps(
-    sim: Simulator | None, agile: AgileSimulator | None
+    sim: Simulator | None, agile: AgileSimulator | None, others: Others = NONE
 ) -> dict[str, tuple[int, float, float]]:
     """crm_funnel per '<source>:<step>' (and 'all:<step>'): deals, amount, weighted amount."""
     steps: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0])
-    sources = (["engagebay"] if sim is not None else []) + (["agilecrm"] if agile else [])
+    sources = (
+        (["engagebay"] if sim is not None else [])
+        + (["agilecrm"] if agile else [])
+        + (["activecampaign"] if others.ac is not None else [])
+    )
     for source in [*sources, "all"]:
         for step in ("deals", "open", "won", "lost"):
             steps[f"{source}:{step}"] = [0, 0.0, 0.0]
-    for deal in truth_deals(sim, agile).values():
+    for deal in truth_deals(sim, agile, others).values():
         outcome = "won" if deal["is_won"] else "lost" if deal["is_lost"] else "open"
         for source in (deal["source"], "all"):
             for step in ("deals", outcome):
@@ -292,9 +392,24 @@ def agile_owners(agile: AgileSimulator) -> dict[str, dict[str, t.Any]]:
     return owners
 
 
-def truth_owners(sim: Simulator | None, agile: AgileSimulator | None) -> dict[str, tuple[str, str]]:
+def epixel_owners(epixel: EpixelSimulator) -> dict[str, tuple[str, str | None]]:
+    """Epixel's users: the owners and assignees leads name (a name, no e-mail)."""
+    names = {lead.get(k) for lead in epixel.records("leads") for k in ("owner", "assignee")}
+    return {f"epixel:{n}": (n, None) for n in names if n and n.strip()}
+
+
+def truth_owners(
+    sim: Simulator | None, agile: AgileSimulator | None, others: Others = NONE
+) -> dict[str, tuple[str | None, str | None]]:
     """Per owner key: name and email."""
-    owners = {}
+    owners: dict[str, tuple[str | None, str | None]] = {}
+    if others.ac is not None:
+        owners |= {
+            f"activecampaign:{u['id']}": (ac_owner_name(others.ac, u["id"]), u["email"] or None)
+            for u in others.ac.records("users")
+        }
+    if others.epixel is not None:
+        owners |= epixel_owners(others.epixel)
     if sim is not None:
         owners |= {f"engagebay:{o['id']}": (o["name"], o["email"]) for o in sim.truth("owners")}
     if agile is not None:
@@ -303,12 +418,22 @@ def truth_owners(sim: Simulator | None, agile: AgileSimulator | None) -> dict[st
 
 
 def truth_owner_tasks(
-    sim: Simulator | None, agile: AgileSimulator | None, as_of: str
+    sim: Simulator | None, agile: AgileSimulator | None, as_of: str, others: Others = NONE
 ) -> dict[str, tuple[int, int, int, int]]:
     """Per owner key: (total, open, overdue, completed) tasks at the reference time."""
     reference = dt.datetime.strptime(as_of, "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007 - naive UTC
-    counts = {key: [0, 0, 0, 0] for key in truth_owners(sim, agile)}
+    counts = {key: [0, 0, 0, 0] for key in truth_owners(sim, agile, others)}
     tasks: list[tuple[str, bool, float]] = []
+    if others.ac is not None:
+        # A task is complete when its status is 1; its owner is its assignee.
+        tasks += [
+            (
+                f"activecampaign:{r['assignee'] or r['userid']}",
+                str(r["status"]) == "1",
+                dt.datetime.fromisoformat(r["duedate"]).timestamp(),
+            )
+            for r in others.ac.records("deal_tasks")
+        ]
     if sim is not None:
         tasks += [
             (f"engagebay:{r['owner_id']}", r["task_milestone"] == "completed", r["closed_date"])
@@ -331,10 +456,15 @@ def truth_owner_tasks(
 
 
 def truth_activities(
-    sim: Simulator | None, agile: AgileSimulator | None
+    sim: Simulator | None, agile: AgileSimulator | None, others: Others = NONE
 ) -> dict[tuple[str, str], int]:
     """Per (source, kind): how many activities."""
     counts: dict[tuple[str, str], int] = {}
+    if others.ac is not None:
+        counts["activecampaign", "note"] = others.ac.count("notes")
+        counts["activecampaign", "task"] = others.ac.count("deal_tasks")
+    if others.epixel is not None:
+        counts["epixel", "event"] = len(list(others.epixel.records("appointments")))
     if sim is not None:
         for stream, kind in (
             ("notes", "note"),

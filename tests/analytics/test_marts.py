@@ -1,7 +1,8 @@
-"""The dbt build passes its own tests, and the crm_* marts agree with both simulators' truth."""
+"""The dbt build passes its own tests, and the crm_* marts agree with the five simulators' truth."""
 
 from __future__ import annotations
 
+import json
 import re
 import typing as t
 
@@ -35,9 +36,17 @@ MARTS = {
     "crm_owner_tasks",
     "crm_tickets_by_status",
 }
+#: The entities each source feeds (its registration line in dbt_project.yml).
+FEEDS = {
+    "engagebay": ENTITIES,
+    "agilecrm": ENTITIES,
+    "activecampaign": ("owners", "contacts", "companies", "pipeline_stages", "deals", "activities"),
+    "epixel": ("owners", "contacts", "activities"),
+    "whautomate": ("contacts",),
+}
 MODELS = {
     *MARTS,
-    *(f"stg_{source}__{entity}" for source in ("engagebay", "agilecrm") for entity in ENTITIES),
+    *(f"stg_{source}__{entity}" for source, entities in FEEDS.items() for entity in entities),
     "stg_engagebay__custom_fields",
 }
 
@@ -100,18 +109,23 @@ def test_dbt_build_passes_every_model_and_test(built: Built):
     assert_build_passed(built.build)
 
 
-def test_deal_funnel_matches_both_simulators(built: Built):
-    truth = truth_funnel(built.sim, built.agile)
+def test_deal_funnel_matches_every_simulator_with_deals(built: Built):
+    truth = truth_funnel(built.sim, built.agile, built.others)
     assert funnel_rows(built.database) == truth
-    # Both sources, three pipelines each; stages without deals are rows too.
-    assert {v["source"] for v in truth.values()} == {"engagebay", "agilecrm"}
-    assert len({(v["source"], v["pipeline_id"]) for v in truth.values()}) == 6
+    # Three sources with deals: three pipelines each for EngageBay and Agile CRM, two for
+    # ActiveCampaign; stages without deals are rows too.
+    assert {v["source"] for v in truth.values()} == {"engagebay", "agilecrm", "activecampaign"}
+    assert len({(v["source"], v["pipeline_id"]) for v in truth.values()}) == 8
 
 
 def test_funnel_per_source_and_combined(built: Built):
-    truth = truth_steps(built.sim, built.agile)
+    truth = truth_steps(built.sim, built.agile, built.others)
     assert steps_rows(built.database) == truth
-    assert truth["all:deals"][0] == truth["engagebay:deals"][0] + truth["agilecrm:deals"][0]
+    sources = ("engagebay", "agilecrm", "activecampaign")
+    assert truth["all:deals"][0] == sum(truth[f"{source}:deals"][0] for source in sources)
+    # ActiveCampaign's won and lost deals come from their status, whatever their stage.
+    assert truth["activecampaign:won"][0] > 0
+    assert truth["activecampaign:lost"][0] > 0
 
 
 def test_deals_mart_names_pipeline_stage_outcome_amount_and_owner(built: Built):
@@ -137,7 +151,7 @@ def test_deals_mart_names_pipeline_stage_outcome_amount_and_owner(built: Built):
             d["owner"],
             pytest.approx(weighted(d), abs=0.01),
         )
-        for key, d in truth_deals(built.sim, built.agile).items()
+        for key, d in truth_deals(built.sim, built.agile, built.others).items()
     }
     assert {r[0]: r[1:] for r in rows} == truth
 
@@ -151,27 +165,40 @@ def test_pipeline_value_per_pipeline(built: Built):
             from {SCHEMA}.crm_pipeline_value""",
     )
     truth: dict[str, list[t.Any]] = {}
-    for stage in truth_funnel(built.sim, built.agile).values():
-        key = f"{stage['source']}:{stage['pipeline_id']}"
+    currencies: dict[str, set[str | None]] = {}
+    for deal in truth_deals(built.sim, built.agile, built.others).values():
+        key = f"{deal['source']}:{deal['pipeline_id']}"
         row = truth.setdefault(key, [0, 0.0, 0.0, 0.0, 0.0])
-        outcome = 4 if stage["is_lost"] else 3 if stage["is_won"] else 2
-        row[0] += stage["deals"]
-        row[1] += stage["amount"]
-        row[outcome] += stage["amount"]
-    currency = {"engagebay": "USD", "agilecrm": None}
+        outcome = 4 if deal["is_lost"] else 3 if deal["is_won"] else 2
+        row[0] += 1
+        row[1] += deal["amount"]
+        row[outcome] += deal["amount"]
+        currencies.setdefault(key, set()).add(deal["currency"])
+    for stage in truth_funnel(built.sim, built.agile, built.others).values():
+        truth.setdefault(f"{stage['source']}:{stage['pipeline_id']}", [0, 0.0, 0.0, 0.0, 0.0])
+
+    def currency(key: str) -> str | None:
+        found = currencies.get(key, set()) - {None}
+        return None if not found else found.pop() if len(found) == 1 else "mixed"
+
     assert {r[0]: (r[1], *r[2:6], r[6]) for r in rows} == {
-        key: (v[0], *(pytest.approx(x, abs=0.01) for x in v[1:]), currency[key.split(":")[0]])
+        key: (v[0], *(pytest.approx(x, abs=0.01) for x in v[1:]), currency(key))
         for key, v in truth.items()
     }
 
 
-def test_owners_of_both_sources(built: Built):
+def test_owners_of_every_source_with_users(built: Built):
     rows = fetch(
         built.database, f"select owner_key, owner_name, owner_email from {SCHEMA}.crm_owners"
     )
-    truth = truth_owners(built.sim, built.agile)
+    truth = truth_owners(built.sim, built.agile, built.others)
     assert {r[0]: r[1:] for r in rows} == truth
-    assert {key.split(":")[0] for key in truth} == {"engagebay", "agilecrm"}
+    assert {key.split(":")[0] for key in truth} == {
+        "engagebay",
+        "agilecrm",
+        "activecampaign",
+        "epixel",
+    }
 
 
 def test_contacts_carry_source_key_owner_and_company(built: Built):
@@ -200,6 +227,34 @@ def test_contacts_carry_source_key_owner_and_company(built: Built):
             c["owner"]["name"],
             f"agilecrm:{company}" if company else None,
         )
+    assert built.others.ac is not None
+    assert built.others.epixel is not None
+    assert built.others.whautomate is not None
+    # ActiveCampaign: the company is the contact's first account association; no owner.
+    first_account: dict[str, str] = {}
+    for link in sorted(built.others.ac.records("account_contacts"), key=lambda r: int(r["id"])):
+        first_account.setdefault(str(link["contact"]), str(link["account"]))
+    for c in built.others.ac.records("contacts"):
+        account = first_account.get(str(c["id"]))
+        truth[f"activecampaign:{c['id']}"] = (
+            "activecampaign",
+            str(c["id"]),
+            c["email"] or None,
+            None,
+            f"activecampaign:{account}" if account else None,
+        )
+    # Epixel: leads keyed by slug, owned by their owner (a user name).
+    for lead in built.others.epixel.records("leads"):
+        truth[f"epixel:{lead['slug']}"] = (
+            "epixel",
+            lead["slug"],
+            lead["email"] or None,
+            lead["owner"],
+            None,
+        )
+    # Whautomate: contacts with no e-mail, owner or company.
+    for c in built.others.whautomate.records("contacts"):
+        truth[f"whautomate:{c['id']}"] = ("whautomate", c["id"], None, None, None)
     assert {r[0]: r[1:] for r in rows} == truth
 
 
@@ -215,17 +270,21 @@ def test_custom_fields_stay_reachable_in_each_sources_staging(built: Built):
             )
         ]
 
-    for source, table in (
-        ("engagebay", "contacts"),
-        ("engagebay", "deals"),
-        ("engagebay", "companies"),
-        ("agilecrm", "contacts"),
-        ("agilecrm", "deals"),
-        ("agilecrm", "companies"),
+    for source, table, entity in (
+        ("engagebay", "contacts", "contacts"),
+        ("engagebay", "deals", "deals"),
+        ("engagebay", "companies", "companies"),
+        ("agilecrm", "contacts", "contacts"),
+        ("agilecrm", "deals", "deals"),
+        ("agilecrm", "companies", "companies"),
+        ("activecampaign", "contacts", "contacts"),
+        ("activecampaign", "deals", "deals"),
+        ("activecampaign", "accounts", "companies"),
+        ("whautomate", "contacts", "contacts"),
     ):
         raw = cf_columns(source, table)
         assert raw, (source, table)
-        assert cf_columns(SCHEMA, f"stg_{source}__{table}") == raw, (source, table)
+        assert cf_columns(SCHEMA, f"stg_{source}__{entity}") == raw, (source, table)
     # Joined to the mart on the source's id, typed values come through unchanged.
     same = fetch(
         built.database,
@@ -243,7 +302,9 @@ def test_activities_one_row_each_with_its_kind(built: Built):
     rows = fetch(
         built.database, f"select source, kind, count(*) from {SCHEMA}.crm_activities group by all"
     )
-    assert {(r[0], r[1]): r[2] for r in rows} == truth_activities(built.sim, built.agile)
+    assert {(r[0], r[1]): r[2] for r in rows} == truth_activities(
+        built.sim, built.agile, built.others
+    )
     # Tasks name their contact and deal; ticket messages their ticket and its contact.
     tasks = fetch(
         built.database,
@@ -263,7 +324,49 @@ def test_activities_one_row_each_with_its_kind(built: Built):
         )
         for r in built.agile.records("tasks")
     }
+    # ActiveCampaign: a task or note belongs to the contact (reltype Subscriber) or the deal
+    # (reltype Deal) its relid names.
+    assert built.others.ac is not None
+    assert built.others.epixel is not None
+
+    def related(source: str, r: dict[str, t.Any]) -> tuple[str | None, str | None]:
+        kind = str(r["reltype"]).lower()
+        return (
+            f"{source}:{r['relid']}" if kind == "subscriber" else None,
+            f"{source}:{r['relid']}" if kind == "deal" else None,
+        )
+
+    truth |= {
+        f"activecampaign:task:{r['id']}": related("activecampaign", r)
+        for r in built.others.ac.records("deal_tasks")
+    }
     assert {r[0]: r[1:] for r in tasks} == truth
+    notes = fetch(
+        built.database,
+        f"""select activity_key, contact_key, deal_key, owner_key from {SCHEMA}.crm_activities
+            where source = 'activecampaign' and kind = 'note'""",
+    )
+    assert {r[0]: r[1:] for r in notes} == {
+        f"activecampaign:note:{r['id']}": (
+            *related("activecampaign", r),
+            f"activecampaign:{r['userid']}",
+        )
+        for r in built.others.ac.records("notes")
+    }
+    # Epixel: an appointment is an event on the lead its slug names, at the time as written.
+    appointments = fetch(
+        built.database,
+        f"""select activity_key, contact_key, strftime(occurred_at, '%Y-%m-%d %H:%M'), status
+            from {SCHEMA}.crm_activities where source = 'epixel'""",
+    )
+    assert {r[0]: r[1:] for r in appointments} == {
+        f"epixel:event:{r['id']}": (
+            f"epixel:{r['slug']}",
+            r["appointment_date"],
+            r["appointment_status"],
+        )
+        for r in built.others.epixel.records("appointments")
+    }
     tickets = {int(r["id"]): r for r in built.agile.records("tickets")}
     messages = fetch(
         built.database,
@@ -319,7 +422,7 @@ def test_open_and_overdue_tasks_per_owner_at_the_reference_time(built: Built):
             from {SCHEMA}.crm_owner_tasks""",
     )
     assert {r[5] for r in rows} == {built.as_of}
-    truth = truth_owner_tasks(built.sim, built.agile, built.as_of)
+    truth = truth_owner_tasks(built.sim, built.agile, built.as_of, built.others)
     assert {r[0]: tuple(r[1:5]) for r in rows} == truth
     # The reference time splits the open tasks: some overdue, some not yet.
     overdue = sum(v[2] for v in truth.values())
@@ -331,3 +434,31 @@ def test_tickets_by_source_and_status(built: Built):
         built.database, f"select source, status, ticket_count from {SCHEMA}.crm_tickets_by_status"
     )
     assert {(r[0], r[1]): r[2] for r in rows} == truth_tickets(built.sim, built.agile)
+
+
+def test_whautomate_contacts_keep_stage_tags_and_location(built: Built):
+    assert built.others.whautomate is not None
+    rows = fetch(
+        built.database,
+        f"""select m.contact_key, m.full_name, m.phone, s.stage, cast(s.tags as varchar),
+                   s.location_id, s.location_title
+            from {SCHEMA}.crm_contacts m
+            join {SCHEMA}.stg_whautomate__contacts s on m.source = 'whautomate'
+                and m.contact_id = s.contact_id""",
+    )
+    assert {r[0]: r[1:] for r in rows} == {
+        f"whautomate:{c['id']}": (
+            c["name"],
+            c["phoneNumber"],
+            c["stage"],
+            json.dumps(c["tags"], separators=(",", ":")),
+            c["location"]["id"],
+            c["location"]["title"],
+        )
+        for c in built.others.whautomate.records("contacts")
+    }
+    # Whautomate feeds contacts only: no deals, companies or activities of its own.
+    for mart in ("crm_deals", "crm_companies", "crm_activities", "crm_owners"):
+        assert fetch(
+            built.database, f"select count(*) from {SCHEMA}.{mart} where source = 'whautomate'"
+        ) == [(0,)], mart

@@ -49,7 +49,7 @@
                'company_key': ['company_id']},
       'columns': [
         ('deal_id', 'string'), ('deal_name', 'string'), ('pipeline_id', 'string'),
-        ('stage_name', 'string'), ('amount', 'numeric'), ('currency', 'string'),
+        ('stage_name', 'string'), ('deal_status', 'string'), ('amount', 'numeric'), ('currency', 'string'),
         ('deal_probability', 'float'), ('owner_id', 'string'), ('contact_id', 'string'),
         ('company_id', 'string'), ('close_date', 'timestamp'), ('created_at', 'timestamp'),
         ('updated_at', 'timestamp'),

@@ -24,3 +24,16 @@
 {% macro not_deleted() -%}
   _sdc_deleted_at is null
 {%- endmacro %}
+
+{#- A text column holding 'yyyy-mm-dd HH:MM' (or with seconds), no time zone, as a timestamp
+    without zone, the wall-clock time as written; null when it is not in that shape. -#}
+{% macro text_timestamp(column) -%}
+  {{ return(adapter.dispatch('text_timestamp')(column)) }}
+{%- endmacro %}
+{% macro duckdb__text_timestamp(column) -%}
+  coalesce(try_strptime(trim({{ column }}), '%Y-%m-%d %H:%M'), try_strptime(trim({{ column }}), '%Y-%m-%d %H:%M:%S'))
+{%- endmacro %}
+{% macro postgres__text_timestamp(column) -%}
+  case when trim({{ column }}) ~ '^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$'
+      then cast(trim({{ column }}) as timestamp) end
+{%- endmacro %}

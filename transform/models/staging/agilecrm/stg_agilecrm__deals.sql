@@ -11,6 +11,7 @@ select
     name as deal_name,
     {% if has_tracks %}coalesce(nullif(pipeline_id, 0), default_track.id){% else %}pipeline_id{% endif %} as pipeline_id,
     milestone as stage_name,
+    cast(null as {{ dbt.type_string() }}) as deal_status,
     expected_value as amount,
     cast(null as {{ dbt.type_string() }}) as currency,
     least(greatest(cast(probability as double precision), 0), 100) / 100.0 as deal_probability,

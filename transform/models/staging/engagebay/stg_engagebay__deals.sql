@@ -8,6 +8,7 @@ select
     name as deal_name,
     track_id as pipeline_id,
     "milestoneLabelName" as stage_name,
+    cast(null as {{ dbt.type_string() }}) as deal_status,
     amount,
     upper(trim({{ dbt.split_part('currency_type', "'-'", 1) }})) as currency,
     currency_type,
