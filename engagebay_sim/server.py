@@ -71,6 +71,11 @@ class Simulator:
         self.timeout_s = self.config.timeout_s
         self._log: list[dict[str, t.Any]] = []
         self._log_lock = threading.Lock()
+        # hold_until_overlap: requests wait on this (the log lock's) condition until enough are
+        # in flight at once.
+        self._overlap = threading.Condition(self._log_lock)
+        self._overlap_target = 0
+        self._overlap_timeout_s = 0.0
         self._in_flight = 0
         self._peak_in_flight = 0
         self._seq = 0
@@ -176,10 +181,31 @@ class Simulator:
         with self._log_lock:
             return self._peak_in_flight
 
+    def hold_until_overlap(self, in_flight: int, timeout_s: float = 60.0) -> None:
+        """Hold API requests until ``in_flight`` of them are being answered at once, then let go.
+
+        A test's proof that a client really sends requests side by side, without depending on
+        timing: a client that sends them one after another is held ``timeout_s`` once, and the
+        peak then shows it. Once reached (or timed out) the hold is over for good.
+
+        Args:
+            in_flight: How many requests must be in flight at once.
+            timeout_s: The longest a request is held.
+        """
+        with self._overlap:
+            self._overlap_target = in_flight
+            self._overlap_timeout_s = timeout_s
+
     def _enter(self) -> None:
-        with self._log_lock:
+        with self._overlap:
             self._in_flight += 1
             self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
+            if not self._overlap_target:
+                return
+            if self._in_flight < self._overlap_target:
+                self._overlap.wait_for(lambda: not self._overlap_target, self._overlap_timeout_s)
+            self._overlap_target = 0
+            self._overlap.notify_all()
 
     def _leave(self) -> None:
         with self._log_lock:

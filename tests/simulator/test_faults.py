@@ -137,10 +137,11 @@ def test_requests_in_flight_are_counted(simulator):
     for _ in range(3):
         assert call(simulator, "tags").status_code == 200
     assert simulator.peak_in_flight == 1  # one after another, even on new connections
+    simulator.hold_until_overlap(4)  # each is held until all four are in (no timing assumed)
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(lambda _: call(simulator, "tags"), range(4)))
     assert [a.status_code for a in answers] == [200] * 4
-    assert simulator.peak_in_flight == 4  # each waits 150 ms: all four overlap
+    assert simulator.peak_in_flight == 4
     simulator.clear_requests()
     assert simulator.peak_in_flight == 0
     assert requests.get(f"{simulator.url}/_sim/in-flight", timeout=10).json() == {"peak": 0}
