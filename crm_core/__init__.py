@@ -27,5 +27,6 @@
 - ``forbidden``: the 403 policy of APIs whose 403s are not all about credentials (stop on a
   refused key, retry the others a few times, then fail the stream).
 - ``selection``: the SDK's per-record selection pass, skipped when nothing is deselected.
-- ``pipe``: the message writer; a loader that stopped reading ends the tap with one line.
+- ``pipe``: the message writer (records in ~64 KiB batches, any other message after the
+  records before it); a loader that stopped reading ends the tap with one line.
 """

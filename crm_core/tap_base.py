@@ -6,6 +6,8 @@ streams; the run's ``RunControl`` is created here and handed to each stream.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import typing as t
 from functools import cached_property
@@ -19,6 +21,26 @@ from crm_core.http import check_api_url, install_redaction, redact
 from crm_core.isolation import raise_if_failed
 from crm_core.progress import Progress, quiet_sdk_metrics
 from crm_core.run_control import RunControl
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Keep the objects of the built tap out of the garbage collector's passes during a sync.
+
+    The SDK, its imports and the tap's schemas are ~130,000 objects that live all run; each
+    full pass of the collector (the decoded pages trigger them) scanned them all again: ~8% of
+    the tap's CPU. ``gc.collect`` first, so only live objects are frozen; ``gc.unfreeze`` at the
+    end, so a tap run inside a longer process (tests) is collectable again afterwards.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class CRMTap(Tap):
@@ -153,7 +175,8 @@ class CRMTap(Tap):
             validate_config=True,
         )
         try:
-            tap.sync_all()
+            with frozen_heap():
+                tap.sync_all()
         except QuotaExhaustedError:
             # The records written are matched by the state reached with them: a first
             # sync's resume cursor, or the untouched bookmarks of an incremental one.

@@ -26,7 +26,7 @@ from crm_core.errors import (
 from crm_core.isolation import run_cli
 from crm_core.pipe import LoaderAwareWriter
 from crm_core.retry import RETRY_SETTINGS
-from crm_core.tap_base import CRMTap
+from crm_core.tap_base import CRMTap, frozen_heap
 from tap_engagebay.client import deprecated_settings
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
@@ -351,7 +351,8 @@ class TapEngageBay(CRMTap):
         )
         tap.warm_up()
         try:
-            tap.sync_all()
+            with frozen_heap():
+                tap.sync_all()
         except QuotaExhaustedError as exc:
             # Records already written are matched by the state reached with them: the
             # initial sync's resume cursor, or the untouched bookmarks of an incremental one.

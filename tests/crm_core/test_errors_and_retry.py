@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
@@ -105,3 +107,60 @@ def test_wrap_stops_after_max_retries():
     with pytest.raises(RetriableAPIError):
         policy.wrap(failing, lambda _details: None)()
     assert len(calls) == 3
+
+
+class _NoText(requests.Response):
+    @property
+    def text(self):
+        msg = "a UTF-8 JSON page must be decoded from its bytes"
+        raise AssertionError(msg)
+
+
+def _typed_response(content, encoding, cls=requests.Response):
+    response = cls()
+    response.status_code = 200
+    response._content = content
+    response.encoding = encoding
+    response.url = "https://acme.example/api/things"
+    response.request = requests.Request("POST", response.url).prepare()
+    return response
+
+
+def test_a_utf8_page_is_decoded_from_its_bytes_without_the_text():
+    # The whole page is not first decoded to a string (issue 18, point 5).
+    body = '[{"id": 1, "name": "Zoë\u2028", "n": 1.5}]'.encode()
+    assert classify(_typed_response(body, "utf-8", _NoText), V) == json.loads(body)
+    assert classify(_typed_response(body, "UTF8", _NoText), V) == json.loads(body)
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        ('[{"name": "Zoë"}]'.encode(), "utf-8"),
+        # a declared charset wins, even over bytes that are valid UTF-8 too
+        ('[{"name": "Zoë"}]'.encode(), "ISO-8859-1"),
+        (b'[{"name": "Zo\xeb"}]', "utf-8"),  # invalid UTF-8: replaced, as response.text does
+        (b'[{"n": NaN, "big": 1e400}]', "utf-8"),  # what msgspec refuses, json reads
+        (b'[{"s": "\\ud800"}]', "utf-8"),  # a lone surrogate
+        (b'[{"name": "x"}]', None),
+    ],
+)
+def test_a_page_reads_as_json_loads_reads_its_text(content, encoding):
+    response = _typed_response(content, encoding)
+    expected = json.loads(response.text)
+    got = classify(response, V)
+    assert json.dumps(got) == json.dumps(expected)
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b'\xef\xbb\xbf[{"id": 1}]', UnexpectedBodyError),  # a BOM: json.loads refuses it
+        (b"", UnexpectedBodyError),
+        (b'{"status": "error", "message": "API limit reached"}', QuotaExhaustedError),
+        (b'{"error": "oops"}', ErrorInBodyError),
+    ],
+)
+def test_a_utf8_page_json_refuses_or_an_error_body_still_fails(content, error):
+    with pytest.raises(error):
+        classify(_typed_response(content, "utf-8"), V)
