@@ -96,3 +96,13 @@ class LoaderAwareWriter(MsgSpecWriter):
             sys.stdout.flush()
         except BrokenPipeError:
             loader_stopped()
+
+
+def write_pending_records(writer: object) -> None:
+    """Write the records still waiting in a tap's batch (a writer of another kind has none).
+
+    Args:
+        writer: The tap's ``message_writer``.
+    """
+    if isinstance(writer, LoaderAwareWriter):
+        writer.flush_records()

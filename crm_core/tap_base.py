@@ -19,6 +19,7 @@ from singer_sdk.singerlib import StateMessage
 from crm_core.errors import QuotaExhaustedError, UnsafeURLError
 from crm_core.http import check_api_url, install_redaction, redact
 from crm_core.isolation import raise_if_failed
+from crm_core.pipe import LoaderAwareWriter, write_pending_records
 from crm_core.progress import Progress, quiet_sdk_metrics
 from crm_core.run_control import RunControl
 
@@ -47,6 +48,8 @@ class CRMTap(Tap):
     """Base of every tap: redacted logs, one ``RunControl`` per run, isolated streams."""
 
     #: Settings whose values must never show (keys, passwords, user names).
+    #: Records written in batches; a loader that stopped reading ends the tap with one line.
+    message_writer_class = LoaderAwareWriter
     secret_settings: t.ClassVar[tuple[str, ...]] = ("api_key",)
     #: The setting holding the API's root URL, and its default.
     url_setting: t.ClassVar[str] = "api_url"
@@ -183,5 +186,6 @@ class CRMTap(Tap):
             tap.write_message(StateMessage(value=tap.state))
             raise
         finally:
+            write_pending_records(tap.message_writer)
             tap.run_control.shutdown(failed=tap.run_control.stop_error is not None)
         raise_if_failed(tap)

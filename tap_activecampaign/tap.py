@@ -7,7 +7,6 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from crm_core.http import SAFE_URL_PATTERN
 from crm_core.isolation import run_cli
@@ -29,7 +28,6 @@ class TapActiveCampaign(CRMTap):
     """Singer tap for ActiveCampaign (API v3)."""
 
     name = "tap-activecampaign"
-    message_writer_class = MsgSpecWriter
     secret_settings = ("api_token",)
 
     config_jsonschema = th.PropertiesList(

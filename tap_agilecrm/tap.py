@@ -10,7 +10,6 @@ from singer_sdk import typing as th
 
 from crm_core.http import SAFE_URL_PATTERN
 from crm_core.isolation import run_cli
-from crm_core.pipe import LoaderAwareWriter
 from crm_core.retry import RETRY_SETTINGS
 from crm_core.run_control import CONCURRENCY_SETTING
 from crm_core.tap_base import CRMTap
@@ -24,7 +23,6 @@ class TapAgileCRM(CRMTap):
     """Singer tap for Agile CRM."""
 
     name = "tap-agilecrm"
-    message_writer_class = LoaderAwareWriter
     secret_settings = ("api_key", "email")
     default_url = "https://{domain}.agilecrm.com"
 

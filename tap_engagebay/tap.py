@@ -24,7 +24,7 @@ from crm_core.errors import (
     status_of,
 )
 from crm_core.isolation import run_cli
-from crm_core.pipe import LoaderAwareWriter
+from crm_core.pipe import write_pending_records
 from crm_core.retry import RETRY_SETTINGS
 from crm_core.tap_base import CRMTap, frozen_heap
 from tap_engagebay.client import deprecated_settings
@@ -135,7 +135,6 @@ class TapEngageBay(CRMTap):
     name = "tap-engagebay"
     #: msgspec writes the Singer messages several times faster than the default encoder; a
     #: loader that stops reading ends the run with one line (crm_core.pipe).
-    message_writer_class = LoaderAwareWriter
     #: Answers of the shared lookups known in advance (for offline schema generation).
     known_lookups: t.ClassVar[dict[str, list[dict[str, t.Any]]]] = {}
 
@@ -362,6 +361,8 @@ class TapEngageBay(CRMTap):
         except BaseException as exc:
             tap.finish_sync(exc)
             raise
+        finally:
+            write_pending_records(tap.message_writer)
         tap.finish_sync()
         report = tap.failure_report()
         if report:

@@ -7,7 +7,6 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from crm_core.http import SAFE_URL_PATTERN, RedactingFilter, check_api_url
 from crm_core.isolation import run_cli
@@ -42,7 +41,6 @@ class TapEpixel(CRMTap):
     """Singer tap for the Leads & CRM API of Epixel MLM software."""
 
     name = "tap-epixel"
-    message_writer_class = MsgSpecWriter
     secret_settings = ("api_key", "access_token", "username", "password")
 
     config_jsonschema = th.PropertiesList(

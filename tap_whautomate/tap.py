@@ -5,7 +5,6 @@ from __future__ import annotations
 import typing as t
 
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from crm_core.http import SAFE_URL_PATTERN
 from crm_core.isolation import run_cli
@@ -21,7 +20,6 @@ class TapWhautomate(CRMTap):
     """Singer tap for Whautomate contacts."""
 
     name = "tap-whautomate"
-    message_writer_class = MsgSpecWriter
     secret_settings = ("api_key",)
     default_url = "https://api.whautomate.com"
 
