@@ -122,6 +122,7 @@ def run_tap(
     *,
     state: dict[str, t.Any] | None = None,
     catalog: dict[str, t.Any] | None = None,
+    env: dict[str, str] | None = None,
 ) -> TapRun:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "tap.json").write_text(json.dumps(config))
@@ -138,7 +139,7 @@ def run_tap(
         text=True,
         timeout=300,
         check=False,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
     )
     return TapRun(proc.returncode, proc.stdout, proc.stderr)
 

@@ -3,12 +3,15 @@ one line, the token never shows, and a killed run resumes."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import signal
 import subprocess
 import threading
 
+from tap_activecampaign.tap import TapActiveCampaign
 from tests.activecampaign.pipeline import (
     BIN,
     SCHEMA,
@@ -42,6 +45,30 @@ def test_faults_are_survived_and_every_record_comes_once(tmp_path, ac):
     assert {e["status"] for e in log if e["fault"]} >= {403, 429, 500}
     assert "retrying" in run.stderr
     assert ac.config.api_token not in run.stdout + run.stderr
+
+
+def test_the_token_never_shows_even_at_debug(tmp_path, ac):
+    ac.set_faults([{"kind": "500", "nth": [1, 4]}, {"kind": "429_retry_after", "nth": [2]}])
+    run = run_tap(tmp_path, tap_config(ac, page_size=20), env={"LOGLEVEL": "DEBUG"})
+    assert run.rc == 0, run.stderr[-3000:]
+    assert "DEBUG" in run.stderr
+    assert ac.config.api_token not in run.stdout + run.stderr
+
+
+def test_every_log_handler_redacts_the_token_whoever_logs_it(ac):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        TapActiveCampaign(config=tap_config(ac))
+        token = ac.config.api_token
+        logging.getLogger("urllib3.connectionpool").warning("header Api-Token: %s", token)
+        logging.getLogger("some.library").error("failed with token=%s", token)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    out = stream.getvalue()
+    assert out.count("[REDACTED]") >= 2
+    assert token not in out
 
 
 def test_a_bad_token_stops_at_once_with_one_line(tmp_path, ac):
