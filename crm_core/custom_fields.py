@@ -26,6 +26,9 @@ import unicodedata
 
 from crm_core.conform import InvalidValueError, epoch_to_iso
 
+if t.TYPE_CHECKING:
+    import logging
+
 MAX_IDENTIFIER_BYTES = 63
 KINDS: dict[str, dict[str, t.Any]] = {
     "string": {"type": ["string", "null"]},
@@ -100,6 +103,10 @@ def free_name(candidate: str, exact: str, identity: str, taken: set[str]) -> str
         number += 1
     taken.add(column)
     return column
+
+
+#: Where a stream's state keeps its custom-field column map (``bookmarks.<stream>.custom_columns``).
+CUSTOM_COLUMNS = "custom_columns"
 
 
 class ColumnsStateError(ValueError):
@@ -351,3 +358,36 @@ def parse_value(kind: str, value: t.Any) -> t.Any:  # noqa: ANN401, C901, PLR091
     if isinstance(value, int | float):
         return str(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def known_columns(
+    stream_state: t.Mapping[str, t.Any], stream: str, logger: logging.Logger
+) -> dict[str, dict[str, t.Any]] | None:
+    """The column map earlier runs left in a stream's state; None if none or unreadable.
+
+    An unreadable map gets one warning, and the stream's custom fields then get the columns a
+    first run gives them.
+
+    Args:
+        stream_state: The stream's state.
+        stream: The stream's name.
+        logger: Where the warning goes.
+
+    Returns:
+        The checked map, or None.
+    """
+    known = stream_state.get(CUSTOM_COLUMNS)
+    if known is None:
+        return None
+    try:
+        return read_columns_state(known)
+    except ColumnsStateError as exc:
+        logger.warning(
+            "%s: the state's bookmarks.%s.%s is unreadable (%s); custom fields get "
+            "the columns a first run gives them",
+            stream,
+            stream,
+            CUSTOM_COLUMNS,
+            exc,
+        )
+        return None

@@ -9,7 +9,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import json_array, json_object, schema
-from crm_core.custom_fields import ColumnsStateError, read_columns_state
+from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
 from crm_core.errors import AuthenticationError, NotFoundError
 from crm_core.incremental import RESUME
 from crm_core.offset_paging import records_in
@@ -29,7 +29,6 @@ ID, TEXT, NUMBER, BOOL, TIME = (
     th.DateTimeType,
 )
 MODIFIED = "modified_at"
-CUSTOM_COLUMNS = "custom_columns"
 READ_UNTIL = "read_until"
 #: Keys of ActiveCampaign records holding times.
 TIME_KEYS = (
@@ -226,20 +225,7 @@ class CustomFieldStream(ACStream):
     @cached_property
     def fields(self) -> FieldColumns:
         """This run's custom columns: the state's, and one for each field defined now."""
-        known = self.stream_state.get(CUSTOM_COLUMNS)
-        if known is not None:
-            try:
-                known = read_columns_state(known)
-            except ColumnsStateError as exc:
-                self.logger.warning(
-                    "%s: the state's bookmarks.%s.%s is unreadable (%s); custom fields get "
-                    "the columns a first run gives them",
-                    self.name,
-                    self.name,
-                    CUSTOM_COLUMNS,
-                    exc,
-                )
-                known = None
+        known = known_columns(self.stream_state, self.name, self.logger)
         reserved = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields", "links"]
         found = FieldColumns(reserved=reserved, known=known, definitions=self.definitions())
         for note in found.map.notes:

@@ -13,7 +13,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import columns, json_array, json_object, schema
-from crm_core.custom_fields import ColumnsStateError, read_columns_state
+from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
 from crm_core.errors import Vocabulary
 from crm_core.http import CRMStream
 from crm_core.incremental import (
@@ -42,7 +42,6 @@ ID, TEXT, NUMBER, BOOL, TIME = (
     th.DateTimeType,
 )
 MODIFIED = "modified_time"
-CUSTOM_COLUMNS = "custom_columns"
 DAY = 86_400
 _EARLIEST = dt.datetime(2012, 1, 1, tzinfo=dt.UTC).timestamp()
 VOCABULARY = Vocabulary(
@@ -253,20 +252,7 @@ class IncrementalList(AgileStream):
     @cached_property
     def fields(self) -> FieldColumns:
         """This run's typed columns: SYSTEM fields, the state's custom columns, the sample's."""
-        known = self.stream_state.get(CUSTOM_COLUMNS)
-        if known is not None:
-            try:
-                known = read_columns_state(known)
-            except ColumnsStateError as exc:
-                self.logger.warning(
-                    "%s: the state's bookmarks.%s.%s is unreadable (%s); custom fields get "
-                    "the columns a first run gives them",
-                    self.name,
-                    self.name,
-                    CUSTOM_COLUMNS,
-                    exc,
-                )
-                known = None
+        known = known_columns(self.stream_state, self.name, self.logger)
         sample = [pair for record in self.sample() for pair in self.custom_pairs(record)]
         keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
         found = FieldColumns(self.name, record_keys=keys, known=known, sample=sample)

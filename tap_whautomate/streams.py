@@ -11,7 +11,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import TEXT, columns, json_array, json_object, schema
-from crm_core.custom_fields import ColumnsStateError, read_columns_state
+from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
 from crm_core.errors import BadRequestError, NotFoundError, Vocabulary
 from crm_core.http import CRMStream
 from crm_core.page_paging import PageNumberReader
@@ -22,7 +22,6 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
 
-CUSTOM_COLUMNS = "custom_columns"
 VOCABULARY = Vocabulary(
     vendor="Whautomate",
     credentials_hint="Check the `api_key` setting (the key Whautomate shows for API access) "
@@ -176,20 +175,7 @@ class ContactsStream(WhautomateStream):
     @cached_property
     def fields(self) -> CustomColumns:
         """This run's ``cf_`` columns: the state's, then those of a first page's values."""
-        known = self.stream_state.get(CUSTOM_COLUMNS)
-        if known is not None:
-            try:
-                known = read_columns_state(known)
-            except ColumnsStateError as exc:
-                self.logger.warning(
-                    "%s: the state's bookmarks.%s.%s is unreadable (%s); custom fields get "
-                    "the columns a first run gives them",
-                    self.name,
-                    self.name,
-                    CUSTOM_COLUMNS,
-                    exc,
-                )
-                known = None
+        known = known_columns(self.stream_state, self.name, self.logger)
         sample = [r.get("customFields") for r in self.sample()]
         found = CustomColumns(
             reserved=[p.name for p in self.base_columns] + ["extra_fields"],

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from crm_core.conform import InvalidValueError
 from crm_core.custom_fields import (
+    CUSTOM_COLUMNS,
     ColumnMap,
     ColumnsStateError,
     kind_of_value,
     kind_of_values,
+    known_columns,
     parse_value,
     read_columns_state,
 )
@@ -85,3 +89,15 @@ def test_parse_value_is_lossless():
         parse_value("boolean", "maybe")
     with pytest.raises(InvalidValueError):
         parse_value("array", '{"a": 1}')
+
+
+def test_known_columns_checks_the_state_and_warns_once_when_unreadable(caplog):
+    logger = logging.getLogger("test-known-columns")
+    good = {"7": {"name": "Size", "columns": [{"column": "cf_size", "type": "text"}]}}
+    assert known_columns({CUSTOM_COLUMNS: good}, "contacts", logger) == good
+    assert known_columns({}, "contacts", logger) is None
+    with caplog.at_level(logging.WARNING, "test-known-columns"):
+        assert known_columns({CUSTOM_COLUMNS: 42}, "contacts", logger) is None
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1
+    assert "bookmarks.contacts.custom_columns is unreadable" in lines[0]
