@@ -7,6 +7,7 @@ retries, classifying answers, reading cursor-paged listings, counting progress) 
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import logging
 import threading
@@ -26,6 +27,7 @@ from crm_core.errors import (
     AuthenticationError,
     QuotaExhaustedError,
     UnexpectedBodyError,
+    UnreachableHostError,
     UnsafeURLError,
     Vocabulary,
     classify,
@@ -53,6 +55,20 @@ RESUME_NOTE = (
     "previous bookmark."
 )
 REDACTED = "[REDACTED]"
+#: Until the API host has answered once in a run, a request that cannot connect (name not
+#: found, connection refused, no answer to connect) is tried this many times in all, each
+#: attempt waiting at most ``CONNECT_TIMEOUT`` s to connect and at most ``CONNECT_WAIT_MAX`` s
+#: before the next: the URL setting is then most likely wrong, and the run stops within a
+#: minute (4 x 10 s + 2 + 4 + 8 s of waits and their jitter) naming it.
+CONNECT_TRIES = 4
+CONNECT_TIMEOUT = 10.0
+CONNECT_WAIT_MAX = 10.0
+#: How much of an unexpected connection error a message quotes.
+_ERROR_SNIPPET = 300
+#: The retry line's default shape (``CRMStream.retry_line``).
+RETRY_LINE = (
+    "%(stream)s: retrying %(method)s %(path)s in %(wait).2f s (attempt %(tries)d failed: %(error)s)"
+)
 #: Secrets shorter than this are not searched for (they would redact ordinary words).
 MIN_SECRET_LENGTH = 4
 #: https:// to any host; http:// only to loopback (127.x.x.x, localhost, [::1]), e.g. a simulator.
@@ -231,6 +247,12 @@ class CRMStream(RESTStream[str | None]):
     epoch_ms_fields: tuple[str, ...] = ()
     #: What the state says, while the stream runs, about how an interrupted run resumes.
     resume_note: t.ClassVar[str] = RESUME_NOTE
+    #: Said after "check the api_url setting" when the host cannot be reached, e.g.
+    #: `` (EngageBay's is https://app.engagebay.com)``.
+    url_hint: t.ClassVar[str] = ""
+    #: The line logged before each retry (``%``-style, with the keys ``stream``, ``method``,
+    #: ``path``, ``wait``, ``tries``, ``error``).
+    retry_line: t.ClassVar[str] = RETRY_LINE
 
     def __init__(self, tap: CRMTap, **kwargs: t.Any) -> None:  # noqa: ANN401
         """Take the run's controls from the tap, typed.
@@ -412,9 +434,10 @@ class CRMStream(RESTStream[str | None]):
         return {"Accept": "application/json", "User-Agent": self.user_agent}
 
     @property
-    def timeout(self) -> int:
-        """Seconds to wait for one answer before retrying."""
-        return int(self.config.get("request_timeout", 60))
+    def timeout(self) -> tuple[float, float]:  # type: ignore[override]
+        """Seconds to wait to connect (at most ``CONNECT_TIMEOUT``), then for the answer."""
+        seconds = float(self.config.get("request_timeout", 60))
+        return min(seconds, CONNECT_TIMEOUT), seconds
 
     @property
     def page_size(self) -> int:
@@ -472,15 +495,107 @@ class CRMStream(RESTStream[str | None]):
     def send(self, request: requests.PreparedRequest, context: Context | None) -> t.Any:  # noqa: ANN401
         """Send a request with retries; return its classified body.
 
+        Until the host has answered once in this run, a request that cannot connect is
+        tried ``CONNECT_TRIES`` times, then the run stops naming the URL setting.
+
         Args:
             request: The prepared request.
             context: The partition or parent context (for metrics).
 
         Returns:
             The response, with the decoded body in ``crm_payload``.
+
+        Raises:
+            UnreachableHostError: The host never answered (the run stops).
+            Exception: What the request ended with, its ``endpoint`` (e.g. ``GET /forms``)
+                and ``attempts`` set for a stream's failure line.
         """
-        policy = RetryPolicy.from_config(self.config)
-        return policy.wrap(self._attempt, self.backoff_handler)(request, context)
+        connects = attempts = 0
+
+        def attempt(request: requests.PreparedRequest, context: Context | None) -> t.Any:  # noqa: ANN401
+            nonlocal connects, attempts
+            attempts += 1
+            try:
+                return self._attempt(request, context)
+            except requests.exceptions.ConnectionError as exc:
+                connects += 1
+                if connects >= CONNECT_TRIES and not self.run_control.host_answered:
+                    raise UnreachableHostError(self.unreachable_message(exc, connects)) from exc
+                raise
+
+        try:
+            return self.retry_policy.wrap(attempt, self.backoff_handler)(request, context)
+        except UnreachableHostError as exc:
+            self.run_control.halt(exc)
+            raise
+        except Exception as exc:
+            if getattr(exc, "endpoint", None) is None:
+                setattr(exc, "endpoint", self.endpoint_of(request))  # noqa: B010
+                setattr(exc, "attempts", attempts)  # noqa: B010
+            raise
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy from the settings (``crm_core.retry``).
+
+        A connection error before the host ever answered waits at most ``CONNECT_WAIT_MAX`` s.
+        """
+        return dataclasses.replace(RetryPolicy.from_config(self.config), cap=self.cap_wait)
+
+    def cap_wait(self, exception: BaseException | None, wait: float) -> float:
+        """Shorten a retry's wait while the host has never answered.
+
+        Args:
+            exception: The failure before the wait.
+            wait: The wait planned.
+
+        Returns:
+            The wait to use.
+        """
+        if (
+            isinstance(exception, requests.exceptions.ConnectionError)
+            and not self.run_control.host_answered
+        ):
+            return min(wait, CONNECT_WAIT_MAX)
+        return wait
+
+    def unreachable_message(self, error: requests.exceptions.ConnectionError, tries: int) -> str:
+        """The line for an API host that never answered: the setting, its value, the cause.
+
+        Args:
+            error: The last attempt's error.
+            tries: Attempts made.
+
+        Returns:
+            The message (never a secret: the URL carries none, the cause is redacted).
+        """
+        text = str(error)
+        if "NameResolutionError" in text or "Name or service not known" in text:
+            why = "its host name does not resolve"
+        elif "Connection refused" in text:
+            why = "the connection was refused"
+        elif isinstance(error, requests.exceptions.ConnectTimeout):
+            why = "it did not answer the connection"
+        else:
+            why = self.redact(text)[:_ERROR_SNIPPET]
+        setting = self.url_setting
+        return (
+            f"Cannot reach {setting} {self.api_root} ({why}; {tries} attempts): check the "
+            f"{setting} setting{self.url_hint} and the network"
+        )
+
+    def endpoint_of(self, request: requests.PreparedRequest) -> str:
+        """The request as a stream's messages name it: method and path, no query, no root.
+
+        Args:
+            request: A request of this stream.
+
+        Returns:
+            E.g. ``GET /contacts`` (the path below ``api_url`` and ``api_prefix``).
+        """
+        root = urlparse(self.url_base).path
+        path = urlparse(request.url or "").path
+        return f"{request.method} {path.removeprefix(root) if root else path}"
 
     def _attempt(
         self, prepared_request: requests.PreparedRequest, context: Context | None
@@ -494,13 +609,21 @@ class CRMStream(RESTStream[str | None]):
         Returns:
             The validated response.
         """
-        with self.run_control.request_slot():
+        control = self.run_control
+        with control.request_slot():
             self.progress.request()
             try:
-                return super()._request(prepared_request, context)
+                response = super()._request(prepared_request, context)
             except (QuotaExhaustedError, AuthenticationError) as exc:
-                self.run_control.halt(exc)
+                control.host_answered = True
+                control.halt(exc)
                 raise
+            except Exception as exc:
+                if getattr(exc, "response", None) is not None:
+                    control.host_answered = True
+                raise
+            control.host_answered = True
+            return response
 
     def validate_response(self, response: requests.Response) -> None:
         """Classify the answer (``crm_core.errors.classify``) and keep its decoded body.
@@ -511,21 +634,28 @@ class CRMStream(RESTStream[str | None]):
         response.crm_payload = classify(response, self.vocabulary, self.redact)  # type: ignore[attr-defined]
 
     def backoff_handler(self, details: Mapping[str, t.Any]) -> None:
-        """Log one line per retry, never the request itself.
+        """Log one line per retry naming the request sent (no query, no secret).
 
         Args:
             details: What backoff knows of the retry.
         """
         self.progress.retry()
+        args = details.get("args") or ()
+        request = args[0] if args and isinstance(args[0], requests.PreparedRequest) else None
+        method, _, path = (
+            self.endpoint_of(request) if request is not None else f"{self.http_method} {self.path}"
+        ).partition(" ")
         exc = details.get("exception")
         self.logger.warning(
-            "%s: retrying %s %s in %.2f s (attempt %d failed: %s)",
-            self.name,
-            self.http_method,
-            self.path,
-            details.get("wait", 0.0),
-            details.get("tries", 0),
-            self.redact(str(exc) if exc else "unknown error"),
+            self.retry_line,
+            {
+                "stream": self.name,
+                "method": method,
+                "path": self.redact(path),
+                "wait": details.get("wait", 0.0),
+                "tries": details.get("tries", 0),
+                "error": self.redact(str(exc) if exc else "unknown error"),
+            },
         )
 
     def redact(self, text: str) -> str:

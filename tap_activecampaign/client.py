@@ -144,6 +144,7 @@ class ACStream(CRMStream):
 
     vocabulary = VOCABULARY
     api_prefix = "/api/3"
+    url_hint = " (your account's URL, e.g. https://youraccount.api-us1.com)"
     epoch_seconds_fields = ()
     records_key: t.ClassVar[str] = ""
     time_keys: t.ClassVar[tuple[str, ...]] = ()
@@ -187,26 +188,6 @@ class ACStream(CRMStream):
             error = UnreachableError(msg)
             self.run_control.halt(error)
             raise error from None
-
-    def backoff_handler(self, details: Mapping[str, t.Any]) -> None:
-        """Log one line per retry naming the path actually requested (a stream reads several).
-
-        Args:
-            details: What backoff knows of the retry.
-        """
-        args = details.get("args") or ()
-        request = args[0] if args else None
-        path = urlparse(str(getattr(request, "url", "") or "")).path.removeprefix("/api/3")
-        self.progress.retry()
-        exc = details.get("exception")
-        self.logger.warning(
-            "%s: retrying GET %s in %.2f s (attempt %d failed: %s)",
-            self.name,
-            path or self.path,
-            details.get("wait", 0.0),
-            details.get("tries", 0),
-            self.redact(str(exc) if exc else "unknown error"),
-        )
 
     def validate_response(self, response: requests.Response) -> None:
         """Sort a 403 (``crm_core.forbidden``), then classify as every source does.

@@ -14,7 +14,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import columns, json_array, json_object, schema
 from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
-from crm_core.errors import Vocabulary
+from crm_core.errors import UnreachableHostError, Vocabulary
 from crm_core.http import CRMStream
 from crm_core.incremental import (
     RESUME,
@@ -231,6 +231,8 @@ class IncrementalList(AgileStream):
         """
         try:
             payload, _ = self.fetch(None, extra=self.sample_params())
+        except UnreachableHostError:
+            raise  # a wrong api_url: the run stops, naming it (crm_core.http)
         except (FatalAPIError, RetriableAPIError) as exc:
             self.logger.warning(
                 "%s: could not read a first page to type custom fields (%s); the columns of "

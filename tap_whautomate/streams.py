@@ -5,14 +5,13 @@ from __future__ import annotations
 import typing as t
 from functools import cached_property
 
-import requests
 from singer_sdk import typing as th
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import TEXT, columns, json_array, json_object, schema
 from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
-from crm_core.errors import BadRequestError, NotFoundError, Vocabulary
+from crm_core.errors import BadRequestError, NotFoundError, UnreachableHostError, Vocabulary
 from crm_core.http import CRMStream
 from crm_core.page_paging import PageNumberReader
 from tap_whautomate.fields import CustomColumns
@@ -20,6 +19,7 @@ from tap_whautomate.fields import CustomColumns
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
+    import requests
     from singer_sdk.helpers.types import Context
 
 VOCABULARY = Vocabulary(
@@ -32,14 +32,8 @@ VOCABULARY = Vocabulary(
     quota_hint="The sync stopped and marked nothing deleted; the next run reads the contacts "
     "again from the start.",
 )
-#: Failed connections, with no answer yet in this run, after which the host is unreachable.
-CONNECT_TRIES = 4
 #: The setting ``first_page`` -> the reader's ``first_page`` (None: find out).
 FIRST_PAGE = {"auto": None, "0": 0, "1": 1}
-
-
-class UnreachableHostError(FatalAPIError):
-    """The API host never answered in this run (a wrong ``api_url``, no network)."""
 
 
 class WhautomateStream(CRMStream):
@@ -48,48 +42,22 @@ class WhautomateStream(CRMStream):
     vocabulary = VOCABULARY
     api_prefix = "/v1"
     paging_keys = frozenset()
-    #: Whether any answer came in this run, and the failed connections before one did.
-    host_answered = False
-    refused_connections = 0
+    url_hint = " (https://api.whautomate.com, or https://api.in.whautomate.com for India accounts)"
 
-    def _attempt(
-        self, prepared_request: requests.PreparedRequest, context: Context | None
-    ) -> requests.Response:
-        """Send one attempt; a host that never answers ends the run after a few tries.
+    def unreachable_message(self, error: requests.exceptions.ConnectionError, tries: int) -> str:
+        """The core's quick stop (``crm_core.http``), in Whautomate's words.
 
         Args:
-            prepared_request: The request.
-            context: The partition or parent context (for metrics).
+            error: The last attempt's error.
+            tries: Attempts made.
 
         Returns:
-            The validated response.
-
-        Raises:
-            UnreachableHostError: After ``CONNECT_TRIES`` failed connections and no answer.
+            The message.
         """
-        try:
-            response = super()._attempt(prepared_request, context)
-        except requests.exceptions.ConnectionError as exc:
-            self.refused_connections += 1
-            if self.host_answered or self.refused_connections < CONNECT_TRIES:
-                raise
-            msg = (
-                f"cannot reach api_url {self.api_root} ({type(exc).__name__}, "
-                f"{self.refused_connections} attempts): check the `api_url` setting "
-                "(https://api.whautomate.com, or https://api.in.whautomate.com for India "
-                "accounts) and the network"
-            )
-            error = UnreachableHostError(msg)
-            self.run_control.halt(error)
-            raise error from exc
-        except FatalAPIError:
-            self.host_answered = True
-            raise
-        except RetriableAPIError:
-            self.host_answered = True
-            raise
-        self.host_answered = True
-        return response
+        return (
+            f"cannot reach api_url {self.api_root} ({type(error).__name__}, {tries} attempts): "
+            f"check the `api_url` setting{self.url_hint} and the network"
+        )
 
     @cached_property
     def authenticator(self) -> APIKeyAuthenticator:
