@@ -1,6 +1,9 @@
 """What every CRM tap of this project shares, one job per module.
 
-- ``http``: the base REST stream (auth hook, headers, HTTPS rule, sending through the gate);
+- ``http``: the base REST stream (auth hook, headers, HTTPS rule, sending through the gate,
+  the SDK's ``request_decorator``/``backoff_wait_generator``, a retry line naming the request
+  sent (``retry_line``), ``CONNECT_TRIES``: a run whose ``api_url`` never answered stops
+  naming it (``url_hint``, ``unreachable_message``), ``records_of``, ``write_activate_version``);
   the redaction filter that keeps secrets out of every log handler.
 - ``errors``: the exception classes and ``classify``, the pure table from an answer to data,
   retry, clean stop or failure.
@@ -17,7 +20,8 @@
 - ``custom_fields``: custom-field column naming, the stable mapping, typed value parsing.
 - ``conform``: records to their schemas, with ``extra_fields`` for what does not fit.
 - ``columns``: column types shared by stream schemas.
-- ``isolation``: one failing stream does not cost the others; the quota stop (exit 75).
+- ``isolation``: one failing stream does not cost the others (a stream's ``isolated_errors``
+  go to its ``stream_failed``); the quota stop (exit 75).
 - ``token_auth``: a bearer token, given or from a login, renewed once on a 401 (an SDK
   authenticator and the stream that repeats the refused request).
 - ``rate_limit``: no more than N requests in any one-second window, across streams and threads

@@ -26,19 +26,20 @@ from crm_core.conform import conform_record
 from crm_core.errors import (
     AuthenticationError,
     QuotaExhaustedError,
+    StreamStoppedError,
     UnexpectedBodyError,
     UnreachableHostError,
     UnsafeURLError,
     Vocabulary,
     classify,
 )
-from crm_core.isolation import isolated
+from crm_core.isolation import STREAM_FAILURES, isolated
 from crm_core.pagination import LastRecordCursorPaginator, Page
 from crm_core.progress import Progress, RecordCounter, StreamProgress
 from crm_core.retry import RetryPolicy, server_time_of
 
 if t.TYPE_CHECKING:
-    from collections.abc import Generator, Iterable, Iterator, Mapping
+    from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 
     from singer_sdk.helpers import types
     from singer_sdk.helpers.types import Context
@@ -341,8 +342,31 @@ class CRMStream(RESTStream[str | None]):
 
     # ---- isolation ----------------------------------------------------------------------
 
-    #: Why this stream failed in this run (one line), or None.
-    failure: str | None = None
+    #: Why this stream failed in this run (one line, or the error itself), or None.
+    failure: str | BaseException | None = None
+    #: The errors that fail this stream alone (``crm_core.isolation``); anything else ends
+    #: the run.
+    isolated_errors: t.ClassVar[tuple[type[BaseException], ...]] = STREAM_FAILURES
+
+    def stream_failed(self, error: BaseException) -> None:
+        """Note this top-level stream's failure and say so in one line; the next stream runs.
+
+        Its progress is then not made final: its bookmark stays where it was and the next
+        run reads again what this one missed.
+
+        Args:
+            error: Why it failed.
+        """
+        message = self.redact(str(error)) or type(error).__name__
+        self.failure = message
+        self.run_control.failures[self.name] = message
+        # One line, no traceback: a traceback may hold a secret.
+        self.logger.error(
+            "Stream %s failed and was skipped (its bookmark is kept; the next run reads "
+            "again what it missed): %s",
+            self.name,
+            message,
+        )
 
     def _sync_records(
         self,
@@ -406,10 +430,18 @@ class CRMStream(RESTStream[str | None]):
         A child's failure fails its parent's tree, so a tree read to the end is complete.
         """
         if self._pass_version is not None:
-            super()._write_activate_version_message(self._pass_version)
+            self.write_activate_version(self._pass_version)
         for child in self.child_streams:
             if isinstance(child, CRMStream) and child.selected:
                 child.activate_pass()
+
+    def write_activate_version(self, version: int) -> None:
+        """Send ACTIVATE_VERSION now (the SDK's message): the pass of that version is complete.
+
+        Args:
+            version: The version the records of the pass carry.
+        """
+        super()._write_activate_version_message(version)
 
     # ---- request building ---------------------------------------------------------------
 
@@ -524,7 +556,7 @@ class CRMStream(RESTStream[str | None]):
                 raise
 
         try:
-            return self.retry_policy.wrap(attempt, self.backoff_handler)(request, context)
+            return self.request_decorator(attempt)(request, context)
         except UnreachableHostError as exc:
             self.run_control.halt(exc)
             raise
@@ -533,6 +565,25 @@ class CRMStream(RESTStream[str | None]):
                 setattr(exc, "endpoint", self.endpoint_of(request))  # noqa: B010
                 setattr(exc, "attempts", attempts)  # noqa: B010
             raise
+
+    def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
+        """Retry transient failures with backoff, honouring Retry-After, within the caps.
+
+        Args:
+            func: The function sending one request.
+
+        Returns:
+            The decorated function.
+        """
+        return self.retry_policy.wrap(func, self.backoff_handler)
+
+    def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
+        """Exponential waits; a Retry-After header, when sent, sets the wait.
+
+        Returns:
+            The waits (``RetryPolicy.waits``).
+        """
+        return self.retry_policy.waits()
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -600,7 +651,7 @@ class CRMStream(RESTStream[str | None]):
     def _attempt(
         self, prepared_request: requests.PreparedRequest, context: Context | None
     ) -> requests.Response:
-        """Send one attempt within the run's request gate; a quota or refusal stops the run.
+        """Send one attempt (a hook around ``_request``, e.g. to renew a token).
 
         Args:
             prepared_request: The request.
@@ -609,8 +660,28 @@ class CRMStream(RESTStream[str | None]):
         Returns:
             The validated response.
         """
+        return self._request(prepared_request, context)
+
+    def _request(
+        self, prepared_request: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        """Send one attempt within the run's request gate; a quota or refusal stops the run.
+
+        Args:
+            prepared_request: The request.
+            context: The partition or parent context (for metrics).
+
+        Returns:
+            The validated response.
+
+        Raises:
+            StreamStoppedError: This stream already failed in this run (it sends no more).
+        """
         control = self.run_control
         with control.request_slot():
+            if self.failure is not None:
+                msg = f"{self.name} already failed in this run: {self.failure}"
+                raise StreamStoppedError(msg)
             self.progress.request()
             try:
                 response = super()._request(prepared_request, context)
@@ -694,11 +765,12 @@ class CRMStream(RESTStream[str | None]):
         response = self.send(request, context)
         return getattr(response, "crm_payload", None), server_time_of(response)
 
-    def records_of(self, payload: t.Any) -> list[dict[str, t.Any]]:  # noqa: ANN401
+    def records_of(self, payload: t.Any, where: str | None = None) -> list[dict[str, t.Any]]:  # noqa: ANN401
         """Check that a list answer is a JSON array of objects.
 
         Args:
             payload: The decoded body (None: no records).
+            where: The endpoint, for messages (default: the stream's path).
 
         Returns:
             The records.
@@ -712,7 +784,7 @@ class CRMStream(RESTStream[str | None]):
             keys = sorted(payload)[:8] if isinstance(payload, dict) else type(payload).__name__
             msg = (
                 f"{self.vocabulary.vendor} answered a JSON {type(payload).__name__} for "
-                f"{self.path}, expected an array ({keys})"
+                f"{where or self.path}, expected an array ({keys})"
             )
             raise UnexpectedBodyError(msg)
         # A scalar where a record belongs is kept rather than dropped.

@@ -57,7 +57,8 @@ STREAM_FAILURES: tuple[type[BaseException], ...] = (
 def isolated(stream: CRMStream) -> Iterator[None]:
     """Sync a top-level stream (and its children) so that its failure ends only it.
 
-    A failure is logged in one line and noted on the stream (``failure``) and the run
+    A failure of the stream's ``isolated_errors`` is handed to ``stream.stream_failed``: by
+    default logged in one line and noted on the stream (``failure``) and the run
     (``RunControl.failures``); the stream's progress is then not made final, so its
     bookmark stays where it was and the next run reads again what this one missed.
 
@@ -74,19 +75,11 @@ def isolated(stream: CRMStream) -> Iterator[None]:
         yield
     except RUN_STOPPERS:
         raise
-    except STREAM_FAILURES as exc:
+    except stream.isolated_errors as exc:
         stop = stream.run_control.stop_error
         if stop is not None:
             raise stop from exc
-        message = stream.redact(str(exc)) or type(exc).__name__
-        stream.failure = message
-        stream.run_control.failures[stream.name] = message
-        stream.logger.error(  # noqa: TRY400 - one line; a traceback may hold a secret
-            "Stream %s failed and was skipped (its bookmark is kept; the next run reads "
-            "again what it missed): %s",
-            stream.name,
-            message,
-        )
+        stream.stream_failed(exc)
 
 
 def raise_if_failed(tap: CRMTap) -> None:

@@ -4,43 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
-import threading
 import typing as t
 from functools import cached_property
 from http import HTTPStatus
-from urllib.parse import urlparse
 
-import requests
-from singer_sdk import RESTStream, metrics
+from singer_sdk import RESTStream
 from singer_sdk.authenticators import APIKeyAuthenticator
-from singer_sdk.exceptions import RetriableAPIError
-from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.singerlib import StateMessage
 
-from crm_core.errors import (
-    AuthenticationError,
-    QuotaExhaustedError,
-    StreamStoppedError,
-    UnexpectedBodyError,
-    UnreachableHostError,
-    Vocabulary,
-    classify,
-)
-from crm_core.http import ResumableStateManager, check_api_url
+from crm_core.errors import Vocabulary, classify
+from crm_core.http import CONNECT_TRIES as CORE_CONNECT_TRIES
+from crm_core.http import CRMStream
 from crm_core.pagination import LastRecordCursorPaginator, Page
 from crm_core.prefetch import PageReader
-from crm_core.progress import Progress, RecordCounter, StreamProgress
 from crm_core.retry import RetryPolicy, server_time_of
 from tap_engagebay.transform import conform_record
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping
     from concurrent.futures import Executor, Future
 
+    import requests
     from singer_sdk.helpers.types import Context
-    from singer_sdk.streams._state import StreamStateManager
 
-    from crm_core.run_control import RunControl
     from tap_engagebay.tap import TapEngageBay
 
 API_PREFIX = "/dev/api/panel"
@@ -58,9 +44,6 @@ VOCABULARY = Vocabulary(
     #: What a 5xx says when the cursor it was sent is refused (retrying it cannot help).
     invalid_cursor_markers=("invalid cursor",),
 )
-#: The SDK's own line when a stream's sync raises; the tap reports the failure itself.
-_SDK_UNHANDLED = "An unhandled error occurred while syncing '%s'"
-_BODY_SNIPPET = 300
 #: Pages of a listing read beyond the one being handled, when it is read to the end.
 READ_AHEAD_PAGES = 2
 #: What the state says while an incremental stream runs (the SDK's own note would say that
@@ -70,14 +53,8 @@ RESUME_NOTE = (
     "previous bookmark, or, on a first sync, from the page cursor saved in `resume`."
 )
 DEFAULT_RETRY_WAIT_BASE = 2.0
-#: Until the API host has answered once in a run, a request that cannot connect (name not
-#: found, connection refused, no answer to connect) is tried this many times in all, each
-#: attempt waiting at most ``CONNECT_TIMEOUT`` s to connect and at most ``CONNECT_WAIT_MAX`` s
-#: before the next: ``api_url`` is then most likely wrong, and the run stops within a minute
-#: (4 x 10 s + 2 + 4 + 8 s of waits and their jitter) naming it.
-CONNECT_TRIES = 4
-CONNECT_TIMEOUT = 10.0
-CONNECT_WAIT_MAX = 10.0
+#: Attempts to connect before a run whose api_url never answered stops (``crm_core.http``).
+CONNECT_TRIES = CORE_CONNECT_TRIES
 
 
 class Lookups(t.Protocol):
@@ -143,43 +120,62 @@ def payload_of(response: requests.Response) -> t.Any:  # noqa: ANN401
     return getattr(response, "eb_payload", None)
 
 
-class EngageBayStream(RESTStream[str | None]):
-    """Base for every EngageBay stream.
+class EngageBayStream(CRMStream):
+    """Base for every EngageBay stream, on the core's ``CRMStream``.
 
     Subclasses are declarative: ``name``, ``path``, ``schema`` and, for lists, ``paged``.
+    The core sends (gate, retries, the unreachable-host stop, redaction, progress); here are
+    EngageBay's words, its key header, its sort order, its reads ahead and its full pass.
     """
 
+    vocabulary = VOCABULARY
+    api_prefix = API_PREFIX
+    resume_note = RESUME_NOTE
+    url_hint = " (EngageBay's is https://app.engagebay.com)"
+    retry_line = (
+        "Retrying %(method)s %(path)s in %(wait).2f s (attempt %(tries)d failed: %(error)s)"
+    )
     http_method = "POST"
-    payload_as_json = False
-    # post_process already fits every value to the schema (transform.py; property-tested):
-    # the SDK's own pass over each record would only repeat it.
-    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
-    primary_keys: t.ClassVar[list[str]] = ["id"]
-    #: True for the cursor-paged list endpoints.
-    paged: bool = False
     #: Where the paging parameters go: "form" (POST body) or "query" (GET).
     paging_in: str = "form"
-    #: Top-level keys holding epoch seconds / epoch milliseconds.
-    epoch_seconds_fields: tuple[str, ...] = ("created_time", "updated_time")
-    epoch_ms_fields: tuple[str, ...] = ()
     #: Why this stream failed in this run (None: it did not); set once, by the tap or, for a
     #: child stream, by the stream itself. A failed stream sends no further request.
     failure: BaseException | None = None
+    #: Any error but one that ends the run fails this stream alone (and its children).
+    isolated_errors = (Exception,)
 
     def __init__(self, tap: TapEngageBay, **kwargs: t.Any) -> None:  # noqa: ANN401
-        """Take the run's shared services from the tap, typed.
+        """Take the lookups the streams share from the tap, typed.
 
         Args:
             tap: The tap.
-            kwargs: As for the SDK's RESTStream.
+            kwargs: As for the core's CRMStream.
         """
         super().__init__(tap=tap, **kwargs)
-        #: The run's request gate, stop flag, pool and host flag.
-        self.run_control: RunControl = tap.run_control
-        #: The run's progress lines.
-        self.run_progress: Progress = tap.progress
         #: What streams share, read once per run (deal tracks, custom field definitions).
         self.lookups: Lookups = tap
+
+    def stream_failed(self, error: BaseException) -> None:
+        """This top-level stream failed: it and its children stop, its state is saved at once.
+
+        What the stream reached is saved, not finalized: its bookmark stays, its resume
+        cursor is the last page whose records were all written (or was dropped). The tap's
+        ``failure_report`` tells the endpoint and how to deselect it.
+
+        Args:
+            error: Why.
+        """
+        self.logger.error(
+            "Stream '%s' failed: %s. Its state stays where its data landed; "
+            "the other streams go on",
+            self.name,
+            error,
+        )
+        self.fail(error)
+        for child in self.child_streams:
+            if isinstance(child, EngageBayStream):
+                child.fail(error)
+        self._tap.write_message(StateMessage(value=self._tap.state))
 
     def fail(self, error: BaseException) -> None:
         """Mark this stream failed for the rest of the run and cancel its reads ahead.
@@ -191,108 +187,12 @@ class EngageBayStream(RESTStream[str | None]):
             self.failure = error
         self.close_readers()
 
-    def log(
-        self,
-        message: str,
-        *args: t.Any,  # noqa: ANN401 - the SDK's signature
-        level: int = logging.INFO,
-        **kwargs: t.Any,  # noqa: ANN401
-    ) -> None:
-        """Log as the SDK does, but not its "unhandled error" line: the tap handles it.
-
-        A child stream's per-parent messages go to DEBUG: a child stream is synced once per
-        parent record, so the SDK's "Beginning sync" line would come once per contact. Its
-        progress line counts the parents instead.
-
-        Args:
-            message: The message.
-            args: Its arguments.
-            level: The level.
-            kwargs: As for ``logging.Logger.log``.
-        """
-        if message == _SDK_UNHANDLED:
-            # The tap logs the failure itself, with its cause and what happens next.
-            message, level = "Stream '%s' stopped on an error", logging.DEBUG
-        if self.parent_stream_type is not None and level == logging.INFO:
-            level = logging.DEBUG
-        super().log(message, *args, level=level, **kwargs)
-
-    @property
-    def requests_session(self) -> requests.Session:
-        """One HTTP session per thread: children of contacts are fetched concurrently."""
-        local = self.__dict__.setdefault("_sessions", threading.local())
-        session: requests.Session | None = getattr(local, "session", None)
-        if session is None:
-            session = requests.Session()
-            local.session = session
-        return session
-
-    @property
-    def state_manager(self) -> StreamStateManager:
-        """The SDK's state manager, with a note that says how the tap resumes."""
-        if self._state_manager is None:
-            self._state_manager = ResumableStateManager(
-                tap_name=self.tap_name,
-                stream_name=self.name,
-                tap_state=self._tap_state,
-                state_partitioning_keys=self.state_partitioning_keys,
-                is_sorted=self.is_sorted,
-                check_sorted=self.check_sorted,
-                note=RESUME_NOTE,
-            )
-        return self._state_manager
-
-    # ---- progress ---------------------------------------------------------------------
-
-    @cached_property
-    def progress(self) -> StreamProgress:
-        """What this stream has done so far (requests, retries, pages, records)."""
-        parent = self.parent_stream_type
-        parent_name = str(getattr(parent, "name", "")) if parent is not None else None
-        return self.run_progress.stream(self.name, parent=parent_name)
-
-    def get_record_counter(
-        self,
-        *,
-        endpoint: str | None = None,
-        log_interval: float = metrics.DEFAULT_LOG_INTERVAL,
-    ) -> metrics.Counter:
-        """The SDK's record counter, also feeding the progress lines.
-
-        Args:
-            endpoint: As for the SDK.
-            log_interval: As for the SDK.
-
-        Returns:
-            The counter.
-        """
-        for child in self.child_streams:
-            if child.selected and isinstance(child, EngageBayStream):
-                _ = child.progress  # its summary follows ours
-        return RecordCounter(
-            self.run_progress, self.progress, endpoint=endpoint, log_interval=log_interval
-        )
-
     @property
     def emit_activate_version_messages(self) -> bool:
         """ACTIVATE_VERSION only on the full pass, where a missing record means deleted."""
         return bool(self.config.get("reconcile", False))
 
     # ---- the full pass: one version per stream, activated once it was read to the end ----
-
-    #: The version the records of this run's full pass carry (None: no full pass ran).
-    _pass_version: int | None = None
-
-    def _write_activate_version_message(self, full_table_version: int) -> None:
-        """Hold back the ACTIVATE_VERSION the SDK writes before the records.
-
-        Activated first, it would mark every row deleted until the pass re-read it, and leave
-        them so when the pass stops midway. It is sent by ``activate_pass`` instead, once.
-
-        Args:
-            full_table_version: The version the records of the pass carry.
-        """
-        self._pass_version = full_table_version
 
     def activate_pass(self) -> None:
         """Send ACTIVATE_VERSION for this stream and its children: their pass is complete.
@@ -303,7 +203,7 @@ class EngageBayStream(RESTStream[str | None]):
         if getattr(self, "failure", None) is not None:
             return
         if self._pass_version is not None:
-            super()._write_activate_version_message(self._pass_version)
+            self.write_activate_version(self._pass_version)
         for child in self.child_streams:
             if isinstance(child, EngageBayStream):
                 child.activate_child_pass()
@@ -338,7 +238,7 @@ class EngageBayStream(RESTStream[str | None]):
             # needs its SCHEMA before its ACTIVATE_VERSION.
             version = self._initialized_at // 1000
             self._write_schema_message()
-        super()._write_activate_version_message(version)
+        self.write_activate_version(version)
         for child in self.child_streams:
             if isinstance(child, EngageBayStream):
                 child.activate_child_pass()
@@ -351,15 +251,18 @@ class EngageBayStream(RESTStream[str | None]):
     def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
         """Finish the stream's state; for a top-level stream's sync, activate its full pass.
 
-        The SDK calls this for a top-level stream only once its ``sync()`` succeeded: the
-        stream (and, through it, its children) was read to the end.
+        For a top-level stream whose ``sync()`` succeeded, the stream (and, through it, its
+        children) was read to the end; one that failed keeps its bookmark.
 
         Args:
             state: As for the SDK.
         """
         if not state and self.parent_stream_type is None:
+            if self.failure is not None:
+                return  # its bookmark stays where its data landed
             self.activate_pass()
-        super().finalize_state_progress_markers(state)
+        # The SDK's own: a child stream that failed still keeps what it finished per parent.
+        RESTStream.finalize_state_progress_markers(self, state)
 
     # ---- SCHEMA: once per stream per run ----------------------------------------------
 
@@ -381,16 +284,6 @@ class EngageBayStream(RESTStream[str | None]):
 
     # ---- request building -------------------------------------------------------------
 
-    @property
-    def url_base(self) -> str:
-        """The API root, ``{api_url}/dev/api/panel``; never a clear-text remote URL."""
-        return check_api_url(str(self.config["api_url"])) + API_PREFIX
-
-    @property
-    def http_headers(self) -> dict[str, str]:
-        """Headers on every request (the key is added by the authenticator)."""
-        return {"Accept": "application/json", "User-Agent": self.user_agent}
-
     @cached_property
     def authenticator(self) -> APIKeyAuthenticator:
         """The raw key in the ``Authorization`` header, no scheme."""
@@ -400,31 +293,9 @@ class EngageBayStream(RESTStream[str | None]):
             location="header",
         )
 
-    @property
-    def timeout(self) -> tuple[float, float]:  # type: ignore[override]
-        """Seconds to wait to connect (at most ``CONNECT_TIMEOUT``), then for the answer."""
-        seconds = float(self.config.get("request_timeout", 60))
-        return min(seconds, CONNECT_TIMEOUT), seconds
-
-    @property
-    def page_size(self) -> int:
-        """Records asked for per page (the API's maximum is 100)."""
-        return int(self.config.get("page_size", 100))
-
     def get_new_paginator(self) -> LastRecordCursorPaginator:
         """A paginator following the last record's cursor."""
         return LastRecordCursorPaginator()
-
-    def list_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
-        """Parameters every page of this listing carries (besides paging).
-
-        Args:
-            context: The partition or parent context.
-
-        Returns:
-            Extra parameters, none by default.
-        """
-        return {}
 
     def build_request(
         self,
@@ -432,202 +303,32 @@ class EngageBayStream(RESTStream[str | None]):
         *,
         sort_key: str | None = None,
         cursor: str | None = None,
+        extra: Mapping[str, t.Any] | None = None,
+        endpoint: tuple[str, str] | None = None,
     ) -> requests.PreparedRequest:
-        """Build one request of this stream, fresh for every call.
+        """Build one request of this stream, fresh for every call (the core's, sorted).
 
         Args:
             context: The partition or parent context.
             sort_key: For paged lists, the sort order.
             cursor: For paged lists, the cursor of the page wanted.
+            extra: More parameters for this request only.
+            endpoint: Another ``(method, path)`` than the stream's.
 
         Returns:
             The prepared request.
         """
-        params: dict[str, t.Any] = dict(self.list_params(context))
-        if self.paged:
-            params["page_size"] = self.page_size
-            if sort_key:
-                params["sort_key"] = sort_key
-            if cursor:
-                params["cursor"] = cursor
-        in_body = self.paged and self.paging_in == "form" and self.http_method == "POST"
-        return self.build_prepared_request(
-            method=self.http_method,
-            url=self.get_url(context),
-            params=None if in_body else params,
-            data=params if in_body else None,
-            headers=self.http_headers,
-        )
+        params = dict(extra or {})
+        if self.paged and sort_key:
+            params["sort_key"] = sort_key
+        return super().build_request(context, cursor=cursor, extra=params, endpoint=endpoint)
 
     # ---- sending, retrying, validating -----------------------------------------------
 
-    def send(self, request: requests.PreparedRequest, context: Context | None) -> requests.Response:
-        """Send a request with retries; the answer is validated and decoded.
-
-        Args:
-            request: The prepared request.
-            context: The partition or parent context (for metrics).
-
-        Returns:
-            The response, its decoded body in ``eb_payload``.
-
-        Raises:
-            Exception: What the request ended with, its ``endpoint`` attribute set (e.g.
-                ``GET /forms``) for the failed-stream report.
-        """
-        connects = attempts = 0
-
-        def attempt(request: requests.PreparedRequest, context: Context | None) -> t.Any:  # noqa: ANN401
-            nonlocal connects, attempts
-            attempts += 1
-            try:
-                return self._request(request, context)
-            except requests.exceptions.ConnectionError as exc:
-                connects += 1
-                if connects >= CONNECT_TRIES and not self.run_control.host_answered:
-                    raise UnreachableHostError(self._unreachable(exc, connects)) from exc
-                raise
-
-        try:
-            response: requests.Response = self.request_decorator(attempt)(request, context)
-        except UnreachableHostError as exc:
-            self.run_control.halt(exc)
-            raise
-        except Exception as exc:
-            if getattr(exc, "endpoint", None) is None:
-                path = urlparse(request.url or "").path.removeprefix(API_PREFIX)
-                setattr(exc, "endpoint", f"{request.method} {path}")  # noqa: B010
-                setattr(exc, "attempts", attempts)  # noqa: B010
-            raise
-        return response
-
-    def _request(
-        self, prepared_request: requests.PreparedRequest, context: Context | None
-    ) -> requests.Response:
-        """Send one attempt, within the tap's limit of requests in flight.
-
-        Args:
-            prepared_request: The request.
-            context: The partition or parent context (for metrics).
-
-        Returns:
-            The validated response.
-
-        Raises:
-            FatalAPIError: Another request already ended the sync (quota, refused key).
-            StreamStoppedError: This stream already failed in this run.
-        """
-        control = self.run_control
-        with control.request_slot():
-            if self.failure is not None:
-                msg = f"{self.name} already failed in this run: {self.failure}"
-                raise StreamStoppedError(msg)
-            self.progress.request()
-            try:
-                response = super()._request(prepared_request, context)
-            except (QuotaExhaustedError, AuthenticationError) as exc:
-                control.halt(exc)
-                raise
-            except RetriableAPIError as exc:
-                if exc.response is not None:
-                    control.host_answered = True
-                raise
-            control.host_answered = True
-            return response
-
-    def _unreachable(self, error: requests.exceptions.ConnectionError, tries: int) -> str:
-        """The line for an API host that never answered: the setting, its value, the cause.
-
-        Args:
-            error: The last attempt's error.
-            tries: Attempts made.
-
-        Returns:
-            The message (never the key: the URL carries none).
-        """
-        url = str(self.config.get("api_url"))
-        text = str(error)
-        if "NameResolutionError" in text or "Name or service not known" in text:
-            why = "its host name does not resolve"
-        elif "Connection refused" in text:
-            why = "the connection was refused"
-        elif isinstance(error, requests.exceptions.ConnectTimeout):
-            why = "it did not answer the connection"
-        else:
-            why = self.redact(text)[:_BODY_SNIPPET]
-        return (
-            f"Cannot reach api_url {url} ({why}; {tries} attempts): check the api_url "
-            "setting (EngageBay's is https://app.engagebay.com) and the network"
-        )
-
     @property
     def retry_policy(self) -> RetryPolicy:
-        """The core's retry policy from the settings (``crm_core.retry``), and EngageBay's.
-
-        EngageBay adds the deprecated ``retry_wait_base_ms``, and a connection error before
-        the host ever answered waits at most ``CONNECT_WAIT_MAX`` s.
-        """
-        return dataclasses.replace(
-            RetryPolicy.from_config(self.config),
-            wait_base=retry_wait_base(self.config),
-            cap=self._cap_wait,
-        )
-
-    def _cap_wait(self, exception: BaseException | None, wait: float) -> float:
-        if (
-            isinstance(exception, requests.exceptions.ConnectionError)
-            and not self.run_control.host_answered
-        ):
-            return min(wait, CONNECT_WAIT_MAX)
-        return wait
-
-    def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
-        """Retry transient failures with backoff, honouring Retry-After, within a time cap.
-
-        Args:
-            func: The function sending one request.
-
-        Returns:
-            The decorated function.
-        """
-        return self.retry_policy.wrap(func, self.backoff_handler)
-
-    def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
-        """Exponential waits; a Retry-After header, when sent, sets the wait.
-
-        Returns:
-            The waits (``RetryPolicy.waits``).
-        """
-        return self.retry_policy.waits()
-
-    def backoff_handler(self, details: t.Mapping[str, t.Any]) -> None:
-        """Log one line per retry, never the request itself.
-
-        Args:
-            details: What backoff knows of the retry.
-        """
-        exc = details.get("exception")
-        self.progress.retry()
-        self.logger.warning(
-            "Retrying %s %s in %.2f s (attempt %d failed: %s)",
-            self.http_method,
-            self.path,
-            details.get("wait", 0.0),
-            details.get("tries", 0),
-            self.redact(str(exc) if exc else "unknown error"),
-        )
-
-    def redact(self, text: str) -> str:
-        """Remove the API key from a text.
-
-        Args:
-            text: Any text bound for a log or an error.
-
-        Returns:
-            The text with the key replaced.
-        """
-        key = str(self.config.get("api_key") or "").strip()
-        return text.replace(key, "[REDACTED]") if len(key) >= 4 else text  # noqa: PLR2004
+        """The core's retry policy, with EngageBay's deprecated ``retry_wait_base_ms``."""
+        return dataclasses.replace(super().retry_policy, wait_base=retry_wait_base(self.config))
 
     def validate_response(self, response: requests.Response) -> None:
         """Sort an answer into data, retry, clean stop or failure, and decode it once.
@@ -648,6 +349,8 @@ class EngageBayStream(RESTStream[str | None]):
         *,
         sort_key: str | None = None,
         cursor: str | None = None,
+        extra: Mapping[str, t.Any] | None = None,
+        endpoint: tuple[str, str] | None = None,
     ) -> tuple[t.Any, int | None]:
         """Send one request of this stream.
 
@@ -655,46 +358,19 @@ class EngageBayStream(RESTStream[str | None]):
             context: The partition or parent context.
             sort_key: For paged lists, the sort order.
             cursor: For paged lists, the cursor.
+            extra: More parameters for this request only.
+            endpoint: Another ``(method, path)`` than the stream's.
 
         Returns:
             The decoded JSON body and the server time of the answer.
         """
-        request = self.build_request(context, sort_key=sort_key, cursor=cursor)
+        request = self.build_request(
+            context, sort_key=sort_key, cursor=cursor, extra=extra, endpoint=endpoint
+        )
         response = self.send(request, context)
         return payload_of(response), server_time_of(response)
 
-    def records_of(self, payload: t.Any, where: str) -> list[dict[str, t.Any]]:  # noqa: ANN401
-        """Check that a list answer is a JSON array of objects.
-
-        Args:
-            payload: The decoded body.
-            where: The endpoint, for messages.
-
-        Returns:
-            The records.
-
-        Raises:
-            UnexpectedBodyError: When the body is not an array.
-        """
-        if payload is None:
-            return []
-        if not isinstance(payload, list):
-            keys = sorted(payload)[:8] if isinstance(payload, dict) else type(payload).__name__
-            msg = (
-                f"EngageBay answered a JSON {type(payload).__name__} for {where}, "
-                f"expected an array ({keys})"
-            )
-            raise UnexpectedBodyError(msg)
-        records: list[dict[str, t.Any]] = []
-        for item in payload:
-            if isinstance(item, dict):
-                records.append(item)
-            else:
-                # A scalar where a record belongs: keep it rather than drop it.
-                records.append({"value": item})
-        return records
-
-    def iter_pages(
+    def iter_pages(  # type: ignore[override]  # sorted, read ahead; no other endpoint
         self,
         context: Context | None,
         *,
@@ -828,7 +504,7 @@ class EngageBayStream(RESTStream[str | None]):
         paginator: LastRecordCursorPaginator,
     ) -> Page:
         payload, server_time = self.fetch(context, sort_key=sort_key, cursor=cursor)
-        records = self.records_of(payload, self.path)
+        records = self.records_of(payload)
         self.progress.page()
         paginator.remember_page(records)
         next_cursor = paginator.get_next(None)  # type: ignore[arg-type]
@@ -848,7 +524,7 @@ class EngageBayStream(RESTStream[str | None]):
         """
         warm, self._warm_fetch = self._warm_fetch, None
         payload, _ = warm.result() if warm is not None and context is None else self.fetch(context)
-        yield from self.records_of(payload, self.path)
+        yield from self.records_of(payload)
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Records of a response already validated (kept for the SDK's own callers).
@@ -859,7 +535,7 @@ class EngageBayStream(RESTStream[str | None]):
         Returns:
             The records.
         """
-        return self.records_of(payload_of(response), self.path)
+        return self.records_of(payload_of(response))
 
     def post_process(
         self,
@@ -888,11 +564,6 @@ class EngageBayStream(RESTStream[str | None]):
     def epoch_fields(self) -> tuple[str, ...]:
         """Top-level keys holding epoch seconds."""
         return self.epoch_seconds_fields
-
-    @cached_property
-    def value_problems(self) -> dict[str, int]:
-        """Values that did not fit their column (kept raw), counted for a warning."""
-        return {}
 
 
 def _reader_key(context: Context | None, sort_key: str, cursor: str | None) -> str:

@@ -46,6 +46,8 @@ from dataclasses import dataclass
 
 import msgspec
 
+from crm_core.custom_fields import ColumnsStateError, read_columns_state
+
 MAX_IDENTIFIER_BYTES = 63
 RAW_PROPERTIES = "properties"
 
@@ -572,48 +574,9 @@ def _free_name(candidate: str, exact: str, identity: str, taken: set[str]) -> st
     return column
 
 
-class CustomColumnsError(ValueError):
-    """A ``custom_columns`` value in the state that is not a column map."""
-
-
-def read_custom_columns(value: t.Any) -> dict[str, dict[str, t.Any]]:  # noqa: ANN401
-    """Check the ``custom_columns`` an earlier run left in the state.
-
-    The shape: ``{field id: {"name": ..., "columns": [{"column": ..., "type": ...}, ...]}}``,
-    every column name a valid identifier held by one field only.
-
-    Args:
-        value: What the state holds.
-
-    Returns:
-        The map.
-
-    Raises:
-        CustomColumnsError: Saying what is wrong with it.
-    """
-    if not isinstance(value, dict):
-        msg = f"expected an object of field ids, found {type(value).__name__}"
-        raise CustomColumnsError(msg)
-    seen: set[str] = set()
-    for identity, entry in value.items():
-        columns = entry.get("columns") if isinstance(entry, dict) else None
-        if not isinstance(columns, list) or not columns:
-            msg = f"field {identity}: expected a non-empty list of columns"
-            raise CustomColumnsError(msg)
-        for held in columns:
-            column = held.get("column") if isinstance(held, dict) else None
-            ftype = held.get("type") if isinstance(held, dict) else None
-            if not isinstance(column, str) or not isinstance(ftype, str):
-                msg = f"field {identity}: a column without a name and a type: {held!r}"
-                raise CustomColumnsError(msg)
-            if not re.fullmatch(r"[a-z0-9_]+", column) or len(column) > MAX_IDENTIFIER_BYTES:
-                msg = f"field {identity}: {column!r} is not a column name"
-                raise CustomColumnsError(msg)
-            if column in seen:
-                msg = f"column {column} is held by two fields"
-                raise CustomColumnsError(msg)
-            seen.add(column)
-    return value
+#: The state's custom-column map, read and checked by the core (EngageBay's former names).
+CustomColumnsError = ColumnsStateError
+read_custom_columns = read_columns_state
 
 
 def _count(counter: dict[str, int] | None, key: str) -> None:

@@ -25,6 +25,7 @@ from crm_core.columns import (
     json_object,
     schema,
 )
+from crm_core.custom_fields import known_columns
 from crm_core.errors import (
     GLOBAL_ERRORS,
     BadRequestError,
@@ -35,12 +36,7 @@ from crm_core.incremental import epoch, epoch_of_iso, iso_time, modified
 from crm_core.prefetch import OrderedPrefetch
 from crm_core.selection import SkipSelectionWhenAllSelected
 from tap_engagebay.client import EngageBayStream, payload_of
-from tap_engagebay.properties import (
-    RAW_PROPERTIES,
-    CustomColumnsError,
-    PropertyMap,
-    read_custom_columns,
-)
+from tap_engagebay.properties import RAW_PROPERTIES, PropertyMap
 from tap_engagebay.transform import epoch_to_iso, scrub
 
 if t.TYPE_CHECKING:
@@ -391,20 +387,7 @@ class PropertiesMixin(ListStream):
         The columns are remembered in the stream's state (``custom_columns``), written with
         its STATE messages.
         """
-        known = self.stream_state.get(CUSTOM_COLUMNS)
-        if known is not None:
-            try:
-                known = read_custom_columns(known)
-            except CustomColumnsError as exc:
-                self.logger.warning(
-                    "%s: the state's bookmarks.%s.%s is unreadable (%s); custom fields get "
-                    "the columns a first run gives them (check their names in the warehouse)",
-                    self.name,
-                    self.name,
-                    CUSTOM_COLUMNS,
-                    exc,
-                )
-                known = None
+        known = known_columns(self.stream_state, self.name, self.logger)
         property_map = self.make_property_map(known)
         for note in property_map.notes:
             self.logger.warning("%s: %s", self.name, note)

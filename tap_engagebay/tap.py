@@ -23,6 +23,7 @@ from crm_core.errors import (
     endpoint_of,
     status_of,
 )
+from crm_core.http import SAFE_URL_PATTERN
 from crm_core.isolation import run_cli
 from crm_core.pipe import write_pending_records
 from crm_core.retry import RETRY_SETTINGS
@@ -34,11 +35,6 @@ if t.TYPE_CHECKING:
     from tap_engagebay.client import EngageBayStream
 
 DEFAULT_API_URL = "https://app.engagebay.com"
-#: https:// to any host; http:// only to loopback (127.x.x.x, localhost, [::1]), e.g. the simulator.
-SAFE_URL_PATTERN = (
-    r"^(https://[^/\s:]+(:\d+)?"
-    r"|http://(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?)(/\S*)?$"
-)
 #: A number written as text: how Meltano passes a `kind: string` setting.
 NUMBER = r"^[0-9]+(\.[0-9]+)?$"
 LOOKUP_SCHEMA: dict[str, t.Any] = {"type": "object", "properties": {}}
@@ -126,7 +122,8 @@ class TapEngageBay(CRMTap):
     """Singer tap for EngageBay CRM.
 
     On the core's ``CRMTap``: its secrets and ``redact``, ``run_control`` (request gate, stop
-    flag, pool) and ``progress``. EngageBay keeps its own settings checks, its sync loop (a
+    flag, pool) and ``progress``; the SDK's sync loop, each stream isolated by the core
+    (``crm_core.isolation``). EngageBay keeps its own settings checks, its failure report (a
     failed stream is told with its endpoint and how to deselect it) and its shared lookups.
     """
 
@@ -368,53 +365,6 @@ class TapEngageBay(CRMTap):
         if report:
             # Printed outside logging (and its redacting filter): redacted here.
             raise StreamsFailedError(tap.redact(report))
-
-    def sync_all(self) -> None:  # type: ignore[misc]  # the SDK marks it final
-        """Sync every selected stream as the SDK does; a stream that fails fails alone.
-
-        The SDK's loop, each top-level ``stream.sync()`` wrapped: a failure that ends the run
-        (quota, refused key) stops everything; any other marks the stream (and its child
-        streams, whose pass is not complete either) failed, cancels its reads ahead, and the
-        next stream starts. A failed stream's state is not finalized: its bookmark stays, an
-        interrupted first sync keeps its resume cursor. ``failure_report`` tells the rest.
-
-        Raises:
-            Exception: What ends the whole run.
-        """
-        self._reset_state_progress_markers()
-        self._set_compatible_replication_methods()
-        if self.state:
-            self._state_writer.write_state(self.state)
-        for stream in self.streams.values():
-            if not stream.selected and not stream.has_selected_descendents:
-                self.logger.info("Skipping deselected stream '%s'.", stream.name)
-                continue
-            if stream.parent_stream_type:
-                continue  # synced by its parent
-            try:
-                stream.sync()
-            except Exception as exc:
-                if isinstance(exc, GLOBAL_ERRORS) or self.run_control.stop_error is not None:
-                    raise
-                self._stream_failed(stream, exc)  # type: ignore[arg-type]
-                continue
-            stream.finalize_state_progress_markers()
-        for stream in self.streams.values():
-            stream.log_sync_costs()
-
-    def _stream_failed(self, stream: EngageBayStream, error: Exception) -> None:
-        self.logger.error(
-            "Stream '%s' failed: %s. Its state stays where its data landed; "
-            "the other streams go on",
-            stream.name,
-            error,
-        )
-        stream.fail(error)
-        for child in stream.child_streams:
-            child.fail(error)  # type: ignore[attr-defined]
-        # What the stream reached is saved at once, not finalized: its bookmark stays, its
-        # resume cursor is the last page whose records were all written (or was dropped).
-        self._state_writer.write_state(self.state)
 
     def failure_report(self) -> str:
         """One line per stream that failed in this run, then a summary (empty when none did).
