@@ -20,6 +20,9 @@
 - ``custom_fields``: custom-field column naming, the stable mapping, typed value parsing.
 - ``conform``: records to their schemas, with ``extra_fields`` for what does not fit.
 - ``columns``: column types shared by stream schemas.
+- ``inputs``: the run's files checked before any request, one line each: ``read_json`` (a
+  state or catalog that is not JSON; every tap), ``check_state``, ``check_catalog``,
+  ``plain_config_error`` (tap-engagebay uses them all).
 - ``isolation``: one failing stream does not cost the others (a stream's ``isolated_errors``
   go to its ``stream_failed``); the quota stop (exit 75).
 - ``token_auth``: a bearer token, given or from a login, renewed once on a 401 (an SDK

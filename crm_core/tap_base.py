@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import typing as t
 from functools import cached_property
 
@@ -18,6 +17,7 @@ from singer_sdk.singerlib import StateMessage
 
 from crm_core.errors import QuotaExhaustedError, UnsafeURLError
 from crm_core.http import check_api_url, install_redaction, redact
+from crm_core.inputs import read_json
 from crm_core.isolation import raise_if_failed
 from crm_core.pipe import LoaderAwareWriter, write_pending_records
 from crm_core.progress import Progress, quiet_sdk_metrics
@@ -172,8 +172,9 @@ class CRMTap(Tap):
         cls.print_version(print_fn=cls.logger.info)
         tap = cls(
             config=config.config,
-            state=None if state is None else json.loads(state.read()),
-            catalog=None if catalog is None else json.loads(catalog.read()),
+            # A file that is not JSON: one line naming it (crm_core.inputs), no traceback.
+            state=None if state is None else read_json(state, "State"),
+            catalog=None if catalog is None else read_json(catalog, "Catalog"),
             parse_env_config=config.parse_env,
             validate_config=True,
         )
