@@ -13,9 +13,9 @@ import hashlib
 import heapq
 import hmac
 import threading
-import time
 import typing as t
 
+from crm_sim.table import Clock, InvalidCursorError, UnknownRecordError
 from engagebay_sim.data import (
     CHILD_SLOTS,
     CHILD_STREAMS,
@@ -39,22 +39,15 @@ Key = tuple[int, int]  # (sort value, index)
 _PROPS = "__props__"
 
 
-class InvalidCursorError(ValueError):
-    """A cursor that this account did not hand out for this listing."""
-
-
-class UnknownRecordError(KeyError):
-    """No current record of that stream has that id."""
-
-
 class Store:
     """Base data plus overlay; every read and write goes through here, under one lock."""
 
-    def __init__(self, config: SimConfig) -> None:
+    def __init__(self, config: SimConfig, clock: Clock | None = None) -> None:
         """Create an account in its initial (generated) state.
 
         Args:
             config: The account config.
+            clock: The simulator's clock; by default one ``clock_offset`` ahead of real time.
         """
         self.config = config
         self.data = Dataset(config)
@@ -63,7 +56,10 @@ class Store:
         self._keys: dict[str, dict[int, tuple[int, int, int]]] = {s: {} for s in STREAMS}
         self._created: dict[str, int] = dict.fromkeys(STREAMS, 0)
         self._added_fields = 0
-        self._offset = float(config.clock_offset)
+        if clock is None:
+            clock = Clock()
+            clock.offset = float(config.clock_offset)
+        self.clock = clock
         self._mac_key = hashlib.sha256(f"engagebay-sim-cursor|{config.seed}".encode()).digest()
 
     # ----------------------------------------------------------------- clock
@@ -74,7 +70,7 @@ class Store:
         Returns:
             Epoch seconds.
         """
-        return time.time() + self._offset
+        return self.clock.now()
 
     def advance(self, seconds: float) -> None:
         """Move the simulator clock forward.
@@ -82,7 +78,7 @@ class Store:
         Args:
             seconds: How far.
         """
-        self._offset += seconds
+        self.clock.advance(seconds)
 
     # ----------------------------------------------------------------- existence and keys
 
