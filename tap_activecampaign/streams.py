@@ -10,7 +10,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import ID, NUMBER, TEXT, TIME, json_array, json_object, schema
-from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
+from crm_core.custom_fields import columns_for_run
 from crm_core.errors import AuthenticationError, NotFoundError
 from crm_core.incremental import RESUME
 from crm_core.offset_paging import records_in
@@ -206,13 +206,15 @@ class CustomFieldStream(ACStream):
     @cached_property
     def fields(self) -> FieldColumns:
         """This run's custom columns: the state's, and one for each field defined now."""
-        known = known_columns(self.stream_state, self.name, self.logger)
         reserved = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields", "links"]
-        found = FieldColumns(reserved=reserved, known=known, definitions=self.definitions())
-        for note in found.map.notes:
-            self.logger.warning("%s: %s", self.name, note)
-        self.stream_state[CUSTOM_COLUMNS] = found.map.columns
-        return found
+        return columns_for_run(
+            self.stream_state,
+            self.name,
+            self.logger,
+            lambda known: FieldColumns(
+                reserved=reserved, known=known, definitions=self.definitions()
+            ),
+        )
 
     @cached_property
     def schema(self) -> dict[str, t.Any]:

@@ -13,7 +13,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import BOOL, ID, NUMBER, TEXT, TIME, columns, json_array, json_object, schema
-from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
+from crm_core.custom_fields import columns_for_run
 from crm_core.errors import Vocabulary
 from crm_core.http import CRMStream
 from crm_core.incremental import (
@@ -267,14 +267,13 @@ class IncrementalList(AgileStream):
     @cached_property
     def fields(self) -> FieldColumns:
         """This run's typed columns: SYSTEM fields, the state's custom columns, the sample's."""
-        known = known_columns(self.stream_state, self.name, self.logger)
-        sample = [pair for record in self.sample() for pair in self.custom_pairs(record)]
-        keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
-        found = FieldColumns(self.name, record_keys=keys, known=known, sample=sample)
-        for note in found.map.notes:
-            self.logger.warning("%s: %s", self.name, note)
-        self.stream_state[CUSTOM_COLUMNS] = found.map.columns
-        return found
+
+        def build(known: dict[str, dict[str, t.Any]] | None) -> FieldColumns:
+            sample = [pair for record in self.sample() for pair in self.custom_pairs(record)]
+            keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
+            return FieldColumns(self.name, record_keys=keys, known=known, sample=sample)
+
+        return columns_for_run(self.stream_state, self.name, self.logger, build)
 
     def note_late_fields(self) -> None:
         """Say which custom fields appeared after the schema was sent."""
