@@ -5,6 +5,8 @@
 - ``errors``: the exception classes and ``classify``, the pure table from an answer to data,
   retry, clean stop or failure.
 - ``retry``: backoff waits with Retry-After and the caps (``max_retries``, ...).
+- ``settings``: settings every tap declares alike (``api_url``, secrets, ``page_size``, the
+  run's own: ``user_agent``, concurrency, retries), and short forms for the rest.
 - ``run_control``: the run-wide request gate, stop flag and thread pool, handed to streams.
 - ``pagination``: the last-record cursor paginator and its repeated-cursor guard.
 - ``prefetch``: reads started before they are needed (a page chain, independent calls), bounded,

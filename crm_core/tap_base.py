@@ -24,7 +24,11 @@ from crm_core.progress import Progress, quiet_sdk_metrics
 from crm_core.run_control import RunControl
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
+
+    from singer_sdk.streams import Stream
+
+    from crm_core.http import CRMStream
 
 
 @contextlib.contextmanager
@@ -105,6 +109,17 @@ class CRMTap(Tap):
     def progress(self) -> Progress:
         """Progress lines and summaries of the streams (see ``crm_core.progress``)."""
         return Progress(self.logger)
+
+    #: The tap's stream classes, in the order the catalog lists them.
+    stream_types: t.ClassVar[tuple[type[CRMStream], ...]] = ()
+
+    def discover_streams(self) -> Sequence[Stream]:
+        """One stream of each of ``stream_types``; nothing is fetched until it is needed.
+
+        Returns:
+            The streams.
+        """
+        return [stream_type(tap=self) for stream_type in self.stream_types]
 
     def extra_config_errors(self) -> list[str]:
         """Checks of the settings beyond their JSON schema (taps override this).
@@ -189,3 +204,23 @@ class CRMTap(Tap):
             write_pending_records(tap.message_writer)
             tap.run_control.shutdown(failed=tap.run_control.stop_error is not None)
         raise_if_failed(tap)
+
+
+class CustomColumnsTap(CRMTap):
+    """A tap whose streams' custom-field columns are partly remembered in the state.
+
+    The SDK sets up its mapper (which reads every schema) before it loads the state; here it
+    is set up after, so a schema holds the columns of earlier runs.
+    """
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Set up the mapper once the state is loaded.
+
+        Args:
+            args: As for the SDK's Tap.
+            kwargs: As for the SDK's Tap.
+        """
+        setup_mapper = kwargs.pop("setup_mapper", True)
+        super().__init__(*args, setup_mapper=False, **kwargs)
+        if setup_mapper:
+            self.setup_mapper()
