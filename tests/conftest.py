@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from engagebay_sim import SimConfig, Simulator
 
@@ -13,8 +13,15 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 # Property-based tests draw the same examples on every run (CI must not depend on luck), and
-# write no example database into the project.
-settings.register_profile("deterministic", derandomize=True, database=None)
+# write no example database into the project. Nor do they depend on the machine's speed: no
+# per-example deadline and no "generation is slow" check (both failed once on a loaded CI box).
+settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile("deterministic")
 
 SMALL = {
