@@ -13,7 +13,7 @@ import typing as t
 from activecampaign_sim.config import ACConfig
 from activecampaign_sim.data import BY_NAME, MAX_UPDATE_DELAY, STREAMS, ACData, Stream
 from activecampaign_sim.tables import HoleyTable, PatternChildTable, nth
-from crm_sim.account import AccountSimulator, header_matches
+from crm_sim.account import AccountSimulator
 from crm_sim.server import ALLOWED_HOST, ApiRequest, Reply
 from crm_sim.table import UnknownRecordError
 
@@ -137,6 +137,9 @@ class ACSimulator(AccountSimulator[ACConfig, ACData]):
     name = "activecampaign-sim"
     api_prefix = "/api/3/"
     redact_headers = frozenset({"api-token", "authorization"})
+    key_header = "api-token"
+    key_field = "api_token"
+    refusal = (403, AUTH_FAILED)
 
     config_class = ACConfig
     data_class = ACData
@@ -159,33 +162,6 @@ class ACSimulator(AccountSimulator[ACConfig, ACData]):
         self._head_cache: dict[tuple[t.Any, ...], list[int]] = {}
 
     # ----------------------------------------------------------------- core hooks
-
-    def authenticate(self, request: ApiRequest) -> bool:
-        """The ``Api-Token`` header must hold the account's token.
-
-        Args:
-            request: The request.
-
-        Returns:
-            True when it does.
-        """
-        return header_matches(request, "api-token", self.config.api_token)
-
-    def secrets(self) -> tuple[str, ...]:
-        """The token never reaches the request log.
-
-        Returns:
-            The values.
-        """
-        return (self.config.api_token,)
-
-    def unauthorized(self) -> Reply:
-        """A missing or wrong token: 403 with ActiveCampaign's odd body.
-
-        Returns:
-            The reply.
-        """
-        return Reply(403, dict(AUTH_FAILED))
 
     def fault_reply(self, kind: str, rule: Rule | None) -> Reply:
         """A ``403`` fault answers its rule's ``body`` if it has one; the rest ``fault_bodies``.

@@ -50,6 +50,7 @@ class AgileSimulator(AccountSimulator[AgileConfig, AgileData]):
 
     name = "agilecrm-sim"
     api_prefix = "/dev/api/"
+    refusal = (401, {"error": "Unauthorized", "status": "401"})
 
     config_class = AgileConfig
     data_class = AgileData
@@ -128,14 +129,6 @@ class AgileSimulator(AccountSimulator[AgileConfig, AgileData]):
             True for JSON.
         """
         return "application/json" in request.headers.get("accept", "")
-
-    def unauthorized(self) -> Reply:
-        """401 for missing or wrong credentials.
-
-        Returns:
-            The reply.
-        """
-        return Reply(401, {"error": "Unauthorized", "status": "401"})
 
     def handle(self, request: ApiRequest) -> Reply:
         """Route an authenticated request; bad filters and page sizes get 400, large pages 500."""

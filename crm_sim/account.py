@@ -3,7 +3,8 @@
 A vendor subclasses ``AccountSimulator[ItsConfig, ItsData]``, names ``config_class`` (a
 ``AccountConfig``) and ``data_class`` (built from the config and the clock, holding ``tables``),
 lists its routes with ``compile_routes`` and finds them with ``route``, gives its fault bodies
-in ``fault_bodies``, and keeps only what its API does differently.
+in ``fault_bodies``, its refusal of bad credentials in ``refusal`` and, when its API takes one
+key in one header, that header in ``key_header``; it keeps only what its API does differently.
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ class AccountSimulator(Simulator, t.Generic[ConfigT, DataT]):
     fault_bodies: t.ClassVar[dict[str, tuple[int, dict[str, t.Any]]]] = {}
     #: Fault kinds whose reply carries ``Retry-After: 1``.
     retry_after_kinds: t.ClassVar[frozenset[str]] = frozenset({"429_retry_after"})
+    #: The header that must hold the API key, when the vendor's auth is one key in one header.
+    key_header: t.ClassVar[str | None] = None
+    #: The config field holding that key (a secret: never in the request log).
+    key_field: t.ClassVar[str] = "api_key"
+    #: The reply to missing or wrong credentials: (status, JSON body); None keeps the core's.
+    refusal: t.ClassVar[tuple[int, dict[str, t.Any]] | None] = None
 
     def __init__(
         self, config: ConfigT | None = None, *, host: str = ALLOWED_HOST, port: int = 0
@@ -90,6 +97,38 @@ class AccountSimulator(Simulator, t.Generic[ConfigT, DataT]):
         self.data: DataT = self.data_class(c, self.clock)
         self.tables = dict(self.data.tables)
         self.routes: list[Route] = []
+
+    def authenticate(self, request: ApiRequest) -> bool:
+        """With ``key_header``, accept a request whose header holds the key; else the core's check.
+
+        Args:
+            request: The request.
+
+        Returns:
+            True when accepted.
+        """
+        if self.key_header is None:
+            return super().authenticate(request)
+        return header_matches(request, self.key_header, getattr(self.config, self.key_field))
+
+    def secrets(self) -> tuple[str, ...]:
+        """With ``key_header``, the key; else none.
+
+        Returns:
+            The values the request log never shows.
+        """
+        return (getattr(self.config, self.key_field),) if self.key_header else super().secrets()
+
+    def unauthorized(self) -> Reply:
+        """The ``refusal`` reply, else the core's.
+
+        Returns:
+            The reply.
+        """
+        if self.refusal is None:
+            return super().unauthorized()
+        status, body = self.refusal
+        return Reply(status, dict(body))
 
     def route(self, request: ApiRequest) -> Callable[[ApiRequest], Reply] | None:
         """The handler of a request from ``routes`` (the method and the whole path match).

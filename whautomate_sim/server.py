@@ -19,7 +19,7 @@ import bisect
 import itertools
 import typing as t
 
-from crm_sim.account import AccountSimulator, compile_routes, header_matches
+from crm_sim.account import AccountSimulator, compile_routes
 from crm_sim.server import ALLOWED_HOST, ApiRequest, Reply
 from crm_sim.table import UnknownRecordError
 from whautomate_sim.config import WhautomateConfig
@@ -46,6 +46,8 @@ class WhautomateSimulator(AccountSimulator[WhautomateConfig, WhautomateData]):
     name = "whautomate-sim"
     api_prefix = "/v1/"
     redact_headers = frozenset({"x-api-key"})
+    key_header = "x-api-key"
+    refusal = (403, FORBIDDEN)
 
     config_class = WhautomateConfig
     data_class = WhautomateData
@@ -70,33 +72,6 @@ class WhautomateSimulator(AccountSimulator[WhautomateConfig, WhautomateData]):
         ])  # fmt: skip
 
     # ----------------------------------------------------------------- core hooks
-
-    def authenticate(self, request: ApiRequest) -> bool:
-        """The ``x-api-key`` header must hold the account's key.
-
-        Args:
-            request: The request.
-
-        Returns:
-            True when it does.
-        """
-        return header_matches(request, "x-api-key", self.config.api_key)
-
-    def secrets(self) -> tuple[str, ...]:
-        """The API key never reaches the request log.
-
-        Returns:
-            The key.
-        """
-        return (self.config.api_key,)
-
-    def unauthorized(self) -> Reply:
-        """403 for a missing or wrong key.
-
-        Returns:
-            The reply.
-        """
-        return Reply(403, dict(FORBIDDEN))
 
     def handle(self, request: ApiRequest) -> Reply:
         """Route an authenticated request; bad parameters get 400, unknown contacts 404."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 import requests
@@ -13,7 +14,7 @@ from activecampaign_sim import cli as ac_cli
 from agilecrm_sim import AgileConfig
 from agilecrm_sim import cli as agile_cli
 from crm_sim import IdSpace, Table
-from crm_sim.account import AccountSimulator, compile_routes, header_matches
+from crm_sim.account import AccountSimulator, compile_routes
 from crm_sim.config import AccountConfig
 from crm_sim.server import Reply
 from epixel_sim import EpixelConfig
@@ -47,13 +48,12 @@ class ToySim(AccountSimulator[ToyConfig, ToyData]):
     data_class = ToyData
     fault_bodies = {"quota": (403, {"why": "quota"}), "429": (429, {"why": "slow down"})}  # noqa: RUF012
     retry_after_kinds = frozenset({"quota"})
+    key_header = "x-key"
+    refusal = (403, {"why": "key"})
 
     def __init__(self, config=None) -> None:
         super().__init__(config)
         self.routes = compile_routes([("GET", r"items/(\d+)/?", self._item)])
-
-    def authenticate(self, request):
-        return header_matches(request, "x-key", self.config.api_key)
 
     def handle(self, request):
         route = self.route(request)
@@ -76,7 +76,9 @@ def test_an_account_builds_its_tables_routes_and_vendor_control_routes():
         assert sim.count("items") == 2
         assert get(sim, "items/7").json() == {"item": "7", "count": 2}
         assert get(sim, "items/x").status_code == 404
-        assert get(sim, "items/7", key="wrong").status_code == 401
+        refused = get(sim, "items/7", key="wrong")
+        assert (refused.status_code, refused.json()) == (403, {"why": "key"})
+        assert KEY not in json.dumps(sim.requests())
         truth = requests.get(f"{sim.url}/_sim/truth/toy", timeout=10)
         assert truth.json() == {"items": 2}
         core = requests.get(f"{sim.url}/_sim/truth/items/count", timeout=10)
