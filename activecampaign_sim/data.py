@@ -218,12 +218,7 @@ class ACData:
     """Generators of every stream, and the tables built on them."""
 
     def __init__(self, config: ACConfig, clock: Clock) -> None:
-        """Prepare the per-stream constants and tables.
-
-        Args:
-            config: The account.
-            clock: The simulator clock.
-        """
+        """Prepare the per-stream constants and tables from the config and the simulator clock."""
         self.config = config
         self.seed = config.seed
         self.clock = clock
