@@ -270,6 +270,14 @@ class Simulator:
         status = int(rule.params.get("status", 502)) if rule else 502
         return Reply(status, raw=HTML_PAGE.encode(), content_type="text/html; charset=utf-8")
 
+    def control_routes(self) -> dict[tuple[str, str], Callable[[], t.Any]]:
+        """Vendor-specific control routes, answered 200 with what their function returns.
+
+        Returns:
+            ``{(method, path after /_sim/): function}``; they come before the core's.
+        """
+        return {}
+
     def mutate_extra(self, op: dict[str, t.Any]) -> t.Any:  # noqa: ANN401
         """Vendor-specific ``/_sim/mutate`` operations.
 
@@ -554,6 +562,9 @@ class Simulator:
         Returns:
             ``(status, JSON data)``.
         """
+        vendor = self.control_routes().get((method, path.strip("/")))
+        if vendor is not None:
+            return 200, vendor()
         parts = path.strip("/").split("/")
         if parts == ["health"]:
             return 200, {"ok": True, "url": self.url, "seed": self.seed}
