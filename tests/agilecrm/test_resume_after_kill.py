@@ -78,7 +78,7 @@ def test_a_killed_run_resumes_from_the_last_confirmed_state(
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    assert reached.wait(DEADLINE), (tmp_path / "first" / "tgt.err").read_text()[-2000:]
+    assert reached.wait(DEADLINE), (tmp_path / "first" / "target.stderr").read_text()[-2000:]
     victims = [pipe.target, pipe.tap] if killed == "both" else [pipe.tap]
     for process in victims:
         os.kill(process.pid, signal.SIGKILL)
