@@ -7,6 +7,9 @@ from hypothesis import settings
 from engagebay_sim import SimConfig, Simulator
 from tests.harness.simulators import simulator_fixtures
 
+#: Fixtures every source's tests share (``captured``: what the root logger's handlers see).
+pytest_plugins = ("tests.harness.logs",)
+
 # Property-based tests draw the same examples on every run (CI must not depend on luck), and
 # write no example database into the project.
 settings.register_profile("deterministic", derandomize=True, database=None)

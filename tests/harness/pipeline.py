@@ -7,8 +7,10 @@ import io
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 import typing as t
 import warnings
 from dataclasses import dataclass
@@ -325,3 +327,69 @@ def run_in_process(
         kept_handler.filters[:] = kept
     out, err = capfd.readouterr()
     return TapRun(rc if isinstance(rc, int) else 1, out, logged.getvalue() + err)
+
+
+def resume_cursor(state: dict[str, t.Any], stream: str = "contacts") -> str | None:
+    """The cursor a stream's state resumes from (its ``resume`` bookmark), if any."""
+    resume = state.get("bookmarks", {}).get(stream, {}).get("resume") or {}
+    cursor: str | None = resume.get("cursor")
+    return cursor
+
+
+def kill_once_confirmed(
+    pipe: Started,
+    confirmed_enough: Callable[[dict[str, t.Any]], bool],
+    *,
+    killed: str,
+    deadline: float,
+    log: Path,
+) -> dict[str, t.Any]:
+    """Kill a running pipeline with ``kill -9`` once the loader confirmed a state that is enough.
+
+    Args:
+        pipe: The pipeline, started with the loader confirming every state.
+        confirmed_enough: Tells, of each state the loader confirms, whether to kill now.
+        killed: ``"both"`` kills the loader too, ``"tap"`` the tap alone.
+        deadline: Seconds to wait for that state, and for the processes to end.
+        log: The loader's log, shown if the state never comes.
+
+    Returns:
+        The last state the loader confirmed.
+    """
+    confirmed: list[dict[str, t.Any]] = []
+    reached = threading.Event()
+
+    def read() -> None:
+        assert pipe.target.stdout is not None
+        for line in pipe.target.stdout:
+            confirmed.append(json.loads(line))
+            if confirmed_enough(confirmed[-1]):
+                reached.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    assert reached.wait(deadline), log.read_text()[-2000:]
+    victims = [pipe.target, pipe.tap] if killed == "both" else [pipe.tap]
+    for process in victims:
+        os.kill(process.pid, signal.SIGKILL)
+    pipe.tap.wait(deadline)
+    pipe.target.wait(deadline)
+    reader.join(deadline)
+    assert pipe.target.stdout is not None
+    pipe.target.stdout.close()
+    assert pipe.tap.returncode == -signal.SIGKILL
+    return confirmed[-1]
+
+
+def with_changes(config: dict[str, t.Any], change: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A copy of a tap's config with some settings changed (``None``: the setting removed)."""
+    changed = {**config, **change}
+    return {key: value for key, value in changed.items() if change.get(key, 0) is not None}
+
+
+def assert_one_clear_line(run: TapRun, expected: str) -> None:
+    """The tap failed before it wrote a message, with exactly one line saying ``expected``."""
+    assert run.rc == 1
+    lines = [line for line in run.stderr.splitlines() if expected in line]
+    assert len(lines) == 1, run.stderr[-2000:]
+    assert run.stdout == ""
