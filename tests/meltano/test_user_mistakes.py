@@ -5,21 +5,12 @@ from __future__ import annotations
 import pytest
 
 from engagebay_sim import SimConfig, Simulator
-from tests.meltano.project import Meltano, tap_env
+from tests.meltano.project import TAP_ENGAGEBAY, TARGET_DUCKDB, meltano_fixture, tap_env
 
 pytestmark = pytest.mark.meltano
 
 
-@pytest.fixture(scope="module")
-def meltano(tmp_path_factory):
-    return Meltano.isolated(
-        tmp_path_factory.mktemp("meltano-sys"),
-        tmp_path_factory.mktemp("pycache"),
-        {
-            "extractors/tap-engagebay": "tap-engagebay",
-            "loaders/target-duckdb": "target-duckdb-sdk",
-        },
-    )
+meltano = meltano_fixture(TAP_ENGAGEBAY | TARGET_DUCKDB)
 
 
 @pytest.fixture
