@@ -29,6 +29,9 @@
 - ``forbidden``: the 403 policy of APIs whose 403s are not all about credentials (stop on a
   refused key, retry the others a few times, then fail the stream).
 - ``selection``: the SDK's per-record selection pass, skipped when nothing is deselected.
+- ``usage``: a user's mistake in the settings, state or catalog refused in one line naming it
+  (a required setting not set, a ``start_date`` that is not a date, a state or catalog file
+  that is not JSON, a bookmark of the wrong shape, a stream the tap does not have).
 - ``pipe``: the message writer (records in ~64 KiB batches, any other message after the
   records before it); a loader that stopped reading ends the tap with one line.
 """

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import typing as t
 from functools import cached_property
 
@@ -22,6 +21,13 @@ from crm_core.isolation import raise_if_failed
 from crm_core.pipe import LoaderAwareWriter, write_pending_records
 from crm_core.progress import Progress, quiet_sdk_metrics
 from crm_core.run_control import RunControl
+from crm_core.usage import (
+    check_catalog,
+    check_state,
+    missing_setting,
+    read_json,
+    start_date_problem,
+)
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -143,8 +149,14 @@ class CRMTap(Tap):
         """
         # The SDK has just set its metrics logger's level; discovery's first requests follow.
         quiet_sdk_metrics(self.metrics_logger)
-        errors = [self.redact(e) for e in super()._validate_config(raise_errors=False)]
+        errors = [
+            missing_setting(self.name, self.redact(e))
+            for e in super()._validate_config(raise_errors=False)
+        ]
         errors += self.extra_config_errors()
+        start = self.config.get("start_date")
+        if start and not any("start_date" in e for e in errors):
+            errors += filter(None, [start_date_problem(start)])
         if self.api_root:
             try:
                 check_api_url(self.api_root, self.url_setting)
@@ -185,13 +197,18 @@ class CRMTap(Tap):
             return
         super(Tap, cls).invoke(about=about, about_format=about_format)
         cls.print_version(print_fn=cls.logger.info)
+        # A state or catalog the tap cannot use is refused in one line, before any request.
+        state_dict = None if state is None else check_state(read_json(state, "State"), state)
+        catalog_dict = None if catalog is None else read_json(catalog, "Catalog")
         tap = cls(
             config=config.config,
-            state=None if state is None else json.loads(state.read()),
-            catalog=None if catalog is None else json.loads(catalog.read()),
+            state=state_dict,
+            catalog=catalog_dict,
             parse_env_config=config.parse_env,
             validate_config=True,
         )
+        if catalog is not None:
+            check_catalog(catalog_dict, catalog, tap.streams, tap.name)
         try:
             with frozen_heap():
                 tap.sync_all()

@@ -23,6 +23,8 @@ class TapActiveCampaign(CRMTap):
     """Singer tap for ActiveCampaign (API v3)."""
 
     name = "tap-activecampaign"
+    #: Discovery reads the account's custom fields: the SDK validates the settings first.
+    dynamic_catalog = True
     secret_settings = ("api_token",)
     stream_types = STREAM_TYPES
 

@@ -23,6 +23,8 @@ class TapAgileCRM(CustomColumnsTap):
     """Singer tap for Agile CRM."""
 
     name = "tap-agilecrm"
+    #: Discovery reads the account's custom fields: the SDK validates the settings first.
+    dynamic_catalog = True
     secret_settings = ("api_key", "email")
     default_url = "https://{domain}.agilecrm.com"
     stream_types = STREAM_TYPES

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
 import traceback
 import typing as t
@@ -19,7 +17,6 @@ from crm_core.errors import (
     GLOBAL_ERRORS,
     QuotaExhaustedError,
     StreamsFailedError,
-    UsageError,
     endpoint_of,
     status_of,
 )
@@ -27,6 +24,7 @@ from crm_core.isolation import run_cli
 from crm_core.pipe import write_pending_records
 from crm_core.retry import RETRY_SETTINGS
 from crm_core.tap_base import CRMTap, frozen_heap
+from crm_core.usage import check_catalog, check_state, read_json
 from tap_engagebay.client import deprecated_settings
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
@@ -279,16 +277,7 @@ class TapEngageBay(CRMTap):
             # The core's checks: the JSON schema, the HTTPS rule in words (and metrics quiet).
             errors = super()._validate_config(raise_errors=True)
         except ConfigValidationError as exc:
-            errors = [_plain_config_error(e) for e in exc.errors]
-        start = self.config.get("start_date")
-        if start and not any("start_date" in e for e in errors):
-            try:
-                dt.datetime.fromisoformat(str(start))
-            except ValueError:
-                errors.append(
-                    f"Setting start_date {str(start)!r} is not a date: set it as YYYY-MM-DD "
-                    "or an ISO 8601 time, e.g. 2024-01-31 or 2024-01-31T00:00:00Z"
-                )
+            errors = list(exc.errors)
         if errors and raise_errors:
             summary = "Config validation failed"
             raise ConfigValidationError(summary, errors=errors)
@@ -339,8 +328,9 @@ class TapEngageBay(CRMTap):
         cls.print_version(print_fn=cls.logger.info)
         state_dict = None if state is None else check_state(read_json(state, "State"), state)
         catalog_dict = None if catalog is None else read_json(catalog, "Catalog")
-        if catalog_dict is not None:
-            check_catalog(catalog_dict, catalog)  # type: ignore[arg-type]
+        if catalog is not None:
+            known = [str(vars(stream_type)["name"]) for stream_type in STREAM_TYPES]
+            check_catalog(catalog_dict, catalog, known, cls.name)
         tap = cls(
             config=config.config,
             state=state_dict,
@@ -572,132 +562,6 @@ class TapEngageBay(CRMTap):
             The definitions.
         """
         return self._lookup(f"customfields:{scope}", f"/customfields/list/{scope}")
-
-
-def _plain_config_error(error: str) -> str:
-    """The SDK's message for a missing setting, saying which and how to set it.
-
-    Args:
-        error: One error of the SDK's validation, e.g. ``'api_key' is a required property``.
-
-    Returns:
-        The error, a missing setting's told how to set it.
-    """
-    if error.endswith(" is a required property"):
-        name = error.removesuffix(" is a required property").strip("'")
-        return (
-            f"Setting {name} is not set: set it with `meltano config tap-engagebay set {name}`, "
-            f"the TAP_ENGAGEBAY_{name.upper()} environment variable, or in the --config file"
-        )
-    return error
-
-
-def _file_name(handle: t.IO[str]) -> str:
-    return str(getattr(handle, "name", "(stdin)"))
-
-
-def read_json(handle: t.IO[str], what: str) -> t.Any:  # noqa: ANN401
-    """Read a state or catalog file.
-
-    Args:
-        handle: The open file.
-        what: "State" or "Catalog", for the message.
-
-    Returns:
-        Its JSON.
-
-    Raises:
-        UsageError: The file is not JSON.
-    """
-    try:
-        return json.loads(handle.read())
-    except (ValueError, UnicodeDecodeError) as exc:
-        msg = (
-            f"{what} file {_file_name(handle)} is not JSON ({exc}): pass the file the tap "
-            f"wrote{' (its last STATE message value)' if what == 'State' else ''}, or none"
-        )
-        raise UsageError(msg) from exc
-
-
-def check_state(state: t.Any, handle: t.IO[str]) -> dict[str, t.Any]:  # noqa: ANN401
-    """Refuse a state whose shape the tap cannot read, naming the stream whose bookmark is.
-
-    Args:
-        state: The state file's JSON.
-        handle: The file (for its name).
-
-    Returns:
-        The state.
-
-    Raises:
-        UsageError: What is wrong, and what to do.
-    """
-    name = _file_name(handle)
-    advice = (
-        "fix or remove it in the file (under Meltano: `meltano state get/set/clear <state id>`);"
-        " without a bookmark the stream syncs from start_date"
-    )
-    if not isinstance(state, dict):
-        msg = f"State file {name} is not a JSON object: {advice}"
-        raise UsageError(msg)
-    bookmarks = state.get("bookmarks", {})
-    if not isinstance(bookmarks, dict):
-        msg = f"State file {name}: `bookmarks` is not an object of streams: {advice}"
-        raise UsageError(msg)
-    for stream, bookmark in bookmarks.items():
-        problem = _bookmark_problem(bookmark)
-        if problem:
-            msg = f"State file {name}: the bookmark of stream {stream} {problem}: {advice}"
-            raise UsageError(msg)
-    return state
-
-
-def _bookmark_problem(bookmark: t.Any) -> str | None:  # noqa: ANN401
-    if not isinstance(bookmark, dict):
-        return f"is not an object ({json.dumps(bookmark)[:80]})"
-    value = bookmark.get("replication_key_value")
-    if value is not None:
-        try:
-            dt.datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            shown = json.dumps(value)[:80]
-            return f"has a replication_key_value that is not an ISO 8601 time ({shown})"
-    partitions = bookmark.get("partitions", [])
-    if not isinstance(partitions, list) or not all(isinstance(p, dict) for p in partitions):
-        return "has `partitions` that are not a list of objects"
-    for partition in partitions:
-        problem = _bookmark_problem({k: v for k, v in partition.items() if k != "partitions"})
-        if problem:
-            return problem
-    return None
-
-
-def check_catalog(catalog: dict[str, t.Any], handle: t.IO[str]) -> None:
-    """Refuse a catalog naming a stream the tap does not have (it would be silently skipped).
-
-    Args:
-        catalog: The catalog file's JSON.
-        handle: The file (for its name).
-
-    Raises:
-        UsageError: Which stream, and what to do.
-    """
-    known = [str(vars(stream_type)["name"]) for stream_type in STREAM_TYPES]
-    entries = catalog.get("streams") if isinstance(catalog, dict) else None
-    if not isinstance(entries, list):
-        msg = f"Catalog file {_file_name(handle)} has no `streams` list: make one with --discover"
-        raise UsageError(msg)
-    for entry in entries:
-        stream = (
-            entry.get("tap_stream_id") or entry.get("stream") if isinstance(entry, dict) else None
-        )
-        if stream not in known:
-            msg = (
-                f"Catalog file {_file_name(handle)} names stream {stream!r}, which "
-                f"tap-engagebay does not have (it has {', '.join(known)}): remove it, "
-                "or make the catalog again with --discover"
-            )
-            raise UsageError(msg)
 
 
 def main() -> None:

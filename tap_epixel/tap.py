@@ -37,6 +37,8 @@ class TapEpixel(CRMTap):
     """Singer tap for the Leads & CRM API of Epixel MLM software."""
 
     name = "tap-epixel"
+    #: Discovery builds the login from the settings: the SDK validates them first.
+    dynamic_catalog = True
     secret_settings = ("api_key", "access_token", "username", "password")
     stream_types = STREAM_TYPES
 

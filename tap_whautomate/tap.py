@@ -14,6 +14,8 @@ class TapWhautomate(CustomColumnsTap):
     """Singer tap for Whautomate contacts."""
 
     name = "tap-whautomate"
+    #: Discovery reads the account's custom fields: the SDK validates the settings first.
+    dynamic_catalog = True
     secret_settings = ("api_key",)
     default_url = "https://api.whautomate.com"
     stream_types = STREAM_TYPES

@@ -83,7 +83,7 @@ def test_quota_stops_exit_75_and_each_next_run_resumes_with_nothing_lost(tmp_pat
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"email": None}, "'email' is a required property"),
+        ({"email": None}, "Setting email is not set: set it with `meltano config"),
         (
             {"api_url": None},
             "set `domain` (your Agile CRM subdomain, e.g. `mycompany`) or `api_url`",

@@ -14,7 +14,7 @@ from tests.whautomate.pipeline import run_tap, tap_config
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"api_key": None}, "'api_key' is a required property"),
+        ({"api_key": None}, "Setting api_key is not set: set it with `meltano config"),
         ({"api_url": "http://api.whautomate.com"}, "api_url must be an https:// URL"),
         ({"first_page": "2"}, "first_page"),
     ],
