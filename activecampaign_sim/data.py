@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import typing as t
 import zoneinfo
 
@@ -80,6 +81,16 @@ ACCOUNT_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Annual revenue", "currency", ()),
     ("Tax id", "text", ()),
 )
+#: Custom field definitions by stream.
+CUSTOM_FIELD_META = {
+    "deal_custom_field_meta": DEAL_FIELDS,
+    "account_custom_field_meta": ACCOUNT_FIELDS,
+}
+#: Custom field values by stream: (the parent's field, the definitions, the draw's salt).
+CUSTOM_FIELD_DATA = {
+    "deal_custom_field_data": ("dealId", DEAL_FIELDS, "dcf"),
+    "account_custom_field_data": ("customerAccountId", ACCOUNT_FIELDS, "acf"),
+}
 CURRENCIES = ("usd", "eur", "cad", "aud")
 STAGE_TITLES = ("To Contact", "In Contact", "Follow Up", "Proposal", "Negotiation", "Won", "Lost")
 GROUP_TITLES = ("Sales Pipeline", "Renewals — Q3 🚀", "Partners", "Enterprise", "Upsell", "Inbound")
@@ -207,12 +218,7 @@ class ACData:
     """Generators of every stream, and the tables built on them."""
 
     def __init__(self, config: ACConfig, clock: Clock) -> None:
-        """Prepare the per-stream constants and tables.
-
-        Args:
-            config: The account.
-            clock: The simulator clock.
-        """
+        """Prepare the per-stream constants and tables from the config and the simulator clock."""
         self.config = config
         self.seed = config.seed
         self.clock = clock
@@ -246,8 +252,14 @@ class ACData:
                       for k, n in self.counts.items()}  # fmt: skip
         self.tables: dict[str, Table] = {}
         self.generators: dict[str, Callable[[int], Record]] = {
-            s.name: getattr(self, s.name) for s in STREAMS
+            s.name: functools.partial(self.record, s.name) for s in STREAMS
         }
+        self._builders: dict[str, Callable[[int, str], Record]] = {
+            s.name: functools.partial(self._meta, s.name) if s.name in CUSTOM_FIELD_META
+            else functools.partial(self._custom_data, s.name) if s.name in CUSTOM_FIELD_DATA
+            else getattr(self, "_" + s.name)
+            for s in STREAMS
+        }  # fmt: skip
         for stream in STREAMS:
             if stream.parent is None and stream.name not in LATE:
                 self.tables[stream.name] = self._table(stream)
@@ -482,6 +494,18 @@ class ACData:
         hole = HOLE if stream in HOLEY else 0
         return str(base_index(draw % n, hole) + 1)
 
+    def record(self, stream: str, index: int) -> Record:
+        """A base record of a stream, as generated (before any change): its fields, id and times.
+
+        Args:
+            stream: Stream name.
+            index: Record index.
+
+        Returns:
+            The record.
+        """
+        return self._times(stream, index, self._builders[stream](index, self.rid(stream, index)))
+
     def _times(self, stream: str, index: int, record: Record) -> Record:
         spec = BY_NAME[stream]
         table = self.tables.get(stream)
@@ -511,17 +535,9 @@ class ACData:
 
     # ----------------------------------------------------------------- contacts
 
-    def contacts(self, index: int) -> Record:
-        """A contact.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _contacts(self, index: int, rid: str) -> Record:
+        """A contact."""
         r = rng(self.seed, "contacts", index)
-        rid = self.rid("contacts", index)
         first, last = r.choice(FIRST_NAMES), r.choice(LAST_NAMES)
         local = f"user{index}.{r.randrange(10**6)}"
         domain = r.choice(DOMAINS)
@@ -573,19 +589,11 @@ class ACData:
             "id": rid,
             "organization": org,
         }
-        return self._times("contacts", index, rec)
+        return rec
 
-    def accounts(self, index: int) -> Record:
-        """An account (a company).
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _accounts(self, index: int, rid: str) -> Record:
+        """An account (a company)."""
         r = rng(self.seed, "accounts", index)
-        rid = self.rid("accounts", index)
         word = r.choice(COMPANY_WORDS)
         rec: Record = {
             "name": f"{word} {r.choice(COMPANY_SUFFIXES)} {index}",
@@ -598,19 +606,11 @@ class ACData:
             "id": rid,
             "owner": self.pick("users", h64(self.seed, "acct-owner", index)),
         }
-        return self._times("accounts", index, rec)
+        return rec
 
-    def deals(self, index: int) -> Record:
-        """A deal; its value is in cents, as a string.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _deals(self, index: int, rid: str) -> Record:
+        """A deal; its value is in cents, as a string."""
         r = rng(self.seed, "deals", index)
-        rid = self.rid("deals", index)
         c = self.config
         group = h64(self.seed, "deal-group", index) % c.deal_groups
         stage = group * c.stages_per_group + r.randrange(c.stages_per_group)
@@ -642,18 +642,10 @@ class ACData:
             "account": self.pick("accounts", h64(self.seed, "deal-acct", index)),
             "customerAccount": None,
         }
-        return self._times("deals", index, rec)
+        return rec
 
-    def deal_groups(self, index: int) -> Record:
-        """A pipeline with the ids of its stages.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("deal_groups", index)
+    def _deal_groups(self, index: int, rid: str) -> Record:
+        """A pipeline with the ids of its stages."""
         spg = self.config.stages_per_group
         title = GROUP_TITLES[index] if index < len(GROUP_TITLES) else f"Pipeline {index + 1}"
         rec: Record = {
@@ -670,18 +662,10 @@ class ACData:
             "stages": [str(index * spg + k + 1) for k in range(spg)],
             "links": self.links("dealGroups", rid, "stages"),
         }
-        return self._times("deal_groups", index, rec)
+        return rec
 
-    def deal_stages(self, index: int) -> Record:
-        """A deal stage of a pipeline.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("deal_stages", index)
+    def _deal_stages(self, index: int, rid: str) -> Record:
+        """A deal stage of a pipeline."""
         group, k = divmod(index, self.config.stages_per_group)
         rec: Record = {
             "cardRegion1": "title",
@@ -700,19 +684,11 @@ class ACData:
             "width": "280",
             "links": self.links("dealStages", rid, "group"),
         }
-        return self._times("deal_stages", index, rec)
+        return rec
 
-    def users(self, index: int) -> Record:
-        """A user of the account.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _users(self, index: int, rid: str) -> Record:
+        """A user of the account."""
         r = rng(self.seed, "users", index)
-        rid = self.rid("users", index)
         first, last = r.choice(FIRST_NAMES), r.choice(LAST_NAMES)
         rec: Record = {
             "username": f"user{index + 1}",
@@ -729,18 +705,10 @@ class ACData:
             "links": self.links("users", rid, "lists userGroup dealGroupTotals"),
             "id": rid,
         }
-        return self._times("users", index, rec)
+        return rec
 
-    def groups(self, index: int) -> Record:
-        """A user group (permissions).
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("groups", index)
+    def _groups(self, index: int, rid: str) -> Record:
+        """A user group (permissions)."""
         return {
             "title": "Admin" if index == 0 else f"Group {index + 1}",
             "descript": "" if index else "This is a group for admin users",
@@ -754,17 +722,9 @@ class ACData:
             "id": rid,
         }
 
-    def lists(self, index: int) -> Record:
-        """A mailing list.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _lists(self, index: int, rid: str) -> Record:
+        """A mailing list."""
         r = rng(self.seed, "lists", index)
-        rid = self.rid("lists", index)
         name = f"{r.choice(WORDS).title()} list {index + 1}"
         rec: Record = {
             "stringid": name.lower().replace(" ", "-"),
@@ -791,18 +751,10 @@ class ACData:
             "id": rid,
             "user": self.pick("users", index),
         }
-        return self._times("lists", index, rec)
+        return rec
 
-    def tags(self, index: int) -> Record:
-        """A tag.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("tags", index)
+    def _tags(self, index: int, rid: str) -> Record:
+        """A tag."""
         names = ("customer", "lead", "VIP", "newsletter", "webinar 2024", "Prospect — EU")
         rec: Record = {
             "tagType": "contact" if index % 5 else "template",
@@ -818,19 +770,11 @@ class ACData:
             "links": self.links("tags", rid, "contactGoalTags"),
             "id": rid,
         }  # fmt: skip
-        return self._times("tags", index, rec)
+        return rec
 
-    def automations(self, index: int) -> Record:
-        """An automation.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _automations(self, index: int, rid: str) -> Record:
+        """An automation."""
         r = rng(self.seed, "automations", index)
-        rid = self.rid("automations", index)
         rec: Record = {
             "name": f"Welcome series {index + 1}" if index % 2 else f"Nurture {r.choice(WORDS)}",
             "cdate": "",
@@ -845,19 +789,11 @@ class ACData:
             "links": self.links("automations", rid, LINKS_AUTOMATIONS),
             "id": rid,
         }
-        return self._times("automations", index, rec)
+        return rec
 
-    def campaigns(self, index: int) -> Record:
-        """A campaign (an email send) with its counters.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _campaigns(self, index: int, rid: str) -> Record:
+        """A campaign (an email send) with its counters."""
         r = rng(self.seed, "campaigns", index)
-        rid = self.rid("campaigns", index)
         sent = r.randrange(0, 10_000)
         rec: Record = {
             "type": r.choice(("single", "recurring", "split", "responder", "automation")),
@@ -905,19 +841,11 @@ class ACData:
             "user": self.pick("users", index),
             "automation": None,
         }
-        return self._times("campaigns", index, rec)
+        return rec
 
-    def messages(self, index: int) -> Record:
-        """An email message.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _messages(self, index: int, rid: str) -> Record:
+        """An email message."""
         r = rng(self.seed, "messages", index)
-        rid = self.rid("messages", index)
         rec: Record = {
             "userid": self.pick("users", index),
             "ed_instanceid": "0",
@@ -945,18 +873,10 @@ class ACData:
             "id": rid,
             "user": self.pick("users", index),
         }
-        return self._times("messages", index, rec)
+        return rec
 
-    def forms(self, index: int) -> Record:
-        """A subscription form.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("forms", index)
+    def _forms(self, index: int, rid: str) -> Record:
+        """A subscription form."""
         rec: Record = {
             "name": f"Signup form {index + 1}",
             "action": "",
@@ -970,18 +890,10 @@ class ACData:
             "links": self.links("forms", rid, "address cfields"),
             "id": rid,
         }
-        return self._times("forms", index, rec)
+        return rec
 
-    def segments(self, index: int) -> Record:
-        """A list segment.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("segments", index)
+    def _segments(self, index: int, rid: str) -> Record:
+        """A list segment."""
         rec: Record = {
             "name": f"Segment {index + 1}",
             "logic": "and",
@@ -994,18 +906,10 @@ class ACData:
             "links": self.links("segments", rid, "segmentGroups"),
             "id": rid,
         }
-        return self._times("segments", index, rec)
+        return rec
 
-    def fields(self, index: int) -> Record:
-        """A contact custom field definition.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("fields", index)
+    def _fields(self, index: int, rid: str) -> Record:
+        """A contact custom field definition."""
         title, kind, options, perstag = CONTACT_FIELDS[index % len(CONTACT_FIELDS)]
         rec: Record = {
             "title": title,
@@ -1027,7 +931,7 @@ class ACData:
             "links": self.links("fields", rid, "options relations"),
             "id": rid,
         }
-        return self._times("fields", index, rec)
+        return rec
 
     def field_options(self, index: int) -> list[Record]:
         """The options of a contact field, as ``GET /fields`` sideloads them.
@@ -1048,9 +952,10 @@ class ACData:
             for k, value in enumerate(options)
         ]  # fmt: skip
 
-    def _meta(self, stream: str, index: int, spec: tuple[str, str, tuple[str, ...]]) -> Record:
-        rid = self.rid(stream, index)
-        label, kind, options = spec
+    def _meta(self, stream: str, index: int, rid: str) -> Record:
+        """A deal or account custom field definition."""
+        fields = CUSTOM_FIELD_META[stream]
+        label, kind, options = fields[index % len(fields)]
         rec: Record = {
             "id": rid,
             "fieldLabel": label,
@@ -1068,42 +973,11 @@ class ACData:
             "updatedTimestamp": "",
             "links": self.links("stream", rid, "dealCustomFieldData"),
         }
-        return self._times(stream, index, rec)
+        return rec
 
-    def deal_custom_field_meta(self, index: int) -> Record:
-        """A deal custom field definition.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        return self._meta("deal_custom_field_meta", index, DEAL_FIELDS[index % len(DEAL_FIELDS)])
-
-    def account_custom_field_meta(self, index: int) -> Record:
-        """An account custom field definition.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        spec = ACCOUNT_FIELDS[index % len(ACCOUNT_FIELDS)]
-        return self._meta("account_custom_field_meta", index, spec)
-
-    def ecom_customers(self, index: int) -> Record:
-        """An e-commerce customer; revenues in cents.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _ecom_customers(self, index: int, rid: str) -> Record:
+        """An e-commerce customer; revenues in cents."""
         r = rng(self.seed, "ecom_customers", index)
-        rid = self.rid("ecom_customers", index)
         orders = r.randrange(0, 10)
         revenue = r.randrange(0, 10**6) if orders else 0
         rec: Record = {
@@ -1121,7 +995,7 @@ class ACData:
             "id": rid,
             "connection": "1",
         }
-        return self._times("ecom_customers", index, rec)
+        return rec
 
     # ----------------------------------------------------------------- children
 
@@ -1130,18 +1004,10 @@ class ACData:
         parent_stream = t.cast("str", BY_NAME[stream].parent)
         return self.rid(parent_stream, parent) if parent >= 0 else "0", k
 
-    def field_values(self, index: int) -> Record:
-        """A contact's value of a custom field (always a string; several as ``||a||b||``).
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+    def _field_values(self, index: int, rid: str) -> Record:
+        """A contact's value of a custom field (always a string; several as ``||a||b||``)."""
         contact, k = self._child_parent("field_values", index)
         slot = (k + int(contact)) % len(CONTACT_FIELDS)
-        rid = self.rid("field_values", index)
         rec: Record = {
             "contact": contact,
             "field": self.rid("fields", slot),
@@ -1155,7 +1021,7 @@ class ACData:
             "id": rid,
             "owner": contact,
         }  # fmt: skip
-        return self._times("field_values", index, rec)
+        return rec
 
     def field_slot(self, contact_id: str, field_index: int) -> int:
         """The child slot a contact's value of a field takes (inverse of the rotation).
@@ -1220,23 +1086,16 @@ class ACData:
             return r.choice(UNICODE_TEXTS), None
         return f"{r.choice(WORDS)}-{draw % 1000:03d}", None
 
-    def deal_custom_field_data(self, index: int) -> Record:
-        """A deal's value of a custom field (typed; currency in cents).
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
-        deal, k = self._child_parent("deal_custom_field_data", index)
-        slot = (k + int(deal)) % len(DEAL_FIELDS)
-        _label, kind, options = DEAL_FIELDS[slot]
-        value, currency = self._typed_value(kind, options, h64(self.seed, "dcf", index))
-        rid = self.rid("deal_custom_field_data", index)
-        rec: Record = {
+    def _custom_data(self, stream: str, index: int, rid: str) -> Record:
+        """A deal's or account's value of a custom field (typed; currency in cents)."""
+        parent_field, fields, salt = CUSTOM_FIELD_DATA[stream]
+        parent, k = self._child_parent(stream, index)
+        slot = (k + int(parent)) % len(fields)
+        _label, kind, options = fields[slot]
+        value, currency = self._typed_value(kind, options, h64(self.seed, salt, index))
+        return {
             "id": rid,
-            "dealId": deal,
+            parent_field: parent,
             "customFieldId": slot + 1,
             "fieldValue": value,
             "fieldCurrency": currency,
@@ -1244,45 +1103,10 @@ class ACData:
             "updatedTimestamp": "",
             "links": [],
         }
-        return self._times("deal_custom_field_data", index, rec)
 
-    def account_custom_field_data(self, index: int) -> Record:
-        """An account's value of a custom field (typed; currency in cents).
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
-        account, k = self._child_parent("account_custom_field_data", index)
-        slot = (k + int(account)) % len(ACCOUNT_FIELDS)
-        _label, kind, options = ACCOUNT_FIELDS[slot]
-        value, currency = self._typed_value(kind, options, h64(self.seed, "acf", index))
-        rid = self.rid("account_custom_field_data", index)
-        rec: Record = {
-            "id": rid,
-            "customerAccountId": account,
-            "customFieldId": slot + 1,
-            "fieldValue": value,
-            "fieldCurrency": currency,
-            "createdTimestamp": "",
-            "updatedTimestamp": "",
-            "links": [],
-        }
-        return self._times("account_custom_field_data", index, rec)
-
-    def contact_tags(self, index: int) -> Record:
-        """A tag on a contact.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+    def _contact_tags(self, index: int, rid: str) -> Record:
+        """A tag on a contact."""
         contact, k = self._child_parent("contact_tags", index)
-        rid = self.rid("contact_tags", index)
         rec: Record = {
             "contact": contact,
             "tag": self.pick("tags", int(contact) * 3 + k),
@@ -1294,20 +1118,12 @@ class ACData:
             "links": self.links("contactTags", rid, "contact tag"),
             "id": rid,
         }
-        return self._times("contact_tags", index, rec)
+        return rec
 
-    def contact_lists(self, index: int) -> Record:
-        """A contact's subscription to a list.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+    def _contact_lists(self, index: int, rid: str) -> Record:
+        """A contact's subscription to a list."""
         contact, k = self._child_parent("contact_lists", index)
         r = rng(self.seed, "contact_lists", index)
-        rid = self.rid("contact_lists", index)
         status = r.choice((1, 1, 1, 2))
         rec: Record = {
             "contact": contact,
@@ -1338,20 +1154,12 @@ class ACData:
             "id": rid,
             "automation": None,
         }  # fmt: skip
-        return self._times("contact_lists", index, rec)
+        return rec
 
-    def contact_automations(self, index: int) -> Record:
-        """A contact's run through an automation.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+    def _contact_automations(self, index: int, rid: str) -> Record:
+        """A contact's run through an automation."""
         contact, k = self._child_parent("contact_automations", index)
         r = rng(self.seed, "contact_automations", index)
-        rid = self.rid("contact_automations", index)
         automation = self.pick("automations", int(contact) * 2 + k)
         done = r.random() < 0.5  # noqa: PLR2004
         rec: Record = {
@@ -1375,19 +1183,11 @@ class ACData:
             "id": rid,
             "automation": automation,
         }
-        return self._times("contact_automations", index, rec)
+        return rec
 
-    def account_contacts(self, index: int) -> Record:
-        """A contact's association with an account.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+    def _account_contacts(self, index: int, rid: str) -> Record:
+        """A contact's association with an account."""
         contact, _k = self._child_parent("account_contacts", index)
-        rid = self.rid("account_contacts", index)
         r = rng(self.seed, "account_contacts", index)
         rec: Record = {
             "account": self.pick("accounts", int(contact)),
@@ -1398,20 +1198,12 @@ class ACData:
             "links": self.links("accountContacts", rid, "account contact"),
             "id": rid,
         }
-        return self._times("account_contacts", index, rec)
+        return rec
 
-    def notes(self, index: int) -> Record:
-        """A note on a contact.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+    def _notes(self, index: int, rid: str) -> Record:
+        """A note on a contact."""
         contact, _k = self._child_parent("notes", index)
         r = rng(self.seed, "notes", index)
-        rid = self.rid("notes", index)
         rec: Record = {
             "note": r.choice(UNICODE_TEXTS),
             "relid": contact,
@@ -1424,20 +1216,12 @@ class ACData:
             "id": rid,
             "owner": {"type": "contact", "id": contact},
         }
-        return self._times("notes", index, rec)
+        return rec
 
-    def deal_tasks(self, index: int) -> Record:
-        """A task on a deal.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+    def _deal_tasks(self, index: int, rid: str) -> Record:
+        """A task on a deal."""
         deal, _k = self._child_parent("deal_tasks", index)
         r = rng(self.seed, "deal_tasks", index)
-        rid = self.rid("deal_tasks", index)
         due = self.child_created("deal_tasks", index) + r.randrange(1, 30) * DAY
         rec: Record = {
             "duedate": self.iso(due),
@@ -1458,20 +1242,12 @@ class ACData:
             "id": rid,
             "owner": {"type": "deal", "id": deal},
         }  # fmt: skip
-        return self._times("deal_tasks", index, rec)
+        return rec
 
-    def ecom_orders(self, index: int) -> Record:
-        """An e-commerce order of a customer; amounts in cents.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+    def _ecom_orders(self, index: int, rid: str) -> Record:
+        """An e-commerce order of a customer; amounts in cents."""
         customer, _k = self._child_parent("ecom_orders", index)
         r = rng(self.seed, "ecom_orders", index)
-        rid = self.rid("ecom_orders", index)
         total = r.randrange(100, 10**6)
         placed = self.iso(self.child_created("ecom_orders", index))
         rec: Record = {
@@ -1502,19 +1278,11 @@ class ACData:
             "connection": "1",
             "customer": customer,
         }
-        return self._times("ecom_orders", index, rec)
+        return rec
 
-    def contact_deals(self, index: int) -> Record:
-        """A secondary contact of a deal.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+    def _contact_deals(self, index: int, rid: str) -> Record:
+        """A secondary contact of a deal."""
         deal, _k = self._child_parent("contact_deals", index)
-        rid = self.rid("contact_deals", index)
         rec: Record = {
             "deal": deal,
             "contact": self.pick("contacts", h64(self.seed, "cd", index)),
@@ -1524,20 +1292,12 @@ class ACData:
             "links": self.links("contactDeals", rid, "deal contact role"),
             "id": rid,
         }
-        return self._times("contact_deals", index, rec)
+        return rec
 
     # ----------------------------------------------------------------- small lookups
 
-    def deal_tasktypes(self, index: int) -> Record:
-        """A deal task type.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("deal_tasktypes", index)
+    def _deal_tasktypes(self, index: int, rid: str) -> Record:
+        """A deal task type."""
         rec: Record = {
             "title": TASK_TYPES[index % len(TASK_TYPES)],
             "status": "0",
@@ -1546,18 +1306,10 @@ class ACData:
             "links": self.links("dealTasktypes", rid, "dealTasks"),
             "id": rid,
         }
-        return self._times("deal_tasktypes", index, rec)
+        return rec
 
-    def deal_roles(self, index: int) -> Record:
-        """A deal role (of a deal's secondary contact).
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("deal_roles", index)
+    def _deal_roles(self, index: int, rid: str) -> Record:
+        """A deal role (of a deal's secondary contact)."""
         rec: Record = {
             "title": DEAL_ROLES[index % len(DEAL_ROLES)],
             "cdate": "",
@@ -1565,18 +1317,10 @@ class ACData:
             "links": [],
             "id": rid,
         }
-        return self._times("deal_roles", index, rec)
+        return rec
 
-    def connections(self, index: int) -> Record:
-        """An e-commerce connection (the store the e-commerce records come from).
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
-        rid = self.rid("connections", index)
+    def _connections(self, index: int, rid: str) -> Record:
+        """An e-commerce connection (the store the e-commerce records come from)."""
         rec: Record = {
             "isInternal": "0",
             "service": "shopify",
@@ -1594,19 +1338,11 @@ class ACData:
             "links": self.links("connections", rid, "options customers"),
             "id": rid,
         }
-        return self._times("connections", index, rec)
+        return rec
 
-    def ecom_order_products(self, index: int) -> Record:
-        """A product line of an e-commerce order; price in cents.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+    def _ecom_order_products(self, index: int, rid: str) -> Record:
+        """A product line of an e-commerce order; price in cents."""
         r = rng(self.seed, "ecom_order_products", index)
-        rid = self.rid("ecom_order_products", index)
         orders = self.tables["ecom_orders"]
         assert isinstance(orders, PatternChildTable)  # noqa: S101 - built by __init__
         n_orders = orders.base_count()
@@ -1629,4 +1365,4 @@ class ACData:
             "links": self.links("ecomOrderProducts", rid, "order"),
             "id": rid,
         }
-        return self._times("ecom_order_products", index, rec)
+        return rec

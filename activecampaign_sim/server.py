@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import collections
 import datetime as dt
-import hmac
 import re
 import threading
 import time
@@ -14,19 +13,22 @@ import typing as t
 from activecampaign_sim.config import ACConfig
 from activecampaign_sim.data import BY_NAME, MAX_UPDATE_DELAY, STREAMS, ACData, Stream
 from activecampaign_sim.tables import HoleyTable, PatternChildTable, nth
-from crm_sim.server import ApiRequest, Reply, Simulator
+from crm_sim.account import AccountSimulator
+from crm_sim.server import ALLOWED_HOST, ApiRequest, Reply
 from crm_sim.table import UnknownRecordError
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from crm_sim.faults import Rule
+    from crm_sim.server import Simulator
     from crm_sim.table import Record, Table
 
 HEAD_CACHE = 16  # time-filtered heads kept (see Listing._head)
 AUTH_FAILED = {"message": "No Result found for Subscriber with id 0"}
 FORBIDDEN = {"message": "Forbidden"}
 TOO_MANY = {"message": "Too Many Requests"}
+SERVER_ERROR = {"message": "Server error, please try again later"}
 
 #: The envelope key of one record (``GET /contacts/1`` answers ``{"contact": {...}}``).
 SINGULAR = {
@@ -129,28 +131,30 @@ class BadParameterError(ValueError):
         self.title = title
 
 
-class ACSimulator(Simulator):
+class ACSimulator(AccountSimulator[ACConfig, ACData]):
     """A simulated ActiveCampaign account served on 127.0.0.1 under ``/api/3/``."""
 
     name = "activecampaign-sim"
     api_prefix = "/api/3/"
     redact_headers = frozenset({"api-token", "authorization"})
+    key_header = "api-token"
+    key_field = "api_token"
+    refusal = (403, AUTH_FAILED)
 
-    def __init__(self, config: ACConfig | None = None, *, host: str = "127.0.0.1",
+    config_class = ACConfig
+    data_class = ACData
+    fault_bodies: t.ClassVar[dict[str, tuple[int, dict[str, t.Any]]]] = {
+        "429": (429, TOO_MANY),
+        "429_retry_after": (429, TOO_MANY),
+        "quota": (429, TOO_MANY),
+        **{kind: (int(kind), SERVER_ERROR) for kind in ("500", "502", "503")},
+    }
+    retry_after_kinds = frozenset({"429_retry_after", "quota"})
+
+    def __init__(self, config: ACConfig | None = None, *, host: str = ALLOWED_HOST,
                  port: int = 0) -> None:  # fmt: skip
-        """Prepare (not start) the simulator.
-
-        Args:
-            config: The account; defaults to ``ACConfig()``.
-            host: Must be ``127.0.0.1``.
-            port: TCP port; 0 for a free one.
-        """
-        self.config = config or ACConfig()
-        c = self.config
-        super().__init__(seed=c.seed, latency=c.latency, faults=c.faults, quota=c.quota,
-                         timeout_s=c.timeout_s, host=host, port=port)  # fmt: skip
-        self.data = ACData(c, self.clock)
-        self.tables = dict(self.data.tables)
+        """Prepare (not start) the simulator (``config`` defaults to ``ACConfig()``)."""
+        super().__init__(config, host=host, port=port)
         self.by_path = {s.path: s for s in STREAMS}
         self._rate_lock = threading.Lock()
         self._recent: collections.deque[float] = collections.deque()
@@ -159,36 +163,8 @@ class ACSimulator(Simulator):
 
     # ----------------------------------------------------------------- core hooks
 
-    def authenticate(self, request: ApiRequest) -> bool:
-        """The ``Api-Token`` header must hold the account's token.
-
-        Args:
-            request: The request.
-
-        Returns:
-            True when it does.
-        """
-        token = request.headers.get("api-token", "")
-        return hmac.compare_digest(token.encode(), self.config.api_token.encode())
-
-    def secrets(self) -> tuple[str, ...]:
-        """The token never reaches the request log.
-
-        Returns:
-            The values.
-        """
-        return (self.config.api_token,)
-
-    def unauthorized(self) -> Reply:
-        """A missing or wrong token: 403 with ActiveCampaign's odd body.
-
-        Returns:
-            The reply.
-        """
-        return Reply(403, dict(AUTH_FAILED))
-
     def fault_reply(self, kind: str, rule: Rule | None) -> Reply:
-        """ActiveCampaign's bodies for the faults that differ from the core's.
+        """A ``403`` fault answers its rule's ``body`` if it has one; the rest ``fault_bodies``.
 
         Args:
             kind: Fault kind.
@@ -198,13 +174,7 @@ class ACSimulator(Simulator):
             The reply.
         """
         if kind == "403":
-            body = rule.params.get("body", FORBIDDEN) if rule else FORBIDDEN
-            return Reply(403, body)
-        if kind in {"429", "429_retry_after", "quota"}:
-            extra = {"Retry-After": "1"} if kind != "429" else {}
-            return Reply(429, dict(TOO_MANY), headers=extra)
-        if kind in {"500", "502", "503"}:
-            return Reply(int(kind), {"message": "Server error, please try again later"})
+            return Reply(403, rule.params.get("body", FORBIDDEN) if rule else FORBIDDEN)
         return super().fault_reply(kind, rule)
 
     def _rate_ok(self) -> bool:
@@ -571,45 +541,26 @@ class ACSimulator(Simulator):
 
     # ----------------------------------------------------------------- ground truth
 
-    def changed_since(self, stream: str, seconds: int) -> set[int]:
-        """Ids of records created or updated after a time (ground truth for the filters).
-
-        Args:
-            stream: Stream name.
-            seconds: Epoch seconds.
+    def truth(self) -> dict[str, dict[str, t.Any]]:
+        """Every stream's path and count (``GET /_sim/truth``).
 
         Returns:
-            The ids.
+            ``{stream: {"path", "count"}}``.
         """
-        table = self.table(stream)
-        return {table.ids.id_of(i) for i in table.indexes()
-                if any(x > seconds for x in table.times_of(i))}  # fmt: skip
+        return {s.name: {"path": s.path, "count": self.count(s.name)} for s in STREAMS}
 
-    def control(
-        self,
-        method: str,
-        path: str,
-        query: dict[str, str],
-        body: t.Any,  # noqa: ANN401
-    ) -> tuple[int, t.Any]:
-        """The core's control routes, plus ``GET /_sim/truth`` (every stream's count).
-
-        Args:
-            method: HTTP method.
-            path: Path after ``/_sim/``.
-            query: Query parameters.
-            body: Decoded JSON body.
+    def control_routes(self) -> dict[tuple[str, str], Callable[[], t.Any]]:
+        """``GET /_sim/truth`` (``truth``) and ``POST /_sim/rate/reset``.
 
         Returns:
-            ``(status, JSON data)``.
+            The routes.
         """
-        parts = path.strip("/").split("/")
-        if parts == ["truth"] and method == "GET":
-            return 200, {s.name: {"path": s.path, "count": self.count(s.name)} for s in STREAMS}
-        if parts == ["rate", "reset"] and method == "POST":
+
+        def reset() -> dict[str, bool]:
             self.reset_rate_window()
-            return 200, {"ok": True}
-        return super().control(method, path, query, body)
+            return {"ok": True}
+
+        return {("GET", "truth"): self.truth, ("POST", "rate/reset"): reset}
 
 
 def _integer(parameter: str, text: str) -> int:

@@ -90,12 +90,7 @@ class AgileData:
     """Generators of every stream, and the tables built on them."""
 
     def __init__(self, config: AgileConfig, clock: Clock) -> None:
-        """Prepare the per-stream constants and tables.
-
-        Args:
-            config: The account.
-            clock: The simulator clock.
-        """
+        """Prepare the per-stream constants and tables from the config and the simulator clock."""
         self.config = config
         self.seed = config.seed
         self.clock = clock
@@ -342,14 +337,7 @@ class AgileData:
         }
 
     def contact(self, index: int) -> Record:
-        """A contact (type PERSON).
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+        """A contact (type PERSON)."""
         r = rng(self.seed, "contacts", index)
         rec = self._entity("contacts", index, r)
         first, last = r.choice(FIRST_NAMES), r.choice(LAST_NAMES)
@@ -396,14 +384,7 @@ class AgileData:
         return rec
 
     def company(self, index: int) -> Record:
-        """A company (type COMPANY).
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+        """A company (type COMPANY)."""
         r = rng(self.seed, "companies", index)
         rec = self._entity("companies", index, r)
         name = f"{r.choice(COMPANY_WORDS)} {r.choice(COMPANY_SUFFIXES)} {index}"
@@ -453,14 +434,7 @@ class AgileData:
         return index % self.config.tracks
 
     def deal(self, index: int) -> Record:
-        """A deal (opportunity).
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+        """A deal (opportunity)."""
         r = rng(self.seed, "deals", index)
         track = self.deal_track(index)
         tid = self.tables["tracks"].ids.id_of(track)
@@ -504,14 +478,7 @@ class AgileData:
         }
 
     def deal_note(self, index: int) -> Record:
-        """A note of a deal; like the API's, it does not name its deal.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+        """A note of a deal; like the API's, it does not name its deal."""
         r = rng(self.seed, "deal_notes", index)
         rec: Record = {
             "id": self.tables["deal_notes"].ids.id_of(index),
@@ -528,14 +495,7 @@ class AgileData:
     # ----------------------------------------------------------------- contact children
 
     def note(self, index: int) -> Record:
-        """A note of a contact.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+        """A note of a contact."""
         r = rng(self.seed, "notes", index)
         table = self.tables["notes"]
         assert isinstance(table, ChildTable)  # noqa: S101 - built in __init__
@@ -553,14 +513,7 @@ class AgileData:
         }  # fmt: skip
 
     def document(self, index: int) -> Record:
-        """A document attached to a contact.
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+        """A document attached to a contact."""
         r = rng(self.seed, "documents", index)
         table = self.tables["documents"]
         assert isinstance(table, ChildTable)  # noqa: S101 - built in __init__
@@ -589,14 +542,7 @@ class AgileData:
     # ----------------------------------------------------------------- tasks, events, campaigns
 
     def task(self, index: int) -> Record:
-        """A task.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+        """A task."""
         r = rng(self.seed, "tasks", index)
         created = self.created("tasks", index)
         status = r.choice(("YET_TO_START", "IN_PROGRESS", "COMPLETED"))
@@ -621,14 +567,7 @@ class AgileData:
         }  # fmt: skip
 
     def event(self, index: int) -> Record:
-        """A calendar event; ``start`` and ``end`` in epoch seconds.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+        """A calendar event; ``start`` and ``end`` in epoch seconds."""
         r = rng(self.seed, "events", index)
         created = self.created("events", index)
         start = created + EVENT_LEAD
@@ -647,14 +586,7 @@ class AgileData:
         }
 
     def campaign(self, index: int) -> Record:
-        """A campaign (workflow); ``rules`` is JSON inside a string.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+        """A campaign (workflow); ``rules`` is JSON inside a string."""
         r = rng(self.seed, "campaigns", index)
         node = {
             "NodeDefinition": {"name": "Start"},
@@ -677,14 +609,7 @@ class AgileData:
     # ----------------------------------------------------------------- helpdesk
 
     def ticket(self, index: int) -> Record:
-        """A helpdesk ticket; its id is small and sequential, its times in milliseconds.
-
-        Args:
-            index: Record index.
-
-        Returns:
-            The record.
-        """
+        """A helpdesk ticket; its id is small and sequential, its times in milliseconds."""
         r = rng(self.seed, "tickets", index)
         created_ms = self.created("tickets", index) * 1000 + r.randrange(1000)
         updated = self.updated("tickets", index)
@@ -760,14 +685,7 @@ class AgileData:
         )
 
     def message(self, index: int) -> Record:
-        """A message of a ticket (times in milliseconds).
-
-        Args:
-            index: Child index.
-
-        Returns:
-            The record.
-        """
+        """A message of a ticket (times in milliseconds)."""
         r = rng(self.seed, "ticket_messages", index)
         table = self.tables["ticket_messages"]
         assert isinstance(table, ChildTable)  # noqa: S101 - built in __init__

@@ -12,20 +12,19 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import re
 import typing as t
 
 from agilecrm_sim.config import AgileConfig
 from agilecrm_sim.data import AgileData
 from agilecrm_sim.filters import DynamicFilter, FilterError
-from crm_sim.server import ApiRequest, Reply, Simulator
+from crm_sim.account import AccountSimulator, compile_routes
+from crm_sim.server import ALLOWED_HOST, ApiRequest, Reply
 from crm_sim.table import ChildTable, UnknownRecordError
 from crm_sim.text import h64
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
 
-    from crm_sim.faults import Rule
     from crm_sim.table import Record, Table
 
 STREAMS = (
@@ -46,48 +45,46 @@ TIMEOUT_BODY = {"error": "Request timed out. Please try again later.", "status":
 NO_CONTENT = Reply(204)
 
 
-class AgileSimulator(Simulator):
+class AgileSimulator(AccountSimulator[AgileConfig, AgileData]):
     """A simulated Agile CRM account served on 127.0.0.1 under ``/dev/api/``."""
 
     name = "agilecrm-sim"
     api_prefix = "/dev/api/"
+    refusal = (401, {"error": "Unauthorized", "status": "401"})
 
-    def __init__(self, config: AgileConfig | None = None, *, host: str = "127.0.0.1",
+    config_class = AgileConfig
+    data_class = AgileData
+    fault_bodies: t.ClassVar[dict[str, tuple[int, dict[str, t.Any]]]] = {
+        "quota": (403, {"error": "API limit exceeded for the day", "status": "403"}),
+        "500": (500, TIMEOUT_BODY),
+        "invalid_cursor": (500, {"error": "Invalid cursor", "status": "500"}),
+    }
+
+    def __init__(self, config: AgileConfig | None = None, *, host: str = ALLOWED_HOST,
                  port: int = 0) -> None:  # fmt: skip
-        """Prepare (not start) the simulator.
-
-        Args:
-            config: The account; defaults to ``AgileConfig()``.
-            host: Must be ``127.0.0.1``.
-            port: TCP port; 0 for a free one.
-        """
-        self.config = config or AgileConfig()
-        c = self.config
-        super().__init__(seed=c.seed, latency=c.latency, faults=c.faults, quota=c.quota,
-                         timeout_s=c.timeout_s, host=host, port=port)  # fmt: skip
-        self.data = AgileData(c, self.clock)
-        self.tables = dict(self.data.tables)
-        self.repeat_cursor_page = c.repeat_cursor_page
-        self._routes: list[tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
-            ("GET", re.compile(r"contacts/?"), self._contacts),
-            ("GET", re.compile(r"contacts/(\d+)/?"), self._one("contacts")),
-            ("GET", re.compile(r"contacts/(\d+)/notes/?"), self._children("notes")),
-            ("POST", re.compile(r"contacts/companies/list/?"), self._companies),
-            ("GET", re.compile(r"opportunity/?"), self._deals),
-            ("GET", re.compile(r"opportunity/based/?"), self._deals),
-            ("GET", re.compile(r"opportunity/(\d+)/?"), self._one("deals")),
-            ("GET", re.compile(r"opportunity/(\d+)/notes/?"), self._children("deal_notes")),
-            ("GET", re.compile(r"milestone/pipelines/?"), self._tracks),
-            ("GET", re.compile(r"tasks(?:/based)?/?"), self._tasks),
-            ("GET", re.compile(r"tasks/(\d+)/?"), self._one("tasks")),
-            ("GET", re.compile(r"events/?"), self._events),
-            ("GET", re.compile(r"workflows/?"), self._campaigns),
-            ("GET", re.compile(r"documents/contact/(\d+)/docs/?"), self._children("documents")),
-            ("GET", re.compile(r"tickets/filters/?"), self._ticket_filters),
-            ("GET", re.compile(r"tickets/filter/?"), self._tickets),
-            ("GET", re.compile(r"tickets/notes/(\d+)/?"), self._children("ticket_messages")),
-            ("POST", re.compile(r"filters/filter/dynamic-filter/?"), self._dynamic_filter),
-        ]
+        """Prepare (not start) the simulator (``config`` defaults to ``AgileConfig()``)."""
+        super().__init__(config, host=host, port=port)
+        self.repeat_cursor_page = self.config.repeat_cursor_page
+        self.routes = compile_routes([
+            ("GET", r"contacts/?", self._contacts),
+            ("GET", r"contacts/(\d+)/?", self._one("contacts")),
+            ("GET", r"contacts/(\d+)/notes/?", self._children("notes")),
+            ("POST", r"contacts/companies/list/?", self._companies),
+            ("GET", r"opportunity/?", self._deals),
+            ("GET", r"opportunity/based/?", self._deals),
+            ("GET", r"opportunity/(\d+)/?", self._one("deals")),
+            ("GET", r"opportunity/(\d+)/notes/?", self._children("deal_notes")),
+            ("GET", r"milestone/pipelines/?", self._tracks),
+            ("GET", r"tasks(?:/based)?/?", self._tasks),
+            ("GET", r"tasks/(\d+)/?", self._one("tasks")),
+            ("GET", r"events/?", self._events),
+            ("GET", r"workflows/?", self._campaigns),
+            ("GET", r"documents/contact/(\d+)/docs/?", self._children("documents")),
+            ("GET", r"tickets/filters/?", self._ticket_filters),
+            ("GET", r"tickets/filter/?", self._tickets),
+            ("GET", r"tickets/notes/(\d+)/?", self._children("ticket_messages")),
+            ("POST", r"filters/filter/dynamic-filter/?", self._dynamic_filter),
+        ])  # fmt: skip
 
     # ----------------------------------------------------------------- core hooks
 
@@ -133,53 +130,17 @@ class AgileSimulator(Simulator):
         """
         return "application/json" in request.headers.get("accept", "")
 
-    def unauthorized(self) -> Reply:
-        """401 for missing or wrong credentials.
-
-        Returns:
-            The reply.
-        """
-        return Reply(401, {"error": "Unauthorized", "status": "401"})
-
-    def fault_reply(self, kind: str, rule: Rule | None) -> Reply:
-        """Agile CRM's bodies for the faults that differ from the core's.
-
-        Args:
-            kind: Fault kind.
-            rule: The rule, if any.
-
-        Returns:
-            The reply.
-        """
-        if kind == "quota":
-            return Reply(403, {"error": "API limit exceeded for the day", "status": "403"})
-        if kind == "500":
-            return Reply(500, TIMEOUT_BODY)
-        if kind == "invalid_cursor":
-            return Reply(500, {"error": "Invalid cursor", "status": "500"})
-        return super().fault_reply(kind, rule)
-
     def handle(self, request: ApiRequest) -> Reply:
-        """Route an authenticated request.
-
-        Args:
-            request: The request.
-
-        Returns:
-            The reply.
-        """
-        for method, pattern, fn in self._routes:
-            match = pattern.fullmatch(request.path)
-            if match and method == request.method:
-                try:
-                    return fn(request, *match.groups())
-                except FilterError as exc:
-                    return Reply(400, {"error": str(exc), "status": "400"})
-                except _BadPageSizeError as exc:
-                    return Reply(400, {"error": str(exc), "status": "400"})
-                except _PageTooLargeError:
-                    return Reply(500, TIMEOUT_BODY)
-        return Reply(404, {"error": f"No such endpoint: {request.method} {request.path}"})
+        """Route an authenticated request; bad filters and page sizes get 400, large pages 500."""
+        route = self.route(request)
+        if route is None:
+            return Reply(404, {"error": f"No such endpoint: {request.method} {request.path}"})
+        try:
+            return route(request)
+        except (FilterError, _BadPageSizeError) as exc:
+            return Reply(400, {"error": str(exc), "status": "400"})
+        except _PageTooLargeError:
+            return Reply(500, TIMEOUT_BODY)
 
     # ----------------------------------------------------------------- paging
 
@@ -369,20 +330,6 @@ class AgileSimulator(Simulator):
         """
         flt = next(f for f in self.data.ticket_filters() if f["name"] == filter_name)
         return {int(r["id"]) for r in self.records("tickets") if self.data.in_filter(r, flt)}
-
-    def changed_since(self, stream: str, seconds: int) -> set[int]:
-        """Ids of records created or updated after a time (ground truth for the filter).
-
-        Args:
-            stream: contacts, companies or deals.
-            seconds: Epoch seconds.
-
-        Returns:
-            The ids.
-        """
-        table = self.table(stream)
-        return {table.ids.id_of(i) for i in table.indexes()
-                if any(x > seconds for x in table.times_of(i))}  # fmt: skip
 
     def records_of(self, stream: str) -> list[Record]:
         """Every current record of a stream, as a list.

@@ -419,5 +419,5 @@ def compile_bytecode() -> None:
             subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q", "-j", "0",
                             str(venv / "lib")], capture_output=True, check=False)  # fmt: skip
     subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", "tap_engagebay",
-                    "engagebay_sim", "loaders/target-duckdb-sdk/target_duckdb_sdk"],
+                    "crm_core", "engagebay_sim", "loaders/target-duckdb-sdk/target_duckdb_sdk"],
                    cwd=ROOT, capture_output=True, check=False)  # fmt: skip

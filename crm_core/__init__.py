@@ -8,6 +8,8 @@
 - ``errors``: the exception classes and ``classify``, the pure table from an answer to data,
   retry, clean stop or failure.
 - ``retry``: backoff waits with Retry-After and the caps (``max_retries``, ...).
+- ``settings``: settings every tap declares alike (``api_url``, secrets, ``page_size``, the
+  run's own: ``user_agent``, concurrency, retries), and short forms for the rest.
 - ``run_control``: the run-wide request gate, stop flag and thread pool, handed to streams.
 - ``pagination``: the last-record cursor paginator and its repeated-cursor guard.
 - ``prefetch``: reads started before they are needed (a page chain, independent calls), bounded,
@@ -20,9 +22,6 @@
 - ``custom_fields``: custom-field column naming, the stable mapping, typed value parsing.
 - ``conform``: records to their schemas, with ``extra_fields`` for what does not fit.
 - ``columns``: column types shared by stream schemas.
-- ``inputs``: the run's files checked before any request, one line each: ``read_json`` (a
-  state or catalog that is not JSON; every tap), ``check_state``, ``check_catalog``,
-  ``plain_config_error`` (tap-engagebay uses them all).
 - ``isolation``: one failing stream does not cost the others (a stream's ``isolated_errors``
   go to its ``stream_failed``); the quota stop (exit 75).
 - ``token_auth``: a bearer token, given or from a login, renewed once on a 401 (an SDK
@@ -34,6 +33,9 @@
 - ``forbidden``: the 403 policy of APIs whose 403s are not all about credentials (stop on a
   refused key, retry the others a few times, then fail the stream).
 - ``selection``: the SDK's per-record selection pass, skipped when nothing is deselected.
+- ``usage``: a user's mistake in the settings, state or catalog refused in one line naming it
+  (a required setting not set, a ``start_date`` that is not a date, a state or catalog file
+  that is not JSON, a bookmark of the wrong shape, a stream the tap does not have).
 - ``pipe``: the message writer (records in ~64 KiB batches, any other message after the
   records before it); a loader that stopped reading ends the tap with one line.
 """

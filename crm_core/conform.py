@@ -227,6 +227,9 @@ _PASS_ALL = 0
 _COERCE = 1
 _SECONDS = 2
 _MILLIS = 3
+_DROP = 4
+#: Every type a decoded JSON value has: what a column without a type passes as it is.
+_JSON_TYPES = frozenset({type(None), bool, int, float, str, list, dict})
 
 
 class _Plan(t.NamedTuple):
@@ -234,15 +237,18 @@ class _Plan(t.NamedTuple):
 
     schema: t.Mapping[str, t.Any]
     size: int
-    #: column -> (types passed as they are, what else to do, the property's schema)
+    #: key -> (types passed as they are, what else to do, the property's schema)
     columns: dict[str, tuple[frozenset[type], int, t.Mapping[str, t.Any]]]
 
 
-_PLANS: dict[tuple[int, tuple[str, ...], tuple[str, ...]], _Plan] = {}
+_PLANS: dict[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[str]], _Plan] = {}
 
 
 def _plan(
-    schema: t.Mapping[str, t.Any], seconds: tuple[str, ...], millis: tuple[str, ...]
+    schema: t.Mapping[str, t.Any],
+    seconds: tuple[str, ...],
+    millis: tuple[str, ...],
+    paging: frozenset[str],
 ) -> _Plan:
     """The conversion plan of a schema (remembered while the schema object lives unchanged).
 
@@ -250,12 +256,13 @@ def _plan(
         schema: The stream's JSON schema.
         seconds: Keys holding epoch seconds.
         millis: Keys holding epoch milliseconds.
+        paging: Keys dropped (paging artefacts), whether the schema has them or not.
 
     Returns:
         The plan.
     """
     props: t.Mapping[str, t.Any] = schema.get("properties", {})
-    key = (id(schema), seconds, millis)
+    key = (id(schema), seconds, millis, paging)
     plan = _PLANS.get(key)
     if plan is not None and plan.schema is schema and plan.size == len(props):
         return plan
@@ -264,22 +271,57 @@ def _plan(
         if name == EXTRA_FIELDS:
             continue
         if not isinstance(spec, t.Mapping):
-            columns[name] = (frozenset(), _PASS_ALL, {})
+            columns[name] = (_JSON_TYPES, _PASS_ALL, {})
         elif name in millis:
             columns[name] = (frozenset({type(None)}), _MILLIS, spec)
         elif name in seconds:
             columns[name] = (frozenset({type(None)}), _SECONDS, spec)
         elif not _types(spec):
-            columns[name] = (frozenset(), _PASS_ALL, spec)
+            columns[name] = (_JSON_TYPES, _PASS_ALL, spec)
         else:
             columns[name] = (_unchanged(spec), _COERCE, spec)
+    for name in paging:
+        columns[name] = (frozenset(), _DROP, {})
     if len(_PLANS) >= _PLANS_REMEMBERED:
         _PLANS.clear()
     plan = _PLANS[key] = _Plan(schema, len(props), columns)
     return plan
 
 
-def conform_record(  # noqa: PLR0913
+_DAY_SECONDS = 86_400
+_EPOCH_DAY = dt.date(1970, 1, 1)
+#: ISO dates of epoch days seen (records of a run share few days); forgotten all at once.
+_DATES: dict[int, str] = {}
+_DATES_REMEMBERED = 4096
+
+
+def _iso_of_seconds(value: int) -> str:
+    """``epoch_to_iso`` of a whole number of seconds in range, without a datetime.
+
+    Args:
+        value: Seconds since 1970, ``0 < value <= _MAX_EPOCH_SECONDS``.
+
+    Returns:
+        What ``epoch_to_iso`` returns for it (``YYYY-MM-DDTHH:MM:SS+00:00``).
+    """
+    days, rest = divmod(value, _DAY_SECONDS)
+    date = _DATES.get(days)
+    if date is None:
+        date = (_EPOCH_DAY + dt.timedelta(days=days)).isoformat()
+        if len(_DATES) >= _DATES_REMEMBERED:
+            _DATES.clear()
+        _DATES[days] = date
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{date}T{hours:02d}:{minutes:02d}:{seconds:02d}+00:00"
+
+
+def _scrubbed_items(row: t.Mapping[str, t.Any]) -> t.Iterator[tuple[t.Any, t.Any]]:
+    for key, value in row.items():
+        yield scrub(key), scrub(value)
+
+
+def conform_record(  # noqa: C901, PLR0912, PLR0913 - one loop per record, kept inline
     row: t.Mapping[str, t.Any],
     schema: t.Mapping[str, t.Any],
     *,
@@ -291,8 +333,9 @@ def conform_record(  # noqa: PLR0913
 ) -> dict[str, t.Any]:
     """Fit a record to its schema; what does not fit goes to ``extra_fields``.
 
-    The schema's conversions are planned once (per schema object and epoch keys) and reused for
-    every record; a value whose Python type its column takes as it is costs no call.
+    The schema's conversions are planned once (per schema object, epoch keys and paging keys)
+    and reused for every record; a value whose Python type its column takes as it is costs no
+    call, and a whole number of epoch seconds is written without building a datetime.
 
     Args:
         row: The record (already flattened, for streams with properties).
@@ -306,15 +349,14 @@ def conform_record(  # noqa: PLR0913
     Returns:
         A new record that validates against the schema.
     """
-    columns = _plan(schema, tuple(seconds_fields), tuple(ms_fields)).columns
+    paging = paging_keys if type(paging_keys) is frozenset else frozenset(paging_keys)
+    columns = _plan(schema, tuple(seconds_fields), tuple(ms_fields), paging).columns
     out: dict[str, t.Any] = {}
     extra: dict[str, t.Any] = {}
-    clean = not has_nul(row)  # the usual case: one check for the whole record
-    for raw_key, raw_value in row.items():
-        if raw_key in paging_keys:
-            continue
-        key = raw_key if clean else scrub(raw_key)
-        value = raw_value if clean else scrub(raw_value)
+    # The usual case: one check for the whole record. A paging key is matched before its
+    # scrubbing, as it comes (no paging key holds U+FFFD, so that is the same).
+    items = row.items() if not has_nul(row) else _scrubbed_items(row)
+    for key, value in items:
         planned = columns.get(key)
         if planned is None:  # a key the schema does not know, or extra_fields itself
             if key == EXTRA_FIELDS and isinstance(value, dict) and value:
@@ -323,7 +365,15 @@ def conform_record(  # noqa: PLR0913
                 extra[key] = value
             continue
         fast, how, spec = planned
-        if how == _PASS_ALL or type(value) in fast:
+        if type(value) in fast:
+            out[key] = value
+            continue
+        if how == _SECONDS and type(value) is int and 0 < value <= _MAX_EPOCH_SECONDS:
+            out[key] = _iso_of_seconds(value)
+            continue
+        if how == _DROP:
+            continue
+        if how == _PASS_ALL:
             out[key] = value
             continue
         try:

@@ -391,3 +391,52 @@ def known_columns(
             exc,
         )
         return None
+
+
+def name_identity(name: str) -> str:
+    """A custom field's identity where the API has no field ids: its exact name.
+
+    Args:
+        name: The field's name.
+
+    Returns:
+        ``name:<name>``.
+    """
+    return f"name:{name}"
+
+
+class HasColumnMap(t.Protocol):
+    """A tap's custom columns of one stream: anything holding its ``ColumnMap`` as ``map``."""
+
+    map: ColumnMap
+
+
+Columns = t.TypeVar("Columns", bound=HasColumnMap)
+
+
+def columns_for_run(
+    stream_state: dict[str, t.Any],
+    stream: str,
+    logger: logging.Logger,
+    build: t.Callable[[dict[str, dict[str, t.Any]] | None], Columns],
+) -> Columns:
+    """A stream's custom columns for this run, kept in its state for the next.
+
+    Reads the state's map (``known_columns``), builds the columns from it, warns once about
+    each naming note (a clash, a changed type) and writes the map back to the state.
+
+    Args:
+        stream_state: The stream's state.
+        stream: The stream's name.
+        logger: Where the warnings go.
+        build: Makes the tap's columns from the map of earlier runs (None: a first run).
+
+    Returns:
+        What ``build`` made.
+    """
+    found = build(known_columns(stream_state, stream, logger))
+    for note in found.map.notes:
+        logger.warning("%s: %s", stream, note)
+    found.map.notes.clear()
+    stream_state[CUSTOM_COLUMNS] = found.map.columns
+    return found

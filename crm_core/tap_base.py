@@ -17,14 +17,24 @@ from singer_sdk.singerlib import StateMessage
 
 from crm_core.errors import QuotaExhaustedError, UnsafeURLError
 from crm_core.http import check_api_url, install_redaction, redact
-from crm_core.inputs import read_json
 from crm_core.isolation import raise_if_failed
 from crm_core.pipe import LoaderAwareWriter, write_pending_records
 from crm_core.progress import Progress, quiet_sdk_metrics
 from crm_core.run_control import RunControl
+from crm_core.usage import (
+    check_catalog,
+    check_state,
+    missing_setting,
+    read_json,
+    start_date_problem,
+)
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
+
+    from singer_sdk.streams import Stream
+
+    from crm_core.http import CRMStream
 
 
 @contextlib.contextmanager
@@ -106,6 +116,17 @@ class CRMTap(Tap):
         """Progress lines and summaries of the streams (see ``crm_core.progress``)."""
         return Progress(self.logger)
 
+    #: The tap's stream classes, in the order the catalog lists them.
+    stream_types: t.ClassVar[tuple[type[CRMStream], ...]] = ()
+
+    def discover_streams(self) -> Sequence[Stream]:
+        """One stream of each of ``stream_types``; nothing is fetched until it is needed.
+
+        Returns:
+            The streams.
+        """
+        return [stream_type(tap=self) for stream_type in self.stream_types]
+
     def extra_config_errors(self) -> list[str]:
         """Checks of the settings beyond their JSON schema (taps override this).
 
@@ -128,8 +149,14 @@ class CRMTap(Tap):
         """
         # The SDK has just set its metrics logger's level; discovery's first requests follow.
         quiet_sdk_metrics(self.metrics_logger)
-        errors = [self.redact(e) for e in super()._validate_config(raise_errors=False)]
+        errors = [
+            missing_setting(self.name, self.redact(e))
+            for e in super()._validate_config(raise_errors=False)
+        ]
         errors += self.extra_config_errors()
+        start = self.config.get("start_date")
+        if start and not any("start_date" in e for e in errors):
+            errors += filter(None, [start_date_problem(start)])
         if self.api_root:
             try:
                 check_api_url(self.api_root, self.url_setting)
@@ -170,14 +197,18 @@ class CRMTap(Tap):
             return
         super(Tap, cls).invoke(about=about, about_format=about_format)
         cls.print_version(print_fn=cls.logger.info)
+        # A state or catalog the tap cannot use is refused in one line, before any request.
+        state_dict = None if state is None else check_state(read_json(state, "State"), state)
+        catalog_dict = None if catalog is None else read_json(catalog, "Catalog")
         tap = cls(
             config=config.config,
-            # A file that is not JSON: one line naming it (crm_core.inputs), no traceback.
-            state=None if state is None else read_json(state, "State"),
-            catalog=None if catalog is None else read_json(catalog, "Catalog"),
+            state=state_dict,
+            catalog=catalog_dict,
             parse_env_config=config.parse_env,
             validate_config=True,
         )
+        if catalog is not None:
+            check_catalog(catalog_dict, catalog, tap.streams, tap.name)
         try:
             with frozen_heap():
                 tap.sync_all()
@@ -190,3 +221,23 @@ class CRMTap(Tap):
             write_pending_records(tap.message_writer)
             tap.run_control.shutdown(failed=tap.run_control.stop_error is not None)
         raise_if_failed(tap)
+
+
+class CustomColumnsTap(CRMTap):
+    """A tap whose streams' custom-field columns are partly remembered in the state.
+
+    The SDK sets up its mapper (which reads every schema) before it loads the state; here it
+    is set up after, so a schema holds the columns of earlier runs.
+    """
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Set up the mapper once the state is loaded.
+
+        Args:
+            args: As for the SDK's Tap.
+            kwargs: As for the SDK's Tap.
+        """
+        setup_mapper = kwargs.pop("setup_mapper", True)
+        super().__init__(*args, setup_mapper=False, **kwargs)
+        if setup_mapper:
+            self.setup_mapper()

@@ -1,6 +1,7 @@
 """The simulator core: a loopback HTTP server, faults, quota, request log and record tables.
 
-Vendor simulators (``agilecrm_sim``, later ``engagebay_sim``) subclass ``Simulator`` and
+Vendor simulators (``agilecrm_sim``, later ``engagebay_sim``) subclass ``Simulator`` (most
+through ``crm_sim.account.AccountSimulator``, with a ``crm_sim.config.AccountConfig``) and
 describe their streams as ``Table``s of records generated from their index.
 """
 

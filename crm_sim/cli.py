@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import json
 import pathlib
 import signal
@@ -10,8 +12,7 @@ import threading
 import typing as t
 
 if t.TYPE_CHECKING:
-    import argparse
-
+    from crm_sim.account import AccountSimulator
     from crm_sim.server import Latency, Simulator
 
 
@@ -93,3 +94,57 @@ def serve(sim: Simulator, port_file: pathlib.Path | None = None) -> int:
         while not done.wait(0.5):
             pass
     return 0
+
+
+def account_parser(
+    prog: str, description: str | None, simulator: type[AccountSimulator[t.Any, t.Any]]
+) -> argparse.ArgumentParser:
+    """A vendor simulator's parser: the common options, ``--preset`` and one option per count.
+
+    Args:
+        prog: The console script's name.
+        description: What it does.
+        simulator: The vendor's simulator class (its ``config_class`` gives presets and counts).
+
+    Returns:
+        The parser, for the vendor's own options.
+    """
+    config_class = simulator.config_class
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    add_common_args(parser)
+    parser.add_argument("--preset", choices=sorted(config_class.presets), default="demo")
+    for name in config_class.count_fields:
+        flag = "--" + name.replace("_", "-")
+        words = name.replace("_", " ")
+        parser.add_argument(flag, type=int, dest=name, help=f"number of {words}")
+    return parser
+
+
+def run_account(
+    argv: t.Sequence[str] | None,
+    parser: argparse.ArgumentParser,
+    simulator: type[AccountSimulator[t.Any, t.Any]],
+) -> int:
+    """Serve the account of ``--preset`` with the counts and the vendor's options given.
+
+    A vendor's option sets the config field named by its ``dest`` (``argparse.SUPPRESS`` as
+    its default leaves the preset's value when the option is not given).
+
+    Args:
+        argv: Arguments (defaults to sys.argv).
+        parser: The vendor's parser (made by ``account_parser``).
+        simulator: The vendor's simulator class.
+
+    Returns:
+        The exit code.
+    """
+    args = parser.parse_args(argv)
+    common = common_kwargs(args)
+    host, port = common.pop("host"), common.pop("port")
+    config_class = simulator.config_class
+    counted = config_class.count_fields
+    fields = {f.name for f in dataclasses.fields(config_class)} - set(common) - set(counted)
+    settings = {k: v for k, v in vars(args).items() if k in fields}
+    counts = {n: getattr(args, n) for n in counted if getattr(args, n) is not None}
+    config = config_class.preset(args.preset, **settings, **common, **counts)
+    return serve(simulator(config, host=host, port=port), args.port_file)

@@ -189,6 +189,11 @@ class Simulator:
         self.stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # hold_until_overlap: requests wait on this (the lock's) condition until enough are in
+        # flight at once.
+        self._overlap = threading.Condition(self._lock)
+        self._overlap_target = 0
+        self._overlap_timeout_s = 0.0
 
     # ----------------------------------------------------------------- vendor hooks
 
@@ -264,6 +269,14 @@ class Simulator:
             return Reply(200, {"status": "error", "message": "Something went wrong"})
         status = int(rule.params.get("status", 502)) if rule else 502
         return Reply(status, raw=HTML_PAGE.encode(), content_type="text/html; charset=utf-8")
+
+    def control_routes(self) -> dict[tuple[str, str], Callable[[], t.Any]]:
+        """Vendor-specific control routes, answered 200 with what their function returns.
+
+        Returns:
+            ``{(method, path after /_sim/): function}``; they come before the core's.
+        """
+        return {}
 
     def mutate_extra(self, op: dict[str, t.Any]) -> t.Any:  # noqa: ANN401
         """Vendor-specific ``/_sim/mutate`` operations.
@@ -549,11 +562,16 @@ class Simulator:
         Returns:
             ``(status, JSON data)``.
         """
+        vendor = self.control_routes().get((method, path.strip("/")))
+        if vendor is not None:
+            return 200, vendor()
         parts = path.strip("/").split("/")
         if parts == ["health"]:
             return 200, {"ok": True, "url": self.url, "seed": self.seed}
         if parts == ["requests"] and method == "GET":
             return 200, self.requests(query.get("path_prefix"))
+        if parts == ["in-flight"] and method == "GET":
+            return 200, {"peak": self.peak_in_flight}
         if parts == ["requests", "clear"] and method == "POST":
             self.clear_requests()
             return 200, {"ok": True}
@@ -582,7 +600,7 @@ class Simulator:
             return 200, [self._mutate(op) for op in ops]
         if len(parts) == 3 and parts[0] == "truth" and method == "GET":  # noqa: PLR2004
             stream, what = parts[1], parts[2]
-            if stream not in self.tables:
+            if stream not in self.stream_names():
                 return 404, {"error": f"unknown stream {stream}"}
             if what == "count":
                 return 200, {"count": self.count(stream)}
@@ -614,6 +632,7 @@ class Simulator:
             self._api_count += 1
             self._in_flight += 1
             self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
+            self._hold_for_overlap()
             return self._seq, self._api_count
 
     def _end(self) -> None:
@@ -661,11 +680,12 @@ class Simulator:
         """
         red = self.redact
         headers = {k: red(v) for k, v in request.headers.items() if k not in self.redact_headers}
+        path = request.path if request.path.startswith("/") else self.api_prefix + request.path
         return {
             "seq": seq,
             "ts": self.now(),
             "method": request.method,
-            "path": red(self.api_prefix + request.path),
+            "path": red(path),
             "query": {red(k): red(v) for k, v in request.query.items()},
             "form": {red(k): red(v) for k, v in request.form.items()},
             "headers": headers,
@@ -674,6 +694,40 @@ class Simulator:
             "fault": None,
             "latency_ms": 0.0,
         }
+
+    # ----------------------------------------------------------------- hooks added for EngageBay
+
+    def stream_names(self) -> tuple[str, ...]:
+        """The streams whose ground truth ``/_sim/truth/<stream>/...`` serves.
+
+        Returns:
+            Their names (the tables' by default).
+        """
+        return tuple(self.tables)
+
+    def hold_until_overlap(self, in_flight: int, timeout_s: float = 60.0) -> None:
+        """Hold API requests until ``in_flight`` of them are being answered at once, then let go.
+
+        A test's proof that a client really sends requests side by side, without depending on
+        timing: a client that sends them one after another is held ``timeout_s`` once, and the
+        peak then shows it. Once reached (or timed out) the hold is over for good.
+
+        Args:
+            in_flight: How many requests must be in flight at once.
+            timeout_s: The longest a request is held.
+        """
+        with self._overlap:
+            self._overlap_target = in_flight
+            self._overlap_timeout_s = timeout_s
+
+    def _hold_for_overlap(self) -> None:
+        """Called with the lock held, once a request is counted in flight."""
+        if not self._overlap_target:
+            return
+        if self._in_flight < self._overlap_target:
+            self._overlap.wait_for(lambda: not self._overlap_target, self._overlap_timeout_s)
+        self._overlap_target = 0
+        self._overlap.notify_all()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -696,7 +750,15 @@ class Handler(BaseHTTPRequestHandler):
         Returns:
             An RFC 7231 date.
         """
-        return email.utils.formatdate(timestamp or self.sim.now(), usegmt=True)
+        return email.utils.formatdate(timestamp or self._answered_at or self.sim.now(), usegmt=True)
+
+    #: When the answer being sent was made: its ``Date``, even if a hook then moved the clock.
+    _answered_at: float | None = None
+
+    def _after_answer(self, api_count: int) -> None:
+        """Date the answer just made, then run the changes due after this request."""
+        self._answered_at = self.sim.now()
+        self.sim._run_hooks(api_count)  # noqa: SLF001
 
     def version_string(self) -> str:
         """The ``Server`` header.
@@ -778,6 +840,7 @@ class Handler(BaseHTTPRequestHandler):
     def _api(self, path: str, query: dict[str, str], raw: bytes) -> None:
         seq, api_count = self.sim._begin()  # noqa: SLF001
         self._counted = True
+        self._answered_at = None
         try:
             self._serve(seq, api_count, path, query, raw)
         finally:
@@ -823,7 +886,7 @@ class Handler(BaseHTTPRequestHandler):
             entry["latency_ms"] += delay
         if kind == "timeout":
             sim._record(entry)  # noqa: SLF001
-            sim._run_hooks(api_count)  # noqa: SLF001
+            self._after_answer(api_count)
             sim.stopping.wait(sim.timeout_s)
             self.close_connection = True
             return
@@ -840,7 +903,7 @@ class Handler(BaseHTTPRequestHandler):
         entry["status"] = reply.status
         entry["duration_ms"] = (time.monotonic() - started) * 1000
         sim._record(entry)  # noqa: SLF001
-        sim._run_hooks(api_count)  # noqa: SLF001
+        self._after_answer(api_count)
         if kind == "truncated" and reply.raw is None and reply.status != 204:  # noqa: PLR2004
             full = dump_json(reply.data)
             reply = Reply(reply.status, raw=full[: len(full) // 2], headers=reply.headers)

@@ -65,16 +65,17 @@ class Clock:
 class IdSpace:
     """A bijection from indexes onto 16-digit ids in [2**52, 2**53), fixed by seed and name."""
 
-    def __init__(self, seed: int, name: str) -> None:
+    def __init__(self, seed: int, name: str, *, offset: int | None = None) -> None:
         """Derive the bijection.
 
         Args:
             seed: The account seed.
             name: The table name (each table gets its own ids).
+            offset: The id of index 0 is ``2**52 + offset``; drawn from the seed when None.
         """
         self.a = (h64(seed, "id-multiplier", name) & MASK52) | 1
         self.a_inv = pow(self.a, -1, TWO52)
-        self.b = h64(seed, "id-offset", name) & MASK52
+        self.b = (h64(seed, "id-offset", name) if offset is None else offset) & MASK52
 
     def id_of(self, index: int) -> int:
         """The id of an index.
@@ -143,6 +144,45 @@ class Ids(t.Protocol):
 
     def index_of(self, record_id: int) -> int:
         """The index of an id, -1 when outside."""
+
+
+def sign_cursor(mac_key: bytes, payload: str) -> str:
+    """Sign a listing position as an opaque, URL-safe cursor.
+
+    Args:
+        mac_key: The account's cursor key.
+        payload: The position, as text.
+
+    Returns:
+        The cursor.
+    """
+    raw = payload.encode()
+    mac = hmac.new(mac_key, raw, hashlib.sha256).digest()[:12]
+    return base64.urlsafe_b64encode(mac + raw).decode().rstrip("=")
+
+
+def open_cursor(mac_key: bytes, cursor: str) -> str:
+    """Check a cursor's signature and return the position it holds.
+
+    Args:
+        mac_key: The account's cursor key.
+        cursor: The cursor sent.
+
+    Returns:
+        The payload given to ``sign_cursor``.
+
+    Raises:
+        InvalidCursorError: When it is not one this account signed.
+    """
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except (binascii.Error, ValueError):
+        raise InvalidCursorError(cursor) from None
+    mac, payload = raw[:12], raw[12:]
+    good = hmac.new(mac_key, payload, hashlib.sha256).digest()[:12]
+    if len(mac) != 12 or not hmac.compare_digest(mac, good):  # noqa: PLR2004
+        raise InvalidCursorError(cursor)
+    return payload.decode()
 
 
 def _default_apply(record: Record, over: Record) -> None:
@@ -319,9 +359,7 @@ class Table:
         Returns:
             The cursor.
         """
-        payload = f"{scope}|{last}|{number}".encode()
-        mac = hmac.new(self._mac_key, payload, hashlib.sha256).digest()[:12]
-        return base64.urlsafe_b64encode(mac + payload).decode().rstrip("=")
+        return sign_cursor(self._mac_key, f"{scope}|{last}|{number}")
 
     def read_cursor(self, cursor: str, scope: str) -> tuple[int, int]:
         """Check and decode a cursor.
@@ -336,15 +374,7 @@ class Table:
         Raises:
             InvalidCursorError: When forged, tampered with or from another listing.
         """
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        except (binascii.Error, ValueError):
-            raise InvalidCursorError(cursor) from None
-        mac, payload = raw[:12], raw[12:]
-        good = hmac.new(self._mac_key, payload, hashlib.sha256).digest()[:12]
-        if len(mac) != 12 or not hmac.compare_digest(mac, good):  # noqa: PLR2004
-            raise InvalidCursorError(cursor)
-        parts = payload.decode().rsplit("|", 2)
+        parts = open_cursor(self._mac_key, cursor).rsplit("|", 2)
         if len(parts) != 3 or parts[0] != scope:  # noqa: PLR2004
             raise InvalidCursorError(cursor)
         return int(parts[1]), int(parts[2])

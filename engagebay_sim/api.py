@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import typing as t
 
+from crm_sim.table import InvalidCursorError, UnknownRecordError
 from engagebay_sim.data import CHILD_STREAMS, SCOPES
-from engagebay_sim.store import SORT_KEYS, InvalidCursorError, Store, UnknownRecordError
+from engagebay_sim.store import SORT_KEYS
 
 if t.TYPE_CHECKING:
     from engagebay_sim.config import SimConfig
+    from engagebay_sim.store import Store
 
 Params = dict[str, str]
 Reply = tuple[int, t.Any]
@@ -243,18 +244,3 @@ class Api:
             self.store.delete("custom_fields", rest[1])
             return 204, None
         return not_found()
-
-
-def parse_json(raw: bytes) -> t.Any:  # noqa: ANN401 - any JSON
-    """Decode a JSON body leniently (None when it is not JSON).
-
-    Args:
-        raw: The body.
-
-    Returns:
-        The data or None.
-    """
-    try:
-        return json.loads(raw.decode("utf-8")) if raw.strip() else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None

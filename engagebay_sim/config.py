@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
+if t.TYPE_CHECKING:
+    from crm_sim.server import Latency
+
 # 2025-01-01T00:00:00Z: base data is generated before this instant, so that the same seed
 # always gives the same bytes, whatever the day the simulator runs.
 DEFAULT_ANCHOR = 1_735_689_600
-
-Latency = float | tuple[float, float]
 
 
 @dataclasses.dataclass

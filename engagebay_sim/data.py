@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import typing as t
 
+from crm_sim.table import CREATED_CHILD_BASE, IdSpace
 from engagebay_sim.text import (
     CITIES,
     COLORS,
@@ -21,7 +22,6 @@ from engagebay_sim.text import (
     ROLES,
     STATES,
     TIME_ZONES,
-    TWO52,
     UNICODE_TEXTS,
     WORDS,
     ascii_slug,
@@ -59,7 +59,6 @@ FIELD_TYPES = (
 )
 # Children of one contact: indexes parent * CHILD_SLOTS + k; created children live above this.
 CHILD_SLOTS = 4
-CREATED_CHILD_BASE = 1 << 44
 ORPHAN_PROPERTY = "Old field (deleted)"
 DAY = 86_400
 START = 1_577_836_800  # 2020-01-01T00:00:00Z
@@ -120,15 +119,9 @@ class Dataset:
         """
         self.config = config
         self.seed = config.seed
-        self._a: dict[str, int] = {}
-        self._a_inv: dict[str, int] = {}
-        self._b: dict[str, int] = {}
-        for name in STREAMS:
-            a = (h64(self.seed, "id-multiplier", name) & MASK52) | 1
-            self._a[name] = a
-            self._a_inv[name] = pow(a, -1, TWO52)
-            # Index 0 of each stream gets the id 2**53 - 1 - k: ids right at the edge.
-            self._b[name] = (MASK52 - STREAM_NUMBER[name]) & MASK52
+        # Index 0 of each stream gets the id 2**53 - 1 - k: ids right at the edge.
+        self.ids = {name: IdSpace(self.seed, name, offset=MASK52 - STREAM_NUMBER[name])
+                    for name in STREAMS}  # fmt: skip
         span = config.anchor - START - 45 * DAY
         self._step = {name: max(1, span // max(1, self.base_count(name))) for name in PAGED_STREAMS}
         self._delta = {name: DAY + h64(self.seed, "delta", name) % (30 * DAY) for name in STREAMS}
@@ -180,7 +173,7 @@ class Dataset:
         Returns:
             The 16-digit id.
         """
-        return TWO52 + ((index * self._a[stream] + self._b[stream]) & MASK52)
+        return self.ids[stream].id_of(index)
 
     def index_of(self, stream: str, record_id: int) -> int:
         """Invert ``id_of``.
@@ -192,9 +185,7 @@ class Dataset:
         Returns:
             The index, or -1 when the id is outside the id space.
         """
-        if not TWO52 <= record_id < 2 * TWO52:
-            return -1
-        return ((record_id - TWO52 - self._b[stream]) * self._a_inv[stream]) & MASK52
+        return self.ids[stream].index_of(record_id)
 
     def _h(self, stream: str, index: int, what: str) -> int:
         return h64(self.seed, stream, index, what)

@@ -1,27 +1,36 @@
-"""The account's current state: generated base records plus an in-memory overlay of changes.
+"""The account's current state: one ``crm_sim`` table per stream, plus EngageBay's listings.
 
-Only mutations live in memory (``{stream: {index: overrides | None}}``, None for a deletion).
-Listing walks the base index space lazily (binary search to the cursor, then forward), merged
-with the few overlay records, so serving a million contacts keeps memory flat.
+Every stream but the custom field definitions is a ``crm_sim.table.Table`` (notes and call logs
+a ``ChildTable`` of the contacts): records generated from their index, only the changes kept in
+memory (``{index: overrides | None}``, None for a deletion). On top of the tables, EngageBay's
+listings: the paged streams sorted on ``created_time`` or ``updated_time`` either way (keyset
+cursors of sort value and index, deals per track), a contact's notes and call logs, events by
+start time. Listing walks the base index space lazily (binary search to the cursor, then
+forward), merged with the few changed records, so serving a million contacts keeps memory flat.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
+import functools
 import hashlib
 import heapq
-import hmac
 import threading
-import time
 import typing as t
 
+from crm_sim.table import (
+    CREATED_CHILD_BASE,
+    ChildTable,
+    Clock,
+    InvalidCursorError,
+    Table,
+    UnknownRecordError,
+    open_cursor,
+    sign_cursor,
+)
 from engagebay_sim.data import (
     CHILD_SLOTS,
     CHILD_STREAMS,
-    CREATED_CHILD_BASE,
     FIELD_TYPES,
-    PAGED_STREAMS,
     SCOPE_OF,
     SCOPES,
     STREAMS,
@@ -37,34 +46,74 @@ if t.TYPE_CHECKING:
 SORT_KEYS = ("created_time", "updated_time", "-created_time", "-updated_time")
 Key = tuple[int, int]  # (sort value, index)
 _PROPS = "__props__"
-
-
-class InvalidCursorError(ValueError):
-    """A cursor that this account did not hand out for this listing."""
-
-
-class UnknownRecordError(KeyError):
-    """No current record of that stream has that id."""
+_PARENT = "__parent__"  # the parent's id, as ChildTable.create takes it
+LINK = {"notes": "parentId", "call_logs": "contact_id"}  # how a child names its contact
 
 
 class Store:
-    """Base data plus overlay; every read and write goes through here, under one lock."""
+    """The tables plus the sort keys of changed records; writes go through here, under one lock."""
 
-    def __init__(self, config: SimConfig) -> None:
+    def __init__(self, config: SimConfig, clock: Clock | None = None) -> None:
         """Create an account in its initial (generated) state.
 
         Args:
             config: The account config.
+            clock: The simulator's clock; by default one ``clock_offset`` ahead of real time.
         """
         self.config = config
         self.data = Dataset(config)
         self.lock = threading.RLock()
-        self._over: dict[str, dict[int, dict[str, t.Any] | None]] = {s: {} for s in STREAMS}
+        if clock is None:
+            clock = Clock()
+            clock.offset = float(config.clock_offset)
+        self.clock = clock
+        self.tables: dict[str, Table] = {}
+        for stream in STREAMS:
+            if stream != "custom_fields":
+                self.tables[stream] = self._make_table(stream)
+        # (created, updated, group) of every changed record, for the sorted listings.
         self._keys: dict[str, dict[int, tuple[int, int, int]]] = {s: {} for s in STREAMS}
-        self._created: dict[str, int] = dict.fromkeys(STREAMS, 0)
         self._added_fields = 0
-        self._offset = float(config.clock_offset)
         self._mac_key = hashlib.sha256(f"engagebay-sim-cursor|{config.seed}".encode()).digest()
+
+    def _make_table(self, stream: str) -> Table:
+        data = self.data
+        hooks: dict[str, t.Any] = {
+            "generate": functools.partial(data.record, stream),
+            "created": functools.partial(data.created_time, stream),
+            "updated": functools.partial(data.updated_time, stream),
+            "ids": data.ids[stream],
+            "clock": self.clock,
+            "seed": self.config.seed,
+            "apply": functools.partial(self._apply, stream),
+            "stamp_create": functools.partial(self._stamp_create, stream),
+            "stamp_update": lambda _now: {},  # update() stamps, after the fields
+        }
+        if stream in CHILD_STREAMS:
+            children = functools.partial(data.children_of, stream)
+            return ChildTable(stream, parent=self.tables["contacts"], slots=CHILD_SLOTS,
+                              children=children, parent_field=_PARENT, **hooks)  # fmt: skip
+        return Table(stream, count=data.base_count(stream), **hooks)
+
+    def _stamp_create(self, stream: str, now: int) -> Record:
+        over: Record = {"created_time": now, "updated_time": 0}
+        if stream == "deals":
+            over["track_id"] = self.data.id_of("tracks", 0)
+        if stream == "events":
+            start = now * 1000
+            over.update({"start_time": start, "end_time": start + 1_800_000 - 1})
+        return over
+
+    def table(self, stream: str) -> Table:
+        """A stream's table.
+
+        Args:
+            stream: Any stream but ``custom_fields``.
+
+        Returns:
+            The table.
+        """
+        return self.tables[stream]
 
     # ----------------------------------------------------------------- clock
 
@@ -74,7 +123,7 @@ class Store:
         Returns:
             Epoch seconds.
         """
-        return time.time() + self._offset
+        return self.clock.now()
 
     def advance(self, seconds: float) -> None:
         """Move the simulator clock forward.
@@ -82,14 +131,9 @@ class Store:
         Args:
             seconds: How far.
         """
-        self._offset += seconds
+        self.clock.advance(seconds)
 
     # ----------------------------------------------------------------- existence and keys
-
-    def _base_exists(self, stream: str, index: int) -> bool:
-        if not 0 <= index < self.data.base_count(stream):
-            return False
-        return stream not in CHILD_STREAMS or self.data.child_exists(stream, index)
 
     def exists(self, stream: str, index: int) -> bool:
         """Tell whether a record currently exists.
@@ -101,10 +145,7 @@ class Store:
         Returns:
             True unless deleted or never created.
         """
-        over = self._over[stream]
-        if index in over:
-            return over[index] is not None
-        return self._base_exists(stream, index)
+        return self.tables[stream].exists(index)
 
     def index_for(self, stream: str, record_id: object) -> int:
         """Find the index of a current record by id (an int or a numeric string).
@@ -115,18 +156,8 @@ class Store:
 
         Returns:
             The index.
-
-        Raises:
-            UnknownRecordError: When no current record has that id.
         """
-        try:
-            rid = int(str(record_id))
-        except ValueError:
-            raise UnknownRecordError(record_id) from None
-        index = self.data.index_of(stream, rid)
-        if index < 0 or not self.exists(stream, index):
-            raise UnknownRecordError(record_id)
-        return index
+        return self.tables[stream].index_for(record_id)
 
     def _group(self, stream: str, index: int, over: dict[str, t.Any] | None) -> int:
         if stream == "deals":
@@ -146,7 +177,7 @@ class Store:
         return self.data.updated_time(stream, index)
 
     def _refresh_keys(self, stream: str, index: int) -> None:
-        over = self._over[stream].get(index)
+        over = self.tables[stream].over.get(index)
         if over is None:
             self._keys[stream].pop(index, None)
             return
@@ -170,16 +201,14 @@ class Store:
         Returns:
             The record.
         """
-        rec = self.data.record(stream, index)
-        over = self._over[stream].get(index)
-        if not over:
-            return rec
+        return self.tables[stream].render(index)
+
+    def _apply(self, stream: str, rec: Record, over: Record) -> None:
         for key, value in over.items():
             if key == _PROPS:
                 self._merge_properties(stream, rec, value)
             else:
                 rec[key] = value
-        return rec
 
     def _merge_properties(self, stream: str, rec: Record, values: dict[str, str]) -> None:
         props: list[Record] = [dict(p) for p in rec.get("properties", [])]
@@ -214,9 +243,7 @@ class Store:
         Returns:
             The cursor.
         """
-        payload = f"{scope}|{sort_key}|{key[0]}|{key[1]}".encode()
-        mac = hmac.new(self._mac_key, payload, hashlib.sha256).digest()[:12]
-        return base64.urlsafe_b64encode(mac + payload).decode().rstrip("=")
+        return sign_cursor(self._mac_key, f"{scope}|{sort_key}|{key[0]}|{key[1]}")
 
     def read_cursor(self, cursor: str, scope: str, sort_key: str) -> Key:
         """Check and decode a cursor.
@@ -232,15 +259,7 @@ class Store:
         Raises:
             InvalidCursorError: When it is forged, tampered with or from another listing.
         """
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        except (binascii.Error, ValueError):
-            raise InvalidCursorError(cursor) from None
-        mac, payload = raw[:12], raw[12:]
-        good = hmac.new(self._mac_key, payload, hashlib.sha256).digest()[:12]
-        if len(mac) != 12 or not hmac.compare_digest(mac, good):  # noqa: PLR2004
-            raise InvalidCursorError(cursor)
-        parts = payload.decode().split("|")
+        parts = open_cursor(self._mac_key, cursor).split("|")
         if len(parts) != 4 or parts[0] != scope or parts[1] != sort_key:  # noqa: PLR2004
             raise InvalidCursorError(cursor)
         return int(parts[2]), int(parts[3])
@@ -304,7 +323,7 @@ class Store:
     ) -> Iterator[Key]:
         data = self.data
         n = data.base_count(stream)
-        over = self._over[stream]
+        over = self.tables[stream].over
 
         def created(i: int) -> int:
             return data.created_time(stream, i)
@@ -367,7 +386,7 @@ class Store:
             if not self.exists("contacts", parent):
                 return []
             keys: list[Key] = []
-            over = self._over[stream]
+            over = self.tables[stream].over
             for k in range(self.data.children_of(stream, parent)):
                 index = parent * CHILD_SLOTS + k
                 if index not in over:
@@ -394,7 +413,7 @@ class Store:
         data = self.data
         out: list[tuple[int, int]] = []
         with self.lock:
-            over = self._over["events"]
+            over = self.tables["events"].over
             n = data.base_count("events")
             i = _first_after(n, data.event_start_ms, (start_ms, -1))
             while i < n and data.event_start_ms(i) <= end_ms:
@@ -416,34 +435,10 @@ class Store:
         Args:
             stream: Stream name.
 
-        Yields:
-            Indexes.
+        Returns:
+            The indexes (children: parent by parent, then the created ones).
         """
-        over = self._over[stream]
-        if stream in CHILD_STREAMS:
-            yield from self._child_indexes(stream)
-            return
-        n = self.data.base_count(stream)
-        for index in range(n):
-            if over.get(index, {}) is not None:
-                yield index
-        for index in sorted(i for i in over if i >= n):
-            if over[index] is not None:
-                yield index
-
-    def _child_indexes(self, stream: str) -> Iterator[int]:
-        over = self._over[stream]
-        for parent in range(self.config.contacts):
-            if not self.exists("contacts", parent):
-                continue
-            for k in range(self.data.children_of(stream, parent)):
-                index = parent * CHILD_SLOTS + k
-                if over.get(index, {}) is not None:
-                    yield index
-        for index in sorted(i for i in over if i >= CREATED_CHILD_BASE):
-            keys = self._keys[stream].get(index)
-            if keys is not None and self.exists("contacts", keys[2]):
-                yield index
+        return self.tables[stream].indexes()
 
     def custom_fields(self, scope: str | None = None) -> list[Record]:
         """Current custom field definitions.
@@ -486,20 +481,21 @@ class Store:
         """
         if stream == "custom_fields":
             return self._update_field(record_id, fields)
+        table = self.tables[stream]
         with self.lock:
-            index = self.index_for(stream, record_id)
-            over = dict(self._over[stream].get(index) or {})
+            index = table.index_for(record_id)
+            before = table.over.get(index) or {}
+            changes: Record = {}
             for key, value in fields.items():
                 if key == "properties" and isinstance(value, dict):
-                    over[_PROPS] = {**over.get(_PROPS, {}), **value}
+                    changes[_PROPS] = {**before.get(_PROPS, {}), **value}
                 else:
-                    over[key] = value
-            over.setdefault("updated_time", 0)
+                    changes[key] = value
             if "updated_time" not in fields:
-                over["updated_time"] = int(self.now())
-            self._over[stream][index] = over
+                changes["updated_time"] = int(self.now())
+            record = table.update(record_id, **changes)
             self._refresh_keys(stream, index)
-            return self.render(stream, index)
+            return record
 
     def create(self, stream: str, n: int = 1, **overrides: t.Any) -> list[Record]:  # noqa: ANN401
         """Create records (created_time now, updated_time 0).
@@ -515,40 +511,26 @@ class Store:
         Raises:
             ValueError: For a child without a parent or an unknown stream.
         """
-        if stream not in STREAMS or stream == "custom_fields":
+        if stream not in self.tables:
             msg = f"cannot create records of {stream!r} (use add_custom_field for fields)"
             raise ValueError(msg)
-        out: list[Record] = []
+        table = self.tables[stream]
+        fields = dict(overrides)
+        if isinstance(table, ChildTable):
+            parent = fields.pop("contact_id", None)
+            parent = fields.pop("parentId", None) if parent is None else parent
+            fields.pop("parentId", None)
+            if parent is None:
+                msg = f"{stream} need a contact_id"
+                raise ValueError(msg)
+            fields = {_PARENT: parent, LINK[stream]: parent, **fields}
         with self.lock:
-            now = int(self.now())
-            for _ in range(n):
-                over: dict[str, t.Any] = {"created_time": now, "updated_time": 0}
-                if stream in CHILD_STREAMS:
-                    parent = overrides.get("contact_id", overrides.get("parentId"))
-                    if parent is None:
-                        msg = f"{stream} need a contact_id"
-                        raise ValueError(msg)
-                    self.index_for("contacts", parent)
-                    over["parentId" if stream == "notes" else "contact_id"] = parent
-                    index = CREATED_CHILD_BASE + self._created[stream]
-                else:
-                    index = self.data.base_count(stream) + self._created[stream]
-                if stream == "deals":
-                    over["track_id"] = self.data.id_of("tracks", 0)
-                if stream == "events":
-                    start = now * 1000
-                    over.update({"start_time": start, "end_time": start + 1_800_000 - 1})
-                self._created[stream] += 1
-                rest = {k: v for k, v in overrides.items() if k not in {"contact_id", "parentId"}}
-                if stream == "call_logs" and "parentId" in overrides:
-                    rest.pop("parentId", None)
-                over.update(rest)
-                if stream == "notes" and "contact_id" in overrides:
-                    over.pop("contact_id", None)
-                self._over[stream][index] = over
-                self._refresh_keys(stream, index)
-                out.append(self.render(stream, index))
-        return out
+            first = table.n_created
+            records = table.create(n, **fields)
+            base = CREATED_CHILD_BASE if isinstance(table, ChildTable) else table.count_base
+            for k in range(first, table.n_created):
+                self._refresh_keys(stream, base + k)
+        return records
 
     def delete(self, stream: str, record_id: object) -> None:
         """Delete a record.
@@ -568,8 +550,9 @@ class Store:
                             fields.remove(f)
                             return
                 raise UnknownRecordError(record_id)
-            index = self.index_for(stream, record_id)
-            self._over[stream][index] = None
+            table = self.tables[stream]
+            index = table.index_for(record_id)
+            table.delete(record_id)
             self._refresh_keys(stream, index)
 
     def add_custom_field(
@@ -624,17 +607,12 @@ class Store:
         Args:
             stream: Any stream name.
 
-        Yields:
-            Records.
+        Returns:
+            The records.
         """
         if stream == "custom_fields":
-            yield from self.custom_fields()
-            return
-        for index in self.all_indexes(stream):
-            with self.lock:
-                record = self.render(stream, index) if self.exists(stream, index) else None
-            if record is not None:
-                yield record
+            return iter(self.custom_fields())
+        return self.tables[stream].truth()
 
     def ids(self, stream: str) -> set[int]:
         """Ids of every current record of a stream.
@@ -647,8 +625,7 @@ class Store:
         """
         if stream == "custom_fields":
             return {int(f["id"]) for f in self.custom_fields()}
-        with self.lock:
-            return {self.data.id_of(stream, i) for i in self.all_indexes(stream)}
+        return self.tables[stream].id_set()
 
     def count(self, stream: str) -> int:
         """Number of current records of a stream.
@@ -661,14 +638,7 @@ class Store:
         """
         if stream == "custom_fields":
             return len(self.custom_fields())
-        if stream in PAGED_STREAMS or stream not in CHILD_STREAMS:
-            with self.lock:
-                n = self.data.base_count(stream)
-                over = self._over[stream]
-                deleted = sum(1 for i, v in over.items() if v is None and i < n)
-                created = sum(1 for i, v in over.items() if v is not None and i >= n)
-                return n - deleted + created
-        return sum(1 for _ in self.all_indexes(stream))
+        return self.tables[stream].size()
 
 
 def _first_after(n: int, keyfn: Callable[[int], int], after: Key | None) -> int:

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
-import typing as t
 
-if t.TYPE_CHECKING:
-    from crm_sim.server import Latency
+from crm_sim.config import AccountConfig
 
 # 2025-01-01T00:00:00Z: appointments are dated from here, whatever day the tests run.
 DEFAULT_ANCHOR = 1_735_689_600
 
 
+COUNT_FIELDS = ("leads", "appointments")
+
+PRESETS: dict[str, dict[str, int]] = {
+    "demo": {},
+    "tiny": {"leads": 30, "appointments": 12, "page_size": 7},
+    "large": {"leads": 100_000, "appointments": 40_000},
+}
+
+
 @dataclasses.dataclass
-class EpixelConfig:
+class EpixelConfig(AccountConfig):
     """Everything that defines a simulated Epixel install and how its API behaves.
 
-    Every record is a pure function of ``(seed, stream, index)``; only counts are stored.
+    Every record is a pure function of ``(seed, stream, index)``; only counts are stored. The
+    core's settings come from ``AccountConfig``.
 
     Attributes:
-        seed: Seed of all generated data and fault draws.
         api_key: The application's key (the ``apikey`` header of every request).
         username: The API user (logs in with ``password``; owns or is assigned the leads).
         password: The user's password.
@@ -39,14 +46,12 @@ class EpixelConfig:
         token_ttl_seconds: An issued token is refused this long after issue, on the
             simulator clock (0: never).
         refuse_tokens: Refuse every token, even a fresh one (a user whose access was revoked).
-        latency: Fixed latency in ms, or a ``(lo, hi)`` range in ms.
-        faults: Fault rules (see ``crm_sim.faults``).
-        quota: Daily API call quota; None for unlimited.
-        timeout_s: How long the ``timeout`` fault holds a request.
         anchor: Epoch seconds the appointments are dated from.
     """
 
-    seed: int = 0
+    count_fields = COUNT_FIELDS
+    presets = PRESETS
+
     api_key: str = "sim-epixel-apikey"
     username: str = "sim.distributor"
     password: str = "sim-epixel-password"  # noqa: S105 - the simulator's test user
@@ -64,10 +69,6 @@ class EpixelConfig:
     token_ttl_requests: int = 0
     token_ttl_seconds: float = 0
     refuse_tokens: bool = False
-    latency: Latency = 0.0
-    faults: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
-    quota: int | None = None
-    timeout_s: float = 5.0
     anchor: int = DEFAULT_ANCHOR
 
     def __post_init__(self) -> None:
@@ -76,41 +77,12 @@ class EpixelConfig:
         Raises:
             ValueError: On a negative count or a bad page setting or prefix.
         """
-        for name in COUNT_FIELDS:
-            if getattr(self, name) < 0:
-                msg = f"{name} must be >= 0"
-                raise ValueError(msg)
-        if not 1 <= self.page_size <= self.max_page_size:
-            msg = "page_size must be between 1 and max_page_size"
-            raise ValueError(msg)
+        super().__post_init__()
+        self.check_page_sizes("page_size", "max_page_size")
         if not (self.api_prefix.startswith("/") and self.api_prefix.endswith("/")):
             msg = "api_prefix must start and end with '/' (e.g. /api/v2/)"
             raise ValueError(msg)
 
 
-COUNT_FIELDS = ("leads", "appointments")
-
-PRESETS: dict[str, dict[str, int]] = {
-    "demo": {},
-    "tiny": {"leads": 30, "appointments": 12, "page_size": 7},
-    "large": {"leads": 100_000, "appointments": 40_000},
-}
-
-
-def preset(name: str, **overrides: t.Any) -> EpixelConfig:  # noqa: ANN401 - any config field
-    """Build a config from a named preset.
-
-    Args:
-        name: ``demo``, ``tiny`` or ``large``.
-        **overrides: Fields to set on top.
-
-    Returns:
-        The config.
-
-    Raises:
-        ValueError: On an unknown preset.
-    """
-    if name not in PRESETS:
-        msg = f"unknown preset {name!r}; choose one of {sorted(PRESETS)}"
-        raise ValueError(msg)
-    return EpixelConfig(**{**PRESETS[name], **overrides})
+#: Build a config from a named preset (``demo``, ``tiny``, ``large``).
+preset = EpixelConfig.preset

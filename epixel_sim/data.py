@@ -54,12 +54,7 @@ class EpixelData:
     """The tables of one simulated install."""
 
     def __init__(self, config: EpixelConfig, clock: Clock) -> None:
-        """Describe the tables (nothing is generated yet).
-
-        Args:
-            config: The install.
-            clock: The simulator clock.
-        """
+        """Describe the tables from the config and the clock (nothing is generated yet)."""
         self.config = config
         self.seed = config.seed
         common: dict[str, t.Any] = {

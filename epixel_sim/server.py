@@ -27,7 +27,8 @@ import typing as t
 import urllib.parse
 from collections import Counter
 
-from crm_sim.server import ApiRequest, Reply, Simulator
+from crm_sim.account import AccountSimulator, compile_routes, header_matches
+from crm_sim.server import ALLOWED_HOST, ApiRequest, Reply
 from crm_sim.table import UnknownRecordError
 from crm_sim.text import h64
 from epixel_sim.config import EpixelConfig
@@ -36,7 +37,6 @@ from epixel_sim.data import APPOINTMENT_STATUSES, LEAD_SOURCES, LEAD_STATUSES, E
 if t.TYPE_CHECKING:
     from collections.abc import Callable
 
-    from crm_sim.faults import Rule
     from crm_sim.table import Record
 
 STREAMS = ("leads", "appointments")
@@ -47,6 +47,7 @@ BAD_TOKEN = {
     "messages": [{"token_class": "AccessToken", "token_type": "access",
                   "message": "Token is invalid or expired"}],
 }  # fmt: skip
+THROTTLED = {"detail": "Request was throttled."}
 NO_TOKEN = {"detail": "Authentication credentials were not provided."}
 BAD_KEY = {"detail": "Invalid apikey."}
 BAD_LOGIN = {"detail": "The supplied authentication credentials are invalid."}
@@ -74,44 +75,42 @@ class _Token:
         self.expired = False
 
 
-class EpixelSimulator(Simulator):
+class EpixelSimulator(AccountSimulator[EpixelConfig, EpixelData]):
     """A simulated Epixel install served on 127.0.0.1 under ``api_prefix``."""
 
     name = "epixel-sim"
     redact_headers = frozenset({"authorization", "apikey"})
 
-    def __init__(self, config: EpixelConfig | None = None, *, host: str = "127.0.0.1",
-                 port: int = 0) -> None:  # fmt: skip
-        """Prepare (not start) the simulator.
+    config_class = EpixelConfig
+    data_class = EpixelData
+    fault_bodies: t.ClassVar[dict[str, tuple[int, dict[str, t.Any]]]] = {
+        "quota": (429, {"detail": "Request was throttled. API limit exceeded."}),
+        "429": (429, THROTTLED),
+        "429_retry_after": (429, THROTTLED),
+    }
 
-        Args:
-            config: The install; defaults to ``EpixelConfig()``.
-            host: Must be ``127.0.0.1``.
-            port: TCP port; 0 for a free one.
-        """
-        self.config = config or EpixelConfig()
+    def __init__(self, config: EpixelConfig | None = None, *, host: str = ALLOWED_HOST,
+                 port: int = 0) -> None:  # fmt: skip
+        """Prepare (not start) the simulator (``config`` defaults to ``EpixelConfig()``)."""
+        super().__init__(config, host=host, port=port)
         c = self.config
-        super().__init__(seed=c.seed, latency=c.latency, faults=c.faults, quota=c.quota,
-                         timeout_s=c.timeout_s, host=host, port=port)  # fmt: skip
         self.api_prefix = c.api_prefix
-        self.data = EpixelData(c, self.clock)
-        self.tables = dict(self.data.tables)
         self.tokens: dict[str, _Token] = {}
         self.logins = 0
         self._token_lock = threading.Lock()
         self._why = threading.local()
         leads = re.escape(c.leads_prefix.strip("/"))
-        self._routes: list[tuple[str, re.Pattern[str], Callable[[ApiRequest], Reply]]] = [
-            ("GET", re.compile(rf"{leads}/overview/?"), self._overview),
-            ("GET", re.compile(rf"{leads}/list/?"), self._leads),
-            ("GET", re.compile(rf"{leads}/appointments/list/?"), self._appointments),
-            ("GET", re.compile(rf"{leads}/view/lead/?"), self._lead),
-            ("POST", re.compile(rf"(?:v1/)?{leads}/create/lead/?"), self._create_lead),
-            ("POST", re.compile(rf"{leads}/update/lead/?"), self._update_lead),
-            ("POST", re.compile(rf"{leads}/delete/lead/?"), self._delete_lead),
-            ("POST", re.compile(rf"{leads}/create/appointment/?"), self._create_appointment),
-            ("POST", re.compile(rf"{leads}/delete/appointment/?"), self._delete_appointment),
-        ]
+        self.routes = compile_routes([
+            ("GET", rf"{leads}/overview/?", self._overview),
+            ("GET", rf"{leads}/list/?", self._leads),
+            ("GET", rf"{leads}/appointments/list/?", self._appointments),
+            ("GET", rf"{leads}/view/lead/?", self._lead),
+            ("POST", rf"(?:v1/)?{leads}/create/lead/?", self._create_lead),
+            ("POST", rf"{leads}/update/lead/?", self._update_lead),
+            ("POST", rf"{leads}/delete/lead/?", self._delete_lead),
+            ("POST", rf"{leads}/create/appointment/?", self._create_appointment),
+            ("POST", rf"{leads}/delete/appointment/?", self._delete_appointment),
+        ])  # fmt: skip
 
     # ----------------------------------------------------------------- auth
 
@@ -129,11 +128,10 @@ class EpixelSimulator(Simulator):
         Returns:
             True when accepted (``unauthorized`` answers why not).
         """
-        key = request.headers.get("apikey", "")
-        if not hmac.compare_digest(key.encode(), self.config.api_key.encode()):
+        if not header_matches(request, "apikey", self.config.api_key):
             self._why.reply = Reply(403, BAD_KEY)
             return False
-        if self._is_login(request) or not self._route(request):
+        if self._is_login(request) or not self.route(request):
             return True  # the login, or an unknown path (404 before any token check)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
@@ -185,23 +183,6 @@ class EpixelSimulator(Simulator):
             issued = tuple(self.tokens)
         return (c.api_key, c.password, c.username, c.access_token or "", *issued)
 
-    def fault_reply(self, kind: str, rule: Rule | None) -> Reply:
-        """Epixel's bodies for the faults that differ from the core's.
-
-        Args:
-            kind: Fault kind.
-            rule: The rule, if any.
-
-        Returns:
-            The reply.
-        """
-        if kind == "quota":
-            return Reply(429, {"detail": "Request was throttled. API limit exceeded."})
-        if kind in {"429", "429_retry_after"}:
-            extra = {"Retry-After": "1"} if kind == "429_retry_after" else {}
-            return Reply(429, {"detail": "Request was throttled."}, headers=extra)
-        return super().fault_reply(kind, rule)
-
     def mutate_extra(self, op: dict[str, t.Any]) -> t.Any:  # noqa: ANN401
         """``/_sim/mutate`` ops of Epixel: ``expire_tokens``, ``set`` (a config switch).
 
@@ -225,24 +206,11 @@ class EpixelSimulator(Simulator):
     # ----------------------------------------------------------------- routing
 
     def handle(self, request: ApiRequest) -> Reply:
-        """Route an authenticated request.
-
-        Args:
-            request: The request.
-
-        Returns:
-            The reply.
-        """
+        """Route an authenticated request: the login, or a route of ``routes``."""
         if self._is_login(request):
             return self._login(request)
-        route = self._route(request)
+        route = self.route(request)
         return route(request) if route else Reply(404, {"detail": "Not found."})
-
-    def _route(self, request: ApiRequest) -> Callable[[ApiRequest], Reply] | None:
-        for method, pattern, fn in self._routes:
-            if pattern.fullmatch(request.path) and method == request.method:
-                return fn
-        return None
 
     def _login(self, request: ApiRequest) -> Reply:
         c = self.config
@@ -479,27 +447,11 @@ class EpixelSimulator(Simulator):
             ),
         }
 
-    def control(
-        self,
-        method: str,
-        path: str,
-        query: dict[str, str],
-        body: t.Any,  # noqa: ANN401
-    ) -> tuple[int, t.Any]:
-        """The core's control routes, and ``truth/leads/slugs`` and ``truth/overview``.
-
-        Args:
-            method: HTTP method.
-            path: Path after ``/_sim/``.
-            query: Query parameters.
-            body: Decoded JSON body.
+    def control_routes(self) -> dict[tuple[str, str], Callable[[], t.Any]]:
+        """``GET /_sim/truth/leads/slugs`` (``leads_truth``) and ``GET /_sim/truth/overview``.
 
         Returns:
-            ``(status, JSON data)``.
+            The routes.
         """
-        parts = path.strip("/").split("/")
-        if method == "GET" and parts == ["truth", "leads", "slugs"]:
-            return 200, self.leads_truth()
-        if method == "GET" and parts == ["truth", "overview"]:
-            return 200, self.overview()
-        return super().control(method, path, query, body)
+        return {("GET", "truth/leads/slugs"): self.leads_truth,
+                ("GET", "truth/overview"): self.overview}  # fmt: skip

@@ -1,15 +1,16 @@
-"""One class per ActiveCampaign resource."""
+"""ActiveCampaign streams: a class per resource that needs one, a table row per plain list."""
 
 from __future__ import annotations
 
+import re
 import typing as t
 from functools import cached_property
 
 from singer_sdk import typing as th
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from crm_core.columns import json_array, json_object, schema
-from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
+from crm_core.columns import ID, NUMBER, TEXT, TIME, json_array, json_object, schema
+from crm_core.custom_fields import columns_for_run
 from crm_core.errors import AuthenticationError, NotFoundError
 from crm_core.incremental import RESUME
 from crm_core.offset_paging import records_in
@@ -21,13 +22,6 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
 
-ID, TEXT, NUMBER, BOOL, TIME = (
-    th.IntegerType,
-    th.StringType,
-    th.NumberType,
-    th.BooleanType,
-    th.DateTimeType,
-)
 MODIFIED = "modified_at"
 READ_UNTIL = "read_until"
 #: Keys of ActiveCampaign records holding times.
@@ -110,42 +104,29 @@ class ListStream(ACStream):
     resume_note = "An interrupted run resumes from the offset saved in `resume`."
 
 
-def _stream(
-    name: str,
-    path: str,
-    key: str,
-    *props: th.Property[t.Any] | list[th.Property[t.Any]],
-    doc: str,
-    params: dict[str, t.Any] | None = None,
+def list_stream(
+    name: str, what: str, *props: th.Property[t.Any] | list[th.Property[t.Any]]
 ) -> type[ListStream]:
-    """A declarative full-list stream class.
+    """A declarative full-list stream class: endpoint and envelope key are the camel-case name.
 
     Args:
-        name: Stream name.
-        path: The endpoint.
-        key: The envelope's key.
+        name: Stream name (``deal_stages``: ``GET /dealStages``, records under ``dealStages``).
+        what: What the list holds, for the class docstring.
         props: Columns (``extra_fields`` and ``links`` are added).
-        doc: The class docstring.
-        params: Fixed parameters of every page.
 
     Returns:
         The class.
     """
-    fixed = dict(params or {})
-
-    def list_params(self: ListStream, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG001
-        return dict(fixed)
-
+    key = re.sub(r"_(\w)", lambda m: m.group(1).upper(), name)
     return type(
         f"{name.title().replace('_', '')}Stream",
         (ListStream,),
         {
-            "__doc__": doc,
+            "__doc__": f"{what} (``GET /{key}``).",
             "name": name,
-            "path": path,
+            "path": f"/{key}",
             "records_key": key,
             "schema": schema(*props, LINKS),
-            "list_params": list_params,
             "__module__": __name__,
         },
     )
@@ -225,13 +206,15 @@ class CustomFieldStream(ACStream):
     @cached_property
     def fields(self) -> FieldColumns:
         """This run's custom columns: the state's, and one for each field defined now."""
-        known = known_columns(self.stream_state, self.name, self.logger)
         reserved = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields", "links"]
-        found = FieldColumns(reserved=reserved, known=known, definitions=self.definitions())
-        for note in found.map.notes:
-            self.logger.warning("%s: %s", self.name, note)
-        self.stream_state[CUSTOM_COLUMNS] = found.map.columns
-        return found
+        return columns_for_run(
+            self.stream_state,
+            self.name,
+            self.logger,
+            lambda known: FieldColumns(
+                reserved=reserved, known=known, definitions=self.definitions()
+            ),
+        )
 
     @cached_property
     def schema(self) -> dict[str, t.Any]:
@@ -499,23 +482,14 @@ class ContactsStream(CustomFieldStream):
         if after:
             self.logger.info("%s: resuming the first sync after id %d", self.name, after)
         floor = self.start_seconds
-        while True:
-            params = {"orders[id]": "ASC", "id_greater": after, "limit": self.page_size}
-            payload, _ = self.fetch(context, extra=params)
-            records = self.records_of(payload)
-            self.progress.page()
+        for records, last in self.pages_by_id(context, {}, after):
             for record in records:
                 if floor is None or (self.modified_seconds(record) or floor) >= floor:
                     yield record
-            ids = [int(r["id"]) for r in records if str(r.get("id", "")).isdigit()]
-            if not ids or max(ids) <= after:
-                return
-            after = max(ids)
-            if len(records) < self.page_size:  # the last page (100 is the API's most)
-                return
-            state[RESUME] = {"id_greater": after}
-            self._keep_started(state)
-            self.state_manager.is_flushed = False
+            if last is not None:
+                state[RESUME] = {"id_greater": last}
+                self._keep_started(state)
+                self.state_manager.is_flushed = False
 
     def changes(self, context: Context | None, since: float) -> Iterator[dict[str, t.Any]]:
         """Contacts updated or created since a time, each once, paged by id.
@@ -529,25 +503,38 @@ class ContactsStream(CustomFieldStream):
         """
         seen: set[str] = set()
         for key in ("filters[updated_after]", "filters[created_after]"):
-            after = 0
-            while True:
-                params = {
-                    key: utc_iso(since),
-                    "orders[id]": "ASC",
-                    "id_greater": after,
-                    "limit": self.page_size,
-                }
-                payload, _ = self.fetch(context, extra=params)
-                records = self.records_of(payload)
-                self.progress.page()
+            for records, _ in self.pages_by_id(context, {key: utc_iso(since)}, 0):
                 for record in records:
                     if str(record.get("id")) not in seen:
                         seen.add(str(record.get("id")))
                         yield record
-                ids = [int(r["id"]) for r in records if str(r.get("id", "")).isdigit()]
-                if not ids or max(ids) <= after or len(records) < self.page_size:
-                    break
-                after = max(ids)
+
+    def pages_by_id(
+        self, context: Context | None, extra: dict[str, t.Any], after: int
+    ) -> Iterator[tuple[list[dict[str, t.Any]], int | None]]:
+        """Pages of contacts in id order (``orders[id]=ASC`` with ``id_greater``).
+
+        Args:
+            context: None.
+            extra: More parameters for every page (a change filter).
+            after: The last id already read (0: from the start).
+
+        Yields:
+            Each page's contacts and the last id read, None after the last page (a short
+            page, 100 being the API's most, or one with no newer id).
+        """
+        while True:
+            params = {**extra, "orders[id]": "ASC", "id_greater": after, "limit": self.page_size}
+            payload, _ = self.fetch(context, extra=params)
+            records = self.records_of(payload)
+            self.progress.page()
+            ids = [int(r["id"]) for r in records if str(r.get("id", "")).isdigit()]
+            more = bool(ids) and max(ids) > after and len(records) >= self.page_size
+            last = max(ids) if more else None
+            yield records, last
+            if last is None:
+                return
+            after = last
 
 
 class DealsStream(CustomFieldStream):
@@ -639,312 +626,197 @@ class AccountsStream(CustomFieldStream):
 # ---- lists read in full each run ---------------------------------------------------------
 
 _C = cols
-AccountContactsStream = _stream(
-    "account_contacts",
-    "/accountContacts",
-    "accountContacts",
-    _C(ids="id account contact", text="jobTitle", times="createdTimestamp updatedTimestamp"),
-    doc="Contacts' links to accounts (``GET /accountContacts``).",
-)
-DealStagesStream = _stream(
-    "deal_stages",
-    "/dealStages",
-    "dealStages",
-    _C(ids="id group order width", text="title color dealOrder", times="cdate udate"),
-    _C(text="cardRegion1 cardRegion2 cardRegion3 cardRegion4 cardRegion5"),
-    doc="Deal stages of every pipeline (``GET /dealStages``).",
-)
-DealGroupsStream = _stream(
-    "deal_groups",
-    "/dealGroups",
-    "dealGroups",
-    _C(ids="id allgroups allusers autoassign", text="title currency", times="cdate udate"),
-    *[th.Property(name, json_array()) for name in ("stages", "users", "groups")],
-    doc="Pipelines (``GET /dealGroups``).",
-)
-DealTasksStream = _stream(
-    "deal_tasks",
-    "/dealTasks",
-    "dealTasks",
-    _C(ids="id relid dealTasktype d_tasktypeid status user assignee automation userid done"),
-    _C(text="title note ownerType reltype", times="duedate edate cdate udate done_date"),
-    th.Property("owner", json_object()),
-    doc="Tasks on deals and contacts (``GET /dealTasks``).",
-)
-NotesStream = _stream(
-    "notes",
-    "/notes",
-    "notes",
-    _C(ids="id relid userid user is_draft", text="note reltype"),
-    _C(times="cdate mdate"),
-    th.Property("owner", json_object()),
-    doc="Notes on contacts, deals and accounts (``GET /notes``).",
-)
-TagsStream = _stream(
-    "tags",
-    "/tags",
-    "tags",
-    _C(ids="id subscriber_count created_by updated_by", text="tag tagType description"),
-    _C(times="cdate created_timestamp updated_timestamp"),
-    doc="Tags (``GET /tags``).",
-)
-ContactTagsStream = _stream(
-    "contact_tags",
-    "/contactTags",
-    "contactTags",
-    _C(ids="id contact tag", times="cdate created_timestamp updated_timestamp"),
-    _C(ids="created_by updated_by"),
-    doc="Tags on contacts (``GET /contactTags``).",
-)
-ListsStream = _stream(
-    "lists",
-    "/lists",
-    "lists",
-    _C(ids="id user userid subscriber_count send_last_broadcast private"),
-    _C(text="name stringid sender_url sender_reminder carboncopy", times="cdate udate"),
-    _C(ids="p_use_tracking p_use_analytics_read p_use_captcha optinoptout"),
-    _C(text="sender_name sender_addr1 sender_city sender_country to_name"),
-    _C(text="subscription_notify unsubscription_notify"),
-    _C(times="deletestamp updated_timestamp"),
-    doc="Lists (``GET /lists``).",
-)
-ContactListsStream = _stream(
-    "contact_lists",
-    "/contactLists",
-    "contactLists",
-    _C(ids="id contact list form seriesid status responder sync campaign message"),
-    _C(text="unsubreason"),
-    _C(ids="first_name_id sourceid automation autosyncLog ip4Sub ip4Unsub ip4_last"),
-    _C(text="first_name last_name unsubreason_text", times="sdate udate created_timestamp"),
-    _C(ids="created_by updated_by unsubscribeAutomation", times="updated_timestamp"),
-    doc="Contacts' list subscriptions (``GET /contactLists``).",
-)
-AutomationsStream = _stream(
-    "automations",
-    "/automations",
-    "automations",
-    _C(ids="id status userid entered exited hidden", text="name screenshot defaultscreenshot"),
-    _C(times="cdate mdate"),
-    doc="Automations (``GET /automations``).",
-)
-ContactAutomationsStream = _stream(
-    "contact_automations",
-    "/contactAutomations",
-    "contactAutomations",
-    _C(ids="id contact seriesid startid status batchid completedElements totalElements"),
-    _C(ids="completed completeValue automation lastblock lastlogid in_als"),
-    _C(times="adddate remdate timespan lastdate"),
-    _C(text="adddate_utc remdate_utc"),
-    doc="Contacts in automations (``GET /contactAutomations``).",
-)
-CampaignsStream = _stream(
-    "campaigns",
-    "/campaigns",
-    "campaigns",
-    _C(ids="id userid segmentid bounceid realcid sendid threadid seriesid formid"),
-    _C(ids="basetemplateid basemessageid addressid status public mailer_log_file"),
-    _C(ids="send_amt total_amt opens uniqueopens linkclicks uniquelinkclicks subscriberclicks"),
-    _C(ids="forwards uniqueforwards hardbounces softbounces unsubscribes unsubreasons"),
-    _C(ids="updates socialshares replies uniquereplies trackreads user automation"),
-    _C(text="name type source tracklinks screenshot", times="cdate mdate sdate ldate"),
-    doc="Campaigns (``GET /campaigns``).",
-)
-MessagesStream = _stream(
-    "messages",
-    "/messages",
-    "messages",
-    _C(ids="id userid ed_instanceid ed_version", text="fromname fromemail reply2 priority"),
-    _C(text="charset encoding format subject preheader_text text html htmlfetch textfetch"),
-    _C(text="hidden prev_id name", ids="prev_mid modified_by user", times="cdate mdate"),
-    doc="Email messages (``GET /messages``).",
-)
-FormsStream = _stream(
-    "forms",
-    "/forms",
-    "forms",
-    _C(ids="id userid addressid allowdupes emailconfirm", text="name action actiondata submit"),
-    _C(text="layout url", times="cdate udate"),
-    th.Property("options", any_json()),
-    th.Property("style", json_object()),
-    doc="Forms (``GET /forms``).",
-)
-SegmentsStream = _stream(
-    "segments",
-    "/segments",
-    "segments",
-    _C(ids="id hidden seriesid created_by updated_by", text="name logic", times="cdate udate"),
-    _C(times="created_timestamp updated_timestamp"),
-    doc="Segments (``GET /segments``).",
-)
-UsersStream = _stream(
-    "users",
-    "/users",
-    "users",
-    _C(ids="id mfaEnabled", text="username firstName lastName email phone signature lang"),
-    _C(text="localZoneid", times="cdate udate lastlogin"),
-    doc="Users (``GET /users``).",
-)
-GroupsStream = _stream(
-    "groups",
-    "/groups",
-    "groups",
-    _C(ids="id unsubscribelink optinconfirm pgListAdd pgContactAdd pgDealAdd reqApproval"),
-    _C(text="title descript"),
-    doc="User groups and their permissions (``GET /groups``).",
-)
-FieldsStream = _stream(
-    "fields",
-    "/fields",
-    "fields",
-    _C(ids="id isrequired visible ordernum", text="title descript type perstag defval service"),
-    _C(text="show_in_list rows cols", times="cdate udate"),
-    th.Property("options", json_array()),
-    th.Property("relations", json_array()),
-    doc="Contact custom field definitions (``GET /fields``).",
-)
-FieldValuesStream = _stream(
-    "field_values",
-    "/fieldValues",
-    "fieldValues",
-    _C(ids="id contact field owner", text="value", times="cdate udate"),
-    _C(ids="created_by updated_by"),
-    doc="Contacts' custom field values, one row per contact and field (``GET /fieldValues``).",
-)
-DealCustomFieldMetaStream = _stream(
-    "deal_custom_field_meta",
-    "/dealCustomFieldMeta",
-    "dealCustomFieldMeta",
-    _C(ids="id isRequired displayOrder isFormVisible hideFieldFlag", text="personalization"),
-    _C(text="fieldLabel fieldType fieldDefaultCurrency knownFieldId dealgroup"),
-    _C(times="createdTimestamp updatedTimestamp"),
-    th.Property("fieldOptions", json_array()),
-    th.Property("fieldDefault", any_json()),
-    doc="Deal custom field definitions (``GET /dealCustomFieldMeta``).",
-)
-DealCustomFieldDataStream = _stream(
-    "deal_custom_field_data",
-    "/dealCustomFieldData",
-    "dealCustomFieldData",
-    _C(ids="id dealId customFieldId", text="fieldCurrency"),
-    _C(times="createdTimestamp updatedTimestamp"),
-    th.Property("fieldValue", any_json()),
-    doc="Deals' custom field values as sent (``GET /dealCustomFieldData``).",
-)
-AccountCustomFieldMetaStream = _stream(
-    "account_custom_field_meta",
-    "/accountCustomFieldMeta",
-    "accountCustomFieldMeta",
-    _C(ids="id isRequired displayOrder isFormVisible hideFieldFlag", text="personalization"),
-    _C(text="fieldLabel fieldType fieldDefaultCurrency knownFieldId"),
-    _C(times="createdTimestamp updatedTimestamp"),
-    th.Property("fieldOptions", json_array()),
-    th.Property("fieldDefault", any_json()),
-    doc="Account custom field definitions (``GET /accountCustomFieldMeta``).",
-)
-AccountCustomFieldDataStream = _stream(
-    "account_custom_field_data",
-    "/accountCustomFieldData",
-    "accountCustomFieldData",
-    _C(ids="id customerAccountId accountId customFieldId", text="fieldCurrency"),
-    _C(times="createdTimestamp updatedTimestamp"),
-    th.Property("fieldValue", any_json()),
-    doc="Accounts' custom field values as sent (``GET /accountCustomFieldData``).",
-)
-EcomCustomersStream = _stream(
-    "ecom_customers",
-    "/ecomCustomers",
-    "ecomCustomers",
-    _C(ids="id connectionid totalRevenue totalOrders totalProducts avgRevenuePerOrder"),
-    _C(text="externalid"),
-    _C(ids="acceptsMarketing connection", text="email tstamp currency avgProductCategory"),
-    _C(times="created_date updated_date"),
-    doc="E-commerce customers (``GET /ecomCustomers``).",
-)
-EcomOrdersStream = _stream(
-    "ecom_orders",
-    "/ecomOrders",
-    "ecomOrders",
-    _C(ids="id customerid connectionid state source totalPrice shippingAmount taxAmount"),
-    _C(ids="discountAmount totalProducts connection customer"),
-    _C(times="externalCreatedDate externalUpdatedDate abandonedDate"),
-    _C(text="externalid externalcheckoutid email currency orderNumber orderUrl"),
-    _C(text="shippingMethod"),
-    _C(times="orderDate tstamp createdDate updatedDate external_created_date"),
-    _C(times="external_updated_date"),
-    doc="E-commerce orders (``GET /ecomOrders``); amounts in cents, as the API sends them.",
-)
-ContactDealsStream = _stream(
-    "contact_deals",
-    "/contactDeals",
-    "contactDeals",
-    _C(ids="id deal contact role", times="cdate udate"),
-    doc="Contacts linked to deals besides their primary contact (``GET /contactDeals``).",
-)
-
-DealTasktypesStream = _stream(
-    "deal_tasktypes",
-    "/dealTasktypes",
-    "dealTasktypes",
-    _C(ids="id status", text="title", times="cdate udate"),
-    doc="Task types (``GET /dealTasktypes``).",
-)
-DealRolesStream = _stream(
-    "deal_roles",
-    "/dealRoles",
-    "dealRoles",
-    _C(ids="id", text="title", times="cdate udate"),
-    doc="Roles of contacts on deals (``GET /dealRoles``).",
-)
-ConnectionsStream = _stream(
-    "connections",
-    "/connections",
-    "connections",
-    _C(ids="id isInternal status syncStatus", text="service externalid name logoUrl linkUrl"),
-    _C(times="sync_request_time sync_start_time lastSync cdate udate"),
-    doc="E-commerce and app connections (``GET /connections``).",
-)
-EcomOrderProductsStream = _stream(
-    "ecom_order_products",
-    "/ecomOrderProducts",
-    "ecomOrderProducts",
-    _C(ids="id orderid connectionid quantity price", text="externalid name category sku"),
-    _C(text="description imageUrl productUrl", times="createdDate updatedDate"),
-    doc="Products of e-commerce orders (``GET /ecomOrderProducts``); prices in cents.",
-)
+#: What each list holds and its columns, in the order the catalog lists them.
+LISTS: dict[str, tuple[str, *tuple[th.Property[t.Any] | list[th.Property[t.Any]], ...]]] = {
+    "account_contacts": (
+        "Contacts' links to accounts",
+        _C(ids="id account contact", text="jobTitle", times="createdTimestamp updatedTimestamp"),
+    ),
+    "deal_stages": (
+        "Deal stages of every pipeline",
+        _C(ids="id group order width", text="title color dealOrder", times="cdate udate"),
+        _C(text="cardRegion1 cardRegion2 cardRegion3 cardRegion4 cardRegion5"),
+    ),
+    "deal_groups": (
+        "Pipelines",
+        _C(ids="id allgroups allusers autoassign", text="title currency", times="cdate udate"),
+        [th.Property(name, json_array()) for name in ("stages", "users", "groups")],
+    ),
+    "deal_tasks": (
+        "Tasks on deals and contacts",
+        _C(ids="id relid dealTasktype d_tasktypeid status user assignee automation userid done"),
+        _C(text="title note ownerType reltype", times="duedate edate cdate udate done_date"),
+        th.Property("owner", json_object()),
+    ),
+    "notes": (
+        "Notes on contacts, deals and accounts",
+        _C(ids="id relid userid user is_draft", text="note reltype"),
+        _C(times="cdate mdate"),
+        th.Property("owner", json_object()),
+    ),
+    "tags": (
+        "Tags",
+        _C(ids="id subscriber_count created_by updated_by", text="tag tagType description"),
+        _C(times="cdate created_timestamp updated_timestamp"),
+    ),
+    "contact_tags": (
+        "Tags on contacts",
+        _C(ids="id contact tag", times="cdate created_timestamp updated_timestamp"),
+        _C(ids="created_by updated_by"),
+    ),
+    "lists": (
+        "Lists",
+        _C(ids="id user userid subscriber_count send_last_broadcast private"),
+        _C(text="name stringid sender_url sender_reminder carboncopy", times="cdate udate"),
+        _C(ids="p_use_tracking p_use_analytics_read p_use_captcha optinoptout"),
+        _C(text="sender_name sender_addr1 sender_city sender_country to_name"),
+        _C(text="subscription_notify unsubscription_notify"),
+        _C(times="deletestamp updated_timestamp"),
+    ),
+    "contact_lists": (
+        "Contacts' list subscriptions",
+        _C(ids="id contact list form seriesid status responder sync campaign message"),
+        _C(text="unsubreason"),
+        _C(ids="first_name_id sourceid automation autosyncLog ip4Sub ip4Unsub ip4_last"),
+        _C(text="first_name last_name unsubreason_text", times="sdate udate created_timestamp"),
+        _C(ids="created_by updated_by unsubscribeAutomation", times="updated_timestamp"),
+    ),
+    "automations": (
+        "Automations",
+        _C(ids="id status userid entered exited hidden", text="name screenshot defaultscreenshot"),
+        _C(times="cdate mdate"),
+    ),
+    "contact_automations": (
+        "Contacts in automations",
+        _C(ids="id contact seriesid startid status batchid completedElements totalElements"),
+        _C(ids="completed completeValue automation lastblock lastlogid in_als"),
+        _C(times="adddate remdate timespan lastdate"),
+        _C(text="adddate_utc remdate_utc"),
+    ),
+    "campaigns": (
+        "Campaigns",
+        _C(ids="id userid segmentid bounceid realcid sendid threadid seriesid formid"),
+        _C(ids="basetemplateid basemessageid addressid status public mailer_log_file"),
+        _C(ids="send_amt total_amt opens uniqueopens linkclicks uniquelinkclicks subscriberclicks"),
+        _C(ids="forwards uniqueforwards hardbounces softbounces unsubscribes unsubreasons"),
+        _C(ids="updates socialshares replies uniquereplies trackreads user automation"),
+        _C(text="name type source tracklinks screenshot", times="cdate mdate sdate ldate"),
+    ),
+    "messages": (
+        "Email messages",
+        _C(ids="id userid ed_instanceid ed_version", text="fromname fromemail reply2 priority"),
+        _C(text="charset encoding format subject preheader_text text html htmlfetch textfetch"),
+        _C(text="hidden prev_id name", ids="prev_mid modified_by user", times="cdate mdate"),
+    ),
+    "forms": (
+        "Forms",
+        _C(ids="id userid addressid allowdupes emailconfirm", text="name action actiondata submit"),
+        _C(text="layout url", times="cdate udate"),
+        th.Property("options", any_json()),
+        th.Property("style", json_object()),
+    ),
+    "segments": (
+        "Segments",
+        _C(ids="id hidden seriesid created_by updated_by", text="name logic", times="cdate udate"),
+        _C(times="created_timestamp updated_timestamp"),
+    ),
+    "users": (
+        "Users",
+        _C(ids="id mfaEnabled", text="username firstName lastName email phone signature lang"),
+        _C(text="localZoneid", times="cdate udate lastlogin"),
+    ),
+    "groups": (
+        "User groups and their permissions",
+        _C(ids="id unsubscribelink optinconfirm pgListAdd pgContactAdd pgDealAdd reqApproval"),
+        _C(text="title descript"),
+    ),
+    "fields": (
+        "Contact custom field definitions",
+        _C(ids="id isrequired visible ordernum", text="title descript type perstag defval service"),
+        _C(text="show_in_list rows cols", times="cdate udate"),
+        th.Property("options", json_array()),
+        th.Property("relations", json_array()),
+    ),
+    "field_values": (
+        "Contacts' custom field values, one row per contact and field",
+        _C(ids="id contact field owner", text="value", times="cdate udate"),
+        _C(ids="created_by updated_by"),
+    ),
+    "deal_custom_field_meta": (
+        "Deal custom field definitions",
+        _C(ids="id isRequired displayOrder isFormVisible hideFieldFlag", text="personalization"),
+        _C(text="fieldLabel fieldType fieldDefaultCurrency knownFieldId dealgroup"),
+        _C(times="createdTimestamp updatedTimestamp"),
+        th.Property("fieldOptions", json_array()),
+        th.Property("fieldDefault", any_json()),
+    ),
+    "deal_custom_field_data": (
+        "Deals' custom field values as sent",
+        _C(ids="id dealId customFieldId", text="fieldCurrency"),
+        _C(times="createdTimestamp updatedTimestamp"),
+        th.Property("fieldValue", any_json()),
+    ),
+    "account_custom_field_meta": (
+        "Account custom field definitions",
+        _C(ids="id isRequired displayOrder isFormVisible hideFieldFlag", text="personalization"),
+        _C(text="fieldLabel fieldType fieldDefaultCurrency knownFieldId"),
+        _C(times="createdTimestamp updatedTimestamp"),
+        th.Property("fieldOptions", json_array()),
+        th.Property("fieldDefault", any_json()),
+    ),
+    "account_custom_field_data": (
+        "Accounts' custom field values as sent",
+        _C(ids="id customerAccountId accountId customFieldId", text="fieldCurrency"),
+        _C(times="createdTimestamp updatedTimestamp"),
+        th.Property("fieldValue", any_json()),
+    ),
+    "ecom_customers": (
+        "E-commerce customers",
+        _C(ids="id connectionid totalRevenue totalOrders totalProducts avgRevenuePerOrder"),
+        _C(text="externalid"),
+        _C(ids="acceptsMarketing connection", text="email tstamp currency avgProductCategory"),
+        _C(times="created_date updated_date"),
+    ),
+    "ecom_orders": (
+        "E-commerce orders; amounts in cents, as the API sends them",
+        _C(ids="id customerid connectionid state source totalPrice shippingAmount taxAmount"),
+        _C(ids="discountAmount totalProducts connection customer"),
+        _C(times="externalCreatedDate externalUpdatedDate abandonedDate"),
+        _C(text="externalid externalcheckoutid email currency orderNumber orderUrl"),
+        _C(text="shippingMethod"),
+        _C(times="orderDate tstamp createdDate updatedDate external_created_date"),
+        _C(times="external_updated_date"),
+    ),
+    "contact_deals": (
+        "Contacts linked to deals besides their primary contact",
+        _C(ids="id deal contact role", times="cdate udate"),
+    ),
+    "deal_tasktypes": (
+        "Task types",
+        _C(ids="id status", text="title", times="cdate udate"),
+    ),
+    "deal_roles": (
+        "Roles of contacts on deals",
+        _C(ids="id", text="title", times="cdate udate"),
+    ),
+    "connections": (
+        "E-commerce and app connections",
+        _C(ids="id isInternal status syncStatus", text="service externalid name logoUrl linkUrl"),
+        _C(times="sync_request_time sync_start_time lastSync cdate udate"),
+    ),
+    "ecom_order_products": (
+        "Products of e-commerce orders; prices in cents",
+        _C(ids="id orderid connectionid quantity price", text="externalid name category sku"),
+        _C(text="description imageUrl productUrl", times="createdDate updatedDate"),
+    ),
+}
+LIST_STREAMS = {name: list_stream(name, *spec) for name, spec in LISTS.items()}
 
 
 STREAM_TYPES: tuple[type[ACStream], ...] = (
     ContactsStream,
     AccountsStream,
-    AccountContactsStream,
+    LIST_STREAMS["account_contacts"],
     DealsStream,
-    DealStagesStream,
-    DealGroupsStream,
-    DealTasksStream,
-    NotesStream,
-    TagsStream,
-    ContactTagsStream,
-    ListsStream,
-    ContactListsStream,
-    AutomationsStream,
-    ContactAutomationsStream,
-    CampaignsStream,
-    MessagesStream,
-    FormsStream,
-    SegmentsStream,
-    UsersStream,
-    GroupsStream,
-    FieldsStream,
-    FieldValuesStream,
-    DealCustomFieldMetaStream,
-    DealCustomFieldDataStream,
-    AccountCustomFieldMetaStream,
-    AccountCustomFieldDataStream,
-    EcomCustomersStream,
-    EcomOrdersStream,
-    ContactDealsStream,
-    DealTasktypesStream,
-    DealRolesStream,
-    ConnectionsStream,
-    EcomOrderProductsStream,
+    *(stream for name, stream in LIST_STREAMS.items() if name != "account_contacts"),
 )

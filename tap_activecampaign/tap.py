@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import re
-import typing as t
 from functools import cached_property
 
 from singer_sdk import typing as th
 
-from crm_core.http import SAFE_URL_PATTERN
+from crm_core import settings
 from crm_core.isolation import run_cli
 from crm_core.rate_limit import RateLimiter
-from crm_core.retry import RETRY_SETTINGS
-from crm_core.run_control import CONCURRENCY_SETTING, RunControl
+from crm_core.run_control import RunControl
 from crm_core.tap_base import CRMTap
 from tap_activecampaign.client import seconds_of
 from tap_activecampaign.streams import STREAM_TYPES
-
-if t.TYPE_CHECKING:
-    from tap_activecampaign.client import ACStream
 
 #: What a URL copied with the API's path ends with (``https://x.api-us1.com/api/3/``).
 _API_PATH = re.compile(r"/api/3/?$")
@@ -28,57 +23,44 @@ class TapActiveCampaign(CRMTap):
     """Singer tap for ActiveCampaign (API v3)."""
 
     name = "tap-activecampaign"
+    #: Discovery reads the account's custom fields: the SDK validates the settings first.
+    dynamic_catalog = True
     secret_settings = ("api_token",)
+    stream_types = STREAM_TYPES
 
     config_jsonschema = th.PropertiesList(
-        th.Property(
-            "api_url",
-            th.StringType(pattern=SAFE_URL_PATTERN),
+        settings.api_url(
+            "The account's API URL, e.g. https://youraccount.api-us1.com (Settings -> "
+            "Developer); the tap calls {api_url}/api/3/... A URL copied with /api/3 is accepted.",
             required=True,
-            description="The account's API URL, e.g. https://youraccount.api-us1.com "
-            "(Settings -> Developer); the tap calls {api_url}/api/3/... A URL copied with "
-            "/api/3 is accepted. HTTPS only (plain HTTP only to a loopback host, i.e. the "
-            "simulator).",
         ),
-        th.Property(
+        settings.secret(
             "api_token",
-            th.StringType(min_length=1),
+            "The API token (Settings -> Developer -> API Access), sent in the Api-Token header.",
             required=True,
-            secret=True,
             title="API token",
-            description="The API token (Settings -> Developer -> API Access), sent in the "
-            "Api-Token header.",
         ),
-        th.Property(
-            "start_date",
-            th.DateTimeType,
-            description="On the first sync, skip contacts and deals last changed before this "
-            "time (every other stream is read whole).",
+        settings.start_date(
+            "On the first sync, skip contacts and deals last changed before this time (every "
+            "other stream is read whole)."
         ),
-        th.Property(
-            "page_size",
-            th.IntegerType(minimum=1, maximum=100),
-            default=100,
-            description="Records per page (`limit`); ActiveCampaign allows at most 100.",
+        settings.page_size(
+            "Records per page (`limit`); ActiveCampaign allows at most 100.", maximum=100
         ),
-        th.Property(
+        settings.integer(
             "requests_per_second",
-            th.IntegerType(minimum=1, maximum=100),
+            "Most requests sent in any one-second window, across all streams and threads. "
+            "ActiveCampaign allows 5 per second per account, shared by every key and app of the "
+            "account: lower it when other apps use the API at the same time.",
             default=5,
-            description="Most requests sent in any one-second window, across all streams and "
-            "threads. ActiveCampaign allows 5 per second per account, shared by every key "
-            "and app of the account: lower it when other apps use the API at the same time.",
+            minimum=1,
+            maximum=100,
         ),
-        th.Property(
-            "lookback_window",
-            th.IntegerType(minimum=0),
-            default=600,
-            description="Seconds before the last run's start that incremental syncs read "
-            "again (clock differences, late writes).",
+        settings.lookback_window(
+            "Seconds before the last run's start that incremental syncs read again (clock "
+            "differences, late writes)."
         ),
-        th.Property("user_agent", th.StringType, description="User-Agent header to send."),
-        CONCURRENCY_SETTING,
-        *RETRY_SETTINGS,
+        *settings.run_settings(),
     ).to_dict()
 
     @property
@@ -119,14 +101,6 @@ class TapActiveCampaign(CRMTap):
             name=self.name,
             limiter=RateLimiter(int(self.config.get("requests_per_second", 5))),
         )
-
-    def discover_streams(self) -> list[ACStream]:
-        """Every stream; nothing is fetched until a schema or a record is needed.
-
-        Returns:
-            The streams.
-        """
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
 
 
 def main() -> None:

@@ -19,7 +19,14 @@ from __future__ import annotations
 import typing as t
 
 from crm_core.conform import InvalidValueError, scrub
-from crm_core.custom_fields import KINDS, ColumnMap, kind_of_value, kind_of_values, parse_value
+from crm_core.custom_fields import (
+    KINDS,
+    ColumnMap,
+    kind_of_value,
+    kind_of_values,
+    name_identity,
+    parse_value,
+)
 
 #: The documented SYSTEM properties of each entity, and their kinds.
 SYSTEM_FIELDS: dict[str, dict[str, str]] = {
@@ -45,18 +52,6 @@ SYSTEM_FIELDS: dict[str, dict[str, str]] = {
     },
     "deals": {},
 }
-
-
-def identity(name: str) -> str:
-    """A custom field's identity: its exact name (the API has no field ids).
-
-    Args:
-        name: The field's name.
-
-    Returns:
-        ``name:<name>``.
-    """
-    return f"name:{name}"
 
 
 class FieldColumns:
@@ -89,7 +84,7 @@ class FieldColumns:
         for name, value in sample:
             seen.setdefault(name, []).append(value)
         for name, values in seen.items():
-            self.map.column_for(identity(name), name, kind_of_values(values))
+            self.map.column_for(name_identity(name), name, kind_of_values(values))
         #: identity -> (column, kind): what this run's schema has.
         self.custom = self.map.remembered()
         #: Custom fields first seen after the schema was sent (named for the next run).
@@ -129,7 +124,7 @@ class FieldColumns:
             if found is not None and found[0] not in out:
                 self._put(out, found, value, counter, stream)
         for name, value in custom:
-            ident = identity(name)
+            ident = name_identity(name)
             found = self.custom.get(ident)
             if found is None:
                 if value not in (None, "") and ident not in self.late:

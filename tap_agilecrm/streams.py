@@ -12,8 +12,8 @@ from requests.auth import HTTPBasicAuth
 from singer_sdk import typing as th
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from crm_core.columns import columns, json_array, json_object, schema
-from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
+from crm_core.columns import BOOL, ID, NUMBER, TEXT, TIME, columns, json_array, json_object, schema
+from crm_core.custom_fields import columns_for_run
 from crm_core.errors import UnreachableHostError, Vocabulary
 from crm_core.http import CRMStream
 from crm_core.incremental import (
@@ -34,13 +34,6 @@ if t.TYPE_CHECKING:
 
     from crm_core.pagination import Page
 
-ID, TEXT, NUMBER, BOOL, TIME = (
-    th.IntegerType,
-    th.StringType,
-    th.NumberType,
-    th.BooleanType,
-    th.DateTimeType,
-)
 MODIFIED = "modified_time"
 DAY = 86_400
 _EARLIEST = dt.datetime(2012, 1, 1, tzinfo=dt.UTC).timestamp()
@@ -75,6 +68,28 @@ class AgileStream(CRMStream):
     def emit_activate_version_messages(self) -> bool:
         """ACTIVATE_VERSION only on the full pass (``reconcile``), where absent means deleted."""
         return bool(self.config.get("reconcile", False))
+
+    #: The context key naming a record of this stream to its child streams (``contact_id``).
+    child_key: t.ClassVar[str] = ""
+
+    def generate_child_contexts(
+        self,
+        record: dict[str, t.Any],
+        context: Context | None,
+    ) -> Iterable[Context | None]:
+        """Child lists are read per record: its id, under ``child_key``.
+
+        Args:
+            record: A record of this stream.
+            context: Its partition (none: the parents are top-level streams).
+
+        Yields:
+            The record's id; nothing for a record without one.
+        """
+        if not self.child_key:
+            yield from super().generate_child_contexts(record, context)
+        elif record.get("id") is not None:
+            yield {self.child_key: record["id"]}
 
 
 # ---- lists read incrementally ------------------------------------------------------------
@@ -254,14 +269,13 @@ class IncrementalList(AgileStream):
     @cached_property
     def fields(self) -> FieldColumns:
         """This run's typed columns: SYSTEM fields, the state's custom columns, the sample's."""
-        known = known_columns(self.stream_state, self.name, self.logger)
-        sample = [pair for record in self.sample() for pair in self.custom_pairs(record)]
-        keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
-        found = FieldColumns(self.name, record_keys=keys, known=known, sample=sample)
-        for note in found.map.notes:
-            self.logger.warning("%s: %s", self.name, note)
-        self.stream_state[CUSTOM_COLUMNS] = found.map.columns
-        return found
+
+        def build(known: dict[str, dict[str, t.Any]] | None) -> FieldColumns:
+            sample = [pair for record in self.sample() for pair in self.custom_pairs(record)]
+            keys = [p.name for p in self.base_columns] + [MODIFIED, "extra_fields"]
+            return FieldColumns(self.name, record_keys=keys, known=known, sample=sample)
+
+        return columns_for_run(self.stream_state, self.name, self.logger, build)
 
     def note_late_fields(self) -> None:
         """Say which custom fields appeared after the schema was sent."""
@@ -318,6 +332,7 @@ _TIMES = columns("created_time", "updated_time", kind=TIME)
 class ContactsStream(IncrementalList):
     """Contacts (``GET /contacts``), type PERSON."""
 
+    child_key = "contact_id"
     name = "contacts"
     path = "/contacts"
     contact_type = "PERSON"
@@ -344,23 +359,6 @@ class ContactsStream(IncrementalList):
         *columns("unsubscribeStatus", "emailBounceStatus", kind=json_array()),
         _OWNER,
     ]
-
-    def generate_child_contexts(
-        self,
-        record: dict[str, t.Any],
-        context: Context | None,  # noqa: ARG002
-    ) -> Iterable[Context | None]:
-        """Notes and documents are read per contact.
-
-        Args:
-            record: A contact.
-            context: Unused.
-
-        Yields:
-            The contact's id.
-        """
-        if record.get("id") is not None:
-            yield {"contact_id": record["id"]}
 
 
 class CompaniesStream(IncrementalList):
@@ -390,6 +388,7 @@ class CompaniesStream(IncrementalList):
 class DealsStream(IncrementalList):
     """Deals of every track (``GET /opportunity/based?pipeline_id=``), with ``custom_data``."""
 
+    child_key = "deal_id"
     name = "deals"
     path = "/opportunity/based"
     contact_type = "OPPORTUNITY"
@@ -491,23 +490,6 @@ class DealsStream(IncrementalList):
         """
         return once_each(super().get_records(context))
 
-    def generate_child_contexts(
-        self,
-        record: dict[str, t.Any],
-        context: Context | None,  # noqa: ARG002
-    ) -> Iterable[Context | None]:
-        """Deal notes are read per deal.
-
-        Args:
-            record: A deal.
-            context: Unused.
-
-        Yields:
-            The deal's id.
-        """
-        if record.get("id") is not None:
-            yield {"deal_id": record["id"]}
-
 
 # ---- lists read in full each run ---------------------------------------------------------
 
@@ -588,6 +570,7 @@ class TicketsStream(FullList):
 
     emits_each_once = True
 
+    child_key = "ticket_id"
     name = "tickets"
     path = "/tickets/filter"
     epoch_seconds_fields = ()
@@ -619,23 +602,6 @@ class TicketsStream(FullList):
         for flt in self.records_of(payload):
             for page in self.iter_pages(context, extra={"filter_id": flt.get("id")}):
                 yield from page.records
-
-    def generate_child_contexts(
-        self,
-        record: dict[str, t.Any],
-        context: Context | None,  # noqa: ARG002
-    ) -> Iterable[Context | None]:
-        """Messages are read per ticket.
-
-        Args:
-            record: A ticket.
-            context: Unused.
-
-        Yields:
-            The ticket's id.
-        """
-        if record.get("id") is not None:
-            yield {"ticket_id": record["id"]}
 
 
 # ---- calendar events ---------------------------------------------------------------------

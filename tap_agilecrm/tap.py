@@ -8,23 +8,26 @@ from functools import cached_property
 
 from singer_sdk import typing as th
 
-from crm_core.http import SAFE_URL_PATTERN
+from crm_core import settings
 from crm_core.isolation import run_cli
-from crm_core.retry import RETRY_SETTINGS
-from crm_core.run_control import CONCURRENCY_SETTING
-from crm_core.tap_base import CRMTap
+from crm_core.tap_base import CustomColumnsTap
 from tap_agilecrm.streams import STREAM_TYPES
 
 if t.TYPE_CHECKING:
-    from tap_agilecrm.streams import AgileStream
+    from collections.abc import Sequence
+
+    from singer_sdk.streams import Stream
 
 
-class TapAgileCRM(CRMTap):
+class TapAgileCRM(CustomColumnsTap):
     """Singer tap for Agile CRM."""
 
     name = "tap-agilecrm"
+    #: Discovery reads the account's custom fields: the SDK validates the settings first.
+    dynamic_catalog = True
     secret_settings = ("api_key", "email")
     default_url = "https://{domain}.agilecrm.com"
+    stream_types = STREAM_TYPES
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -33,48 +36,32 @@ class TapAgileCRM(CRMTap):
             description="The account's subdomain: `mycompany` for https://mycompany.agilecrm.com. "
             "Needed unless `api_url` is set.",
         ),
-        th.Property(
+        settings.secret(
             "email",
-            th.StringType(min_length=3),
+            "The email of the Agile CRM user whose API key is used (the Basic auth user name).",
             required=True,
-            secret=True,
-            description="The email of the Agile CRM user whose API key is used (the Basic "
-            "auth user name).",
+            min_length=3,
         ),
-        th.Property(
+        settings.secret(
             "api_key",
-            th.StringType(min_length=1),
+            "The user's REST API key (Admin Settings -> Developers & API).",
             required=True,
-            secret=True,
             title="API key",
-            description="The user's REST API key (Admin Settings -> Developers & API).",
         ),
-        th.Property(
-            "api_url",
-            th.StringType(pattern=SAFE_URL_PATTERN),
-            description="Root of the API, default https://{domain}.agilecrm.com; the tap calls "
-            "{api_url}/dev/api/... HTTPS only (plain HTTP only to a loopback host, i.e. the "
-            "simulator).",
+        settings.api_url(
+            "Root of the API, default https://{domain}.agilecrm.com; the tap calls "
+            "{api_url}/dev/api/..."
         ),
-        th.Property(
-            "start_date",
-            th.DateTimeType,
-            description="Skip contacts, companies and deals last modified before this time "
-            "on the first sync; calendar events are read from here (default 2012-01-01).",
+        settings.start_date(
+            "Skip contacts, companies and deals last modified before this time on the first "
+            "sync; calendar events are read from here (default 2012-01-01)."
         ),
-        th.Property(
-            "page_size",
-            th.IntegerType(minimum=1, maximum=500),
-            default=100,
-            description="Records per page. Keep it moderate: Agile CRM times out (500, "
-            '"try again later") on large pages.',
+        settings.page_size(
+            'Records per page. Keep it moderate: Agile CRM times out (500, "try again later") '
+            "on large pages.",
+            maximum=500,
         ),
-        th.Property(
-            "lookback_window",
-            th.IntegerType(minimum=0),
-            default=600,
-            description="Seconds before the bookmark that incremental syncs read again.",
-        ),
+        settings.lookback_window("Seconds before the bookmark that incremental syncs read again."),
         th.Property(
             "reconcile",
             th.BooleanType,
@@ -82,40 +69,19 @@ class TapAgileCRM(CRMTap):
             description="Full pass: read every list in full (FULL_TABLE with "
             "ACTIVATE_VERSION), so the loader marks records deleted in Agile CRM.",
         ),
-        th.Property(
-            "events_window_days",
-            th.IntegerType(minimum=1),
-            default=90,
-            description="Days per calendar-events request window.",
+        settings.integer(
+            "events_window_days", "Days per calendar-events request window.", default=90, minimum=1
         ),
-        th.Property(
+        settings.integer(
             "events_lookback_days",
-            th.IntegerType(minimum=0),
+            "Days of calendar events re-read before the bookmark.",
             default=30,
-            description="Days of calendar events re-read before the bookmark.",
         ),
-        th.Property(
-            "events_lookahead_days",
-            th.IntegerType(minimum=0),
-            default=365,
-            description="Days of upcoming calendar events read past now.",
+        settings.integer(
+            "events_lookahead_days", "Days of upcoming calendar events read past now.", default=365
         ),
-        th.Property("user_agent", th.StringType, description="User-Agent header to send."),
-        CONCURRENCY_SETTING,
-        *RETRY_SETTINGS,
+        *settings.run_settings(),
     ).to_dict()
-
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
-        """Set up the mapper once the state is loaded (custom-field columns depend on it).
-
-        Args:
-            args: As for the SDK's Tap.
-            kwargs: As for the SDK's Tap.
-        """
-        setup_mapper = kwargs.pop("setup_mapper", True)
-        super().__init__(*args, setup_mapper=False, **kwargs)
-        if setup_mapper:
-            self.setup_mapper()
 
     @cached_property
     def secret_values(self) -> tuple[str, ...]:
@@ -135,13 +101,13 @@ class TapAgileCRM(CRMTap):
             return ["set `domain` (your Agile CRM subdomain, e.g. `mycompany`) or `api_url`"]
         return []
 
-    def discover_streams(self) -> list[AgileStream]:
-        """Every stream; nothing is fetched until a schema or a record is needed.
+    def discover_streams(self) -> Sequence[Stream]:
+        """Every stream; on a full pass (``reconcile``) each reads its list in full.
 
         Returns:
             The streams.
         """
-        streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        streams = super().discover_streams()
         if self.config.get("reconcile"):
             for stream in streams:
                 stream.forced_replication_method = "FULL_TABLE"

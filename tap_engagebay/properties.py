@@ -250,8 +250,8 @@ class PropertyMap:
         self.custom: dict[str, Field] = {}
         self.by_identity: dict[str, Field] = {}
         self._custom_folded: dict[str, Field] = {}
-        #: ``lookup``'s answers by the property's (name, type), as sent, with their parser.
-        self._found: dict[tuple[t.Any, t.Any], tuple[Field, Parser] | None] = {}
+        #: ``lookup``'s answers by the property's (name, type), as sent: how to fill the column.
+        self._found: dict[tuple[t.Any, t.Any], _Slot | None] = {}
         ordered = sorted(
             (d for d in custom_definitions if isinstance(d, t.Mapping)),
             key=lambda d: (_int_or_zero(d.get("created_time")), _int_or_zero(d.get("id"))),
@@ -343,21 +343,30 @@ class PropertyMap:
             return self.custom.get(name) or self._custom_folded.get(fold(name))
         return None
 
-    def _lookup_remembered(self, prop: t.Mapping[str, t.Any]) -> tuple[Field, Parser] | None:
-        """``lookup`` and the field's parser, from memory for a (name, type) seen before."""
+    def _slot(self, prop: t.Mapping[str, t.Any]) -> _Slot | None:
+        """``lookup`` and how to fill the column, from memory for a (name, type) seen before."""
         key = (prop.get("name"), prop.get("type"))
         try:
             return self._found[key]
         except KeyError:
-            field = self.lookup(prop)
-            found = None if field is None else (field, self.parser(field))
+            found = self._new_slot(prop)
             if len(self._found) >= _LOOKUPS_REMEMBERED:
                 self._found.clear()
             self._found[key] = found
             return found
         except TypeError:  # a name or type that is not hashable (a list...)
-            field = self.lookup(prop)
-            return None if field is None else (field, self.parser(field))
+            return self._new_slot(prop)
+
+    def _new_slot(self, prop: t.Mapping[str, t.Any]) -> _Slot | None:
+        field = self.lookup(prop)
+        if field is None:
+            return None
+        parse = self.parser(field)
+        if parse is _text:
+            return (field.column, None, None, field)
+        # Numbers, booleans and dates are immutable: each distinct text is read once.
+        memo: dict[str, t.Any] | None = {} if field.field_type.upper() in _MEMO_TYPES else None
+        return (field.column, parse, memo, field)
 
     def parse(self, field: Field, value: t.Any) -> t.Any:  # noqa: ANN401
         """Turn a property's string value into its column's type.
@@ -396,7 +405,7 @@ class PropertyMap:
             return functools.partial(_parsed, _json_object, strip=False)
         return _text
 
-    def flatten(
+    def flatten(  # noqa: C901, PLR0912 - one loop per property, kept inline
         self,
         properties: t.Any,  # noqa: ANN401
         *,
@@ -424,29 +433,61 @@ class PropertyMap:
                 _count(counter, f"{stream}.properties[unreadable]")
                 continue
             try:
-                found = remembered[prop.get("name"), prop.get("type")]
+                slot = remembered[prop.get("name"), prop.get("type")]
             except (KeyError, TypeError):
-                found = self._lookup_remembered(prop)
-            if found is None:
+                slot = self._slot(prop)
+            if slot is None:
                 leftovers.append(prop)
                 _count(counter, f"{stream}.properties[unknown:{prop.get('name')}]")
                 continue
-            field, parse = found
-            column = field.column
+            column, parse, memo, field = slot
             if column in columns:
                 leftovers.append(prop)  # a second email/phone/website: kept raw
                 continue
-            try:
-                columns[column] = parse(prop.get("value"))
-            except PropertyParseError:
+            value = prop.get("value")
+            if parse is None:  # text kept as sent, None when blank
+                if type(value) is str:
+                    columns[column] = value if value and not value.isspace() else None
+                else:
+                    columns[column] = _text(value)
+                continue
+            if memo is not None and type(value) is str:
+                typed = memo.get(value, _NOT_READ)
+                if typed is _NOT_READ:
+                    typed = _read_or_unparsed(parse, value)
+                    if len(memo) >= _MEMO_SIZE:
+                        memo.clear()
+                    memo[value] = typed
+            else:
+                typed = _read_or_unparsed(parse, value)
+            if typed is _UNPARSED:
                 columns[column] = None
                 leftovers.append(prop)
                 _count(counter, f"{stream}.{column}[{field.field_type}]")
+            else:
+                columns[column] = typed
         return columns, leftovers
 
 
 #: Types one property value of a known field (``PropertyMap.parser``).
 Parser = t.Callable[[t.Any], t.Any]
+#: How ``flatten`` fills one property's column: (column, parser or None for text kept as
+#: sent, remembered results by text or None, field).
+_Slot = tuple[str, Parser | None, dict[str, t.Any] | None, Field]
+#: Field types whose parsed values are immutable (numbers, booleans, date texts).
+_MEMO_TYPES = frozenset({*_NUMERIC, "CHECKBOX", "DATE"})
+#: Distinct texts remembered per field (then forgotten all at once).
+_MEMO_SIZE = 4096
+_NOT_READ = object()
+#: A value that did not parse (``flatten`` keeps it raw).
+_UNPARSED = object()
+
+
+def _read_or_unparsed(parse: Parser, value: t.Any) -> t.Any:  # noqa: ANN401
+    try:
+        return parse(value)
+    except PropertyParseError:
+        return _UNPARSED
 
 
 def _text(value: t.Any) -> t.Any:  # noqa: ANN401

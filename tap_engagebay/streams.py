@@ -37,7 +37,7 @@ from crm_core.prefetch import OrderedPrefetch
 from crm_core.selection import SkipSelectionWhenAllSelected
 from tap_engagebay.client import EngageBayStream, payload_of
 from tap_engagebay.properties import RAW_PROPERTIES, PropertyMap
-from tap_engagebay.transform import epoch_to_iso, scrub
+from tap_engagebay.transform import epoch_to_iso, has_nul, scrub
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Iterator
@@ -472,15 +472,27 @@ class PropertiesMixin(ListStream):
         Returns:
             The record.
         """
+        properties = row.get(RAW_PROPERTIES)
         typed, leftovers = self.property_map.flatten(
-            row.get(RAW_PROPERTIES), counter=self.value_problems, stream=self.name
+            properties, counter=self.value_problems, stream=self.name
         )
         keep_all = self.config.get("keep_raw_properties", True)
-        raw = row.get(RAW_PROPERTIES) if keep_all else (leftovers or None)
-        record = super().post_process({**row, RAW_PROPERTIES: raw}, context)
+        raw = properties if keep_all else (leftovers or None)
+        if type(raw) is not list:  # none, or not an array: the record's rules decide
+            record = super().post_process({**row, RAW_PROPERTIES: raw}, context)
+            if record is None:
+                return None
+            record.update(scrub(typed))
+            return record
+        # An array goes to its column as it is: the record's rules need only its place. Every
+        # typed column is made from the properties, so one NUL check of them covers all.
+        record = super().post_process({**row, RAW_PROPERTIES: None}, context)
         if record is None:
             return None
-        record.update(scrub(typed))
+        if has_nul(properties):
+            raw, typed = scrub(raw), scrub(typed)
+        record[RAW_PROPERTIES] = raw
+        record.update(typed)
         return record
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import traceback
 import typing as t
@@ -22,11 +21,11 @@ from crm_core.errors import (
     status_of,
 )
 from crm_core.http import SAFE_URL_PATTERN
-from crm_core.inputs import check_catalog, check_state, plain_config_error, read_json
 from crm_core.isolation import run_cli
 from crm_core.pipe import write_pending_records
 from crm_core.retry import RETRY_SETTINGS
 from crm_core.tap_base import CRMTap, frozen_heap
+from crm_core.usage import check_catalog, check_state, read_json
 from tap_engagebay.client import deprecated_settings
 from tap_engagebay.streams import CUSTOM_SCOPES, STREAM_TYPES, UnpagedStream
 
@@ -275,16 +274,7 @@ class TapEngageBay(CRMTap):
             # The core's checks: the JSON schema, the HTTPS rule in words (and metrics quiet).
             errors = super()._validate_config(raise_errors=True)
         except ConfigValidationError as exc:
-            errors = [plain_config_error(e, self.name) for e in exc.errors]
-        start = self.config.get("start_date")
-        if start and not any("start_date" in e for e in errors):
-            try:
-                dt.datetime.fromisoformat(str(start))
-            except ValueError:
-                errors.append(
-                    f"Setting start_date {str(start)!r} is not a date: set it as YYYY-MM-DD "
-                    "or an ISO 8601 time, e.g. 2024-01-31 or 2024-01-31T00:00:00Z"
-                )
+            errors = list(exc.errors)
         if errors and raise_errors:
             summary = "Config validation failed"
             raise ConfigValidationError(summary, errors=errors)
@@ -334,12 +324,10 @@ class TapEngageBay(CRMTap):
         super(Tap, cls).invoke(about=about, about_format=about_format)  # --about, version
         cls.print_version(print_fn=cls.logger.info)
         state_dict = None if state is None else check_state(read_json(state, "State"), state)
-        known = [str(vars(stream_type)["name"]) for stream_type in STREAM_TYPES]
-        catalog_dict = (
-            None
-            if catalog is None
-            else check_catalog(read_json(catalog, "Catalog"), catalog, cls.name, known)
-        )
+        catalog_dict = None if catalog is None else read_json(catalog, "Catalog")
+        if catalog is not None:
+            known = [str(vars(stream_type)["name"]) for stream_type in STREAM_TYPES]
+            check_catalog(catalog_dict, catalog, known, cls.name)
         tap = cls(
             config=config.config,
             state=state_dict,

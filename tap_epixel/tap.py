@@ -8,16 +8,12 @@ from functools import cached_property
 
 from singer_sdk import typing as th
 
-from crm_core.http import SAFE_URL_PATTERN, RedactingFilter, check_api_url
+from crm_core import settings
+from crm_core.http import RedactingFilter, check_api_url
 from crm_core.isolation import run_cli
-from crm_core.retry import RETRY_SETTINGS
-from crm_core.run_control import CONCURRENCY_SETTING
 from crm_core.tap_base import CRMTap
 from crm_core.token_auth import TokenLogin
 from tap_epixel.streams import STREAM_TYPES
-
-if t.TYPE_CHECKING:
-    from tap_epixel.streams import EpixelStream
 
 LOGIN_HINT = (
     "Check `api_key`, `username` and `password`; `login_path` (default user/login/) and "
@@ -41,80 +37,64 @@ class TapEpixel(CRMTap):
     """Singer tap for the Leads & CRM API of Epixel MLM software."""
 
     name = "tap-epixel"
+    #: Discovery builds the login from the settings: the SDK validates them first.
+    dynamic_catalog = True
     secret_settings = ("api_key", "access_token", "username", "password")
+    stream_types = STREAM_TYPES
 
     config_jsonschema = th.PropertiesList(
-        th.Property(
-            "api_url",
-            th.StringType(pattern=SAFE_URL_PATTERN),
+        settings.api_url(
+            "Your install's API root, https://<domain>/<api prefix>/<version> (e.g. "
+            "https://mlm.example.com/api/v2).",
             required=True,
-            description="Your install's API root, https://<domain>/<api prefix>/<version> "
-            "(e.g. https://mlm.example.com/api/v2). HTTPS only (plain HTTP only to a loopback "
-            "host, i.e. the simulator).",
         ),
-        th.Property(
+        settings.secret(
             "api_key",
-            th.StringType(min_length=1),
+            "The application's apikey (sent in the `apikey` header).",
             required=True,
-            secret=True,
             title="API key",
-            description="The application's apikey (sent in the `apikey` header).",
         ),
-        th.Property(
+        settings.secret(
             "access_token",
-            th.StringType(min_length=1),
-            secret=True,
-            description="A bearer access token to use as it is. Tokens expire: prefer "
-            "`username` and `password`, from which the tap logs in and renews the token.",
+            "A bearer access token to use as it is. Tokens expire: prefer `username` and "
+            "`password`, from which the tap logs in and renews the token.",
         ),
-        th.Property(
-            "username",
-            th.StringType(min_length=1),
-            secret=True,
-            description="The user the tap logs in as (their own and assigned leads are read).",
+        settings.secret(
+            "username", "The user the tap logs in as (their own and assigned leads are read)."
         ),
-        th.Property(
-            "password",
-            th.StringType(min_length=1),
-            secret=True,
-            description="The user's password.",
-        ),
-        th.Property(
+        settings.secret("password", "The user's password."),
+        settings.text(
             "login_path",
-            th.StringType(min_length=1),
+            "The login endpoint after `api_url` (POST form username, password).",
             default="user/login/",
-            description="The login endpoint after `api_url` (POST form username, password).",
+            min_length=1,
         ),
-        th.Property(
+        settings.text(
             "token_field",
-            th.StringType(min_length=1),
+            "Where the login's JSON answer holds the access token (dots for nested keys, e.g. "
+            "data.access_token).",
             default="access",
-            description="Where the login's JSON answer holds the access token (dots for "
-            "nested keys, e.g. data.access_token).",
+            min_length=1,
         ),
-        th.Property(
+        settings.text(
             "leads_path_prefix",
-            th.StringType,
+            "The path the lead endpoints live under after `api_url` (leads for …/leads/list/; "
+            "empty for …/list/).",
             default="leads",
-            description="The path the lead endpoints live under after `api_url` (leads for "
-            "…/leads/list/; empty for …/list/).",
         ),
-        th.Property(
+        settings.text(
             "assigned_list_type",
-            th.StringType,
+            "The `list_type` value that lists the leads assigned to the user; empty to read "
+            "only the user's own leads.",
             default="assigned",
-            description="The `list_type` value that lists the leads assigned to the user; "
-            "empty to read only the user's own leads.",
         ),
-        th.Property(
-            "page_size",
-            th.IntegerType(minimum=1, maximum=1000),
-            description="Records per page asked for (`page_size`) when the install pages its "
-            "lists; unset: the install's default.",
+        settings.page_size(
+            "Records per page asked for (`page_size`) when the install pages its lists; "
+            "unset: the install's default.",
+            maximum=1000,
+            default=None,
         ),
-        th.Property("user_agent", th.StringType, description="User-Agent header to send."),
-        CONCURRENCY_SETTING,
-        *RETRY_SETTINGS,
+        *settings.run_settings(),
     ).to_dict()
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
@@ -169,14 +149,6 @@ class TapEpixel(CRMTap):
             wait_base=float(c.get("retry_wait_base", 2)),
             settings_hint=LOGIN_HINT,
         )
-
-    def discover_streams(self) -> list[EpixelStream]:
-        """Every stream; nothing is fetched until a record is needed.
-
-        Returns:
-            The streams.
-        """
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import typing as t
 
 from crm_core.conform import scrub
-from crm_core.custom_fields import KINDS, ColumnMap
+from crm_core.custom_fields import KINDS, ColumnMap, name_identity
 
 #: JSON type -> column kind.
 _KIND_OF_TYPE: tuple[tuple[type | tuple[type, ...], str], ...] = (
@@ -49,18 +49,6 @@ def json_kind(value: t.Any) -> str:  # noqa: ANN401
     return ""
 
 
-def identity(name: str) -> str:
-    """A custom field's identity: its exact name (the API has no field ids).
-
-    Args:
-        name: The field's name.
-
-    Returns:
-        ``name:<name>``.
-    """
-    return f"name:{name}"
-
-
 class CustomColumns:
     """The ``cf_`` columns of the contacts, stable over runs, and how to fill them."""
 
@@ -83,7 +71,7 @@ class CustomColumns:
             for name, value in fields.items():
                 kind = json_kind(value)
                 if kind:
-                    self.map.column_for(identity(name), name, kind)
+                    self.map.column_for(name_identity(name), name, kind)
         #: Every column in this run's schema.
         self.in_schema = frozenset(self.map.schema_properties())
         #: Fields (or types of fields) first seen after the schema was sent.
@@ -115,7 +103,7 @@ class CustomColumns:
         Returns:
             The column, or None.
         """
-        entry = self.map.columns.get(identity(name))
+        entry = self.map.columns.get(name_identity(name))
         for held in entry["columns"] if entry else []:
             if held["type"] == kind and held["column"] in self.in_schema:
                 return str(held["column"])
@@ -141,7 +129,7 @@ class CustomColumns:
             if column is None:
                 if (name, kind) not in self.late:
                     self.late.add((name, kind))
-                    self.map.column_for(identity(name), name, kind)
+                    self.map.column_for(name_identity(name), name, kind)
                 continue
             out[column] = scrub(value)
         return out

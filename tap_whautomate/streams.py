@@ -10,7 +10,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import TEXT, columns, json_array, json_object, schema
-from crm_core.custom_fields import CUSTOM_COLUMNS, known_columns
+from crm_core.custom_fields import columns_for_run
 from crm_core.errors import BadRequestError, NotFoundError, UnreachableHostError, Vocabulary
 from crm_core.http import CRMStream
 from crm_core.page_paging import PageNumberReader
@@ -143,18 +143,16 @@ class ContactsStream(WhautomateStream):
     @cached_property
     def fields(self) -> CustomColumns:
         """This run's ``cf_`` columns: the state's, then those of a first page's values."""
-        known = known_columns(self.stream_state, self.name, self.logger)
-        sample = [r.get("customFields") for r in self.sample()]
-        found = CustomColumns(
-            reserved=[p.name for p in self.base_columns] + ["extra_fields"],
-            known=known,
-            sample=[s for s in sample if isinstance(s, dict)],
-        )
-        for note in found.map.notes:
-            self.logger.warning("%s: %s", self.name, note)
-        found.map.notes.clear()
-        self.stream_state[CUSTOM_COLUMNS] = found.map.columns
-        return found
+
+        def build(known: dict[str, dict[str, t.Any]] | None) -> CustomColumns:
+            sample = [r.get("customFields") for r in self.sample()]
+            return CustomColumns(
+                reserved=[p.name for p in self.base_columns] + ["extra_fields"],
+                known=known,
+                sample=[s for s in sample if isinstance(s, dict)],
+            )
+
+        return columns_for_run(self.stream_state, self.name, self.logger, build)
 
     def sample(self) -> list[dict[str, t.Any]]:
         """The first page of the list, read for the custom fields' names and types.

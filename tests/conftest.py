@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import typing as t
-
-import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from engagebay_sim import SimConfig, Simulator
+from tests.harness.simulators import simulator_fixtures
 
-if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+#: Fixtures every source's tests share (``captured``: what the root logger's handlers see).
+pytest_plugins = ("tests.harness.logs",)
 
 # Property-based tests draw the same examples on every run (CI must not depend on luck), and
-# write no example database into the project.
-settings.register_profile("deterministic", derandomize=True, database=None)
+# write no example database into the project. Nor do they depend on the machine's speed: no
+# per-example deadline and no "generation is slow" check (both failed once on a loaded CI box).
+settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile("deterministic")
 
 SMALL = {
@@ -34,22 +39,4 @@ SMALL = {
 }
 
 
-@pytest.fixture
-def make_simulator() -> Iterator[Callable[..., Simulator]]:
-    """Factory: ``make_simulator(**config)`` starts a simulator (small account by default)."""
-    started: list[Simulator] = []
-
-    def make(**config: t.Any) -> Simulator:
-        sim = Simulator(SimConfig(**{**SMALL, **config})).start()
-        started.append(sim)
-        return sim
-
-    yield make
-    for sim in started:
-        sim.stop()
-
-
-@pytest.fixture
-def simulator(make_simulator: Callable[..., Simulator]) -> Simulator:
-    """A started simulator with a small account (seed 7, 60 contacts, 2 tracks...)."""
-    return make_simulator()
+make_simulator, simulator = simulator_fixtures("simulator", Simulator, SimConfig, SMALL)

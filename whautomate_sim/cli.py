@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import typing as t
 
-from crm_sim.cli import add_common_args, common_kwargs, serve
-from whautomate_sim.config import PAGE_ZERO, PAST_END, PRESETS, preset
+from crm_sim.cli import account_parser, run_account
+from whautomate_sim.config import PAGE_ZERO, PAST_END
 from whautomate_sim.server import WhautomateSimulator
+
+if t.TYPE_CHECKING:
+    import argparse
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser.
-
-    Returns:
-        The parser.
-    """
-    p = argparse.ArgumentParser(prog="whautomate-sim", description=__doc__)
-    add_common_args(p)
-    p.add_argument("--preset", choices=sorted(PRESETS), default="demo")
+    """The argument parser: the core's options (``account_parser``), then this vendor's."""
+    p = account_parser("whautomate-sim", __doc__, WhautomateSimulator)
     p.add_argument("--api-key", default="sim-whautomate-key", help="the x-api-key expected")
-    p.add_argument("--contacts", type=int, help="number of contacts")
-    p.add_argument("--locations", type=int, help="number of locations")
     p.add_argument("--first-page", type=int, choices=(0, 1), default=1,
                    help="the number of the first page")  # fmt: skip
     p.add_argument("--page-zero", choices=PAGE_ZERO, default="alias",
@@ -36,29 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:
-    """Run the simulator until SIGTERM/SIGINT.
-
-    Args:
-        argv: Arguments (defaults to sys.argv).
+    """Run the simulator until SIGTERM/SIGINT (``argv`` defaults to sys.argv).
 
     Returns:
         The exit code.
     """
-    args = build_parser().parse_args(argv)
-    common = common_kwargs(args)
-    host, port = common.pop("host"), common.pop("port")
-    counts = {
-        n: getattr(args, n) for n in ("contacts", "locations") if getattr(args, n) is not None
-    }
-    config = preset(
-        args.preset,
-        api_key=args.api_key,
-        first_page=args.first_page,
-        page_zero=args.page_zero,
-        max_limit=args.max_limit,
-        default_limit=args.default_limit,
-        past_end=args.past_end,
-        **common,
-        **counts,
-    )
-    return serve(WhautomateSimulator(config, host=host, port=port), args.port_file)
+    return run_account(argv, build_parser(), WhautomateSimulator)

@@ -9,23 +9,27 @@ is tested against every one.
 from __future__ import annotations
 
 import dataclasses
-import typing as t
 
-if t.TYPE_CHECKING:
-    from crm_sim.server import Latency
+from crm_sim.config import AccountConfig
 
 PAST_END = ("empty", "repeat_last")
 PAGE_ZERO = ("alias", "empty", "error")
+COUNT_FIELDS = ("contacts", "locations")
+PRESETS: dict[str, dict[str, int]] = {
+    "demo": {},
+    "tiny": {"contacts": 25, "locations": 2},
+    "large": {"contacts": 1_000_000, "locations": 20},
+}
 
 
 @dataclasses.dataclass
-class WhautomateConfig:
+class WhautomateConfig(AccountConfig):
     """Everything that defines a simulated Whautomate account and how its API pages.
 
     Every contact is a pure function of ``(seed, index)``; only the count and changes are kept.
+    The core's settings come from ``AccountConfig``.
 
     Attributes:
-        seed: Seed of all generated data and fault draws.
         api_key: The key expected in the ``x-api-key`` header.
         contacts: Number of contacts.
         locations: Number of locations (branches) contacts belong to.
@@ -36,13 +40,11 @@ class WhautomateConfig:
         max_limit: The largest page served: a larger ``limit`` is capped silently.
         past_end: What a page past the end answers: ``empty`` (``[]``) or ``repeat_last``
             (the last page again).
-        latency: Fixed latency in ms, or a ``(lo, hi)`` range in ms.
-        faults: Fault rules (see ``crm_sim.faults``).
-        quota: Daily API call quota; None for unlimited.
-        timeout_s: How long the ``timeout`` fault holds a request.
     """
 
-    seed: int = 0
+    count_fields = COUNT_FIELDS
+    presets = PRESETS
+
     api_key: str = "sim-whautomate-key"
     contacts: int = 300
     locations: int = 3
@@ -51,10 +53,6 @@ class WhautomateConfig:
     default_limit: int = 10
     max_limit: int = 100
     past_end: str = "empty"
-    latency: Latency = 0.0
-    faults: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
-    quota: int | None = None
-    timeout_s: float = 5.0
 
     def __post_init__(self) -> None:
         """Validate.
@@ -65,6 +63,7 @@ class WhautomateConfig:
         if self.contacts < 0 or self.locations < 1:
             msg = "contacts must be >= 0 and locations >= 1"
             raise ValueError(msg)
+        super().__post_init__()
         if self.first_page not in {0, 1}:
             msg = f"first_page must be 0 or 1, got {self.first_page}"
             raise ValueError(msg)
@@ -74,32 +73,8 @@ class WhautomateConfig:
         if self.past_end not in PAST_END:
             msg = f"past_end must be one of {PAST_END}, got {self.past_end!r}"
             raise ValueError(msg)
-        if not 1 <= self.default_limit <= self.max_limit:
-            msg = "default_limit must be between 1 and max_limit"
-            raise ValueError(msg)
+        self.check_page_sizes("default_limit", "max_limit")
 
 
-PRESETS: dict[str, dict[str, int]] = {
-    "demo": {},
-    "tiny": {"contacts": 25, "locations": 2},
-    "large": {"contacts": 1_000_000, "locations": 20},
-}
-
-
-def preset(name: str, **overrides: t.Any) -> WhautomateConfig:  # noqa: ANN401 - any config field
-    """Build a config from a named preset.
-
-    Args:
-        name: ``demo`` (300 contacts), ``tiny`` or ``large`` (1,000,000 contacts).
-        **overrides: Fields to set on top.
-
-    Returns:
-        The config.
-
-    Raises:
-        ValueError: On an unknown preset.
-    """
-    if name not in PRESETS:
-        msg = f"unknown preset {name!r}; choose one of {sorted(PRESETS)}"
-        raise ValueError(msg)
-    return WhautomateConfig(**{**PRESETS[name], **overrides})
+#: Build a config from a named preset (``demo``: 300 contacts, ``tiny``, ``large``: 1,000,000).
+preset = WhautomateConfig.preset

@@ -79,12 +79,7 @@ class WhautomateData:
     """Every generated contact and location of an account."""
 
     def __init__(self, config: WhautomateConfig, clock: Clock) -> None:
-        """Describe the contacts table.
-
-        Args:
-            config: The account.
-            clock: The simulator clock.
-        """
+        """Describe the contacts table from the config and the simulator clock."""
         self.config = config
         self.ids = IdSpace(config.seed, "contacts")
         self.locations = [

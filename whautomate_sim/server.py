@@ -16,23 +16,22 @@ Gateway answers (an assumption, listed in the README).
 from __future__ import annotations
 
 import bisect
-import hmac
 import itertools
-import re
 import typing as t
 
-from crm_sim.server import ApiRequest, Reply, Simulator
+from crm_sim.account import AccountSimulator, compile_routes
+from crm_sim.server import ALLOWED_HOST, ApiRequest, Reply
 from crm_sim.table import UnknownRecordError
 from whautomate_sim.config import WhautomateConfig
 from whautomate_sim.data import WhautomateData
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
-    from crm_sim.faults import Rule
     from crm_sim.table import Record
 
 FORBIDDEN = {"message": "Forbidden"}
+TOO_MANY = {"message": "Too Many Requests"}
 #: Fields a client may set (``POST``/``PUT`` bodies); ``id`` is the server's.
 WRITABLE = ("name", "phoneNumber", "location", "stage", "notes", "customFields", "tags")
 
@@ -41,105 +40,50 @@ class _BadRequestError(ValueError):
     """A parameter the API cannot read (answered 400 with its message)."""
 
 
-class WhautomateSimulator(Simulator):
+class WhautomateSimulator(AccountSimulator[WhautomateConfig, WhautomateData]):
     """A simulated Whautomate account served on 127.0.0.1 under ``/v1/``."""
 
     name = "whautomate-sim"
     api_prefix = "/v1/"
     redact_headers = frozenset({"x-api-key"})
+    key_header = "x-api-key"
+    refusal = (403, FORBIDDEN)
 
-    def __init__(self, config: WhautomateConfig | None = None, *, host: str = "127.0.0.1",
+    config_class = WhautomateConfig
+    data_class = WhautomateData
+    fault_bodies: t.ClassVar[dict[str, tuple[int, dict[str, t.Any]]]] = {
+        "quota": (429, {"message": "Limit Exceeded"}),
+        "429": (429, TOO_MANY),
+        "429_retry_after": (429, TOO_MANY),
+        "403": (403, FORBIDDEN),
+    }
+
+    def __init__(self, config: WhautomateConfig | None = None, *, host: str = ALLOWED_HOST,
                  port: int = 0) -> None:  # fmt: skip
-        """Prepare (not start) the simulator.
-
-        Args:
-            config: The account; defaults to ``WhautomateConfig()``.
-            host: Must be ``127.0.0.1``.
-            port: TCP port; 0 for a free one.
-        """
-        self.config = config or WhautomateConfig()
-        c = self.config
-        super().__init__(seed=c.seed, latency=c.latency, faults=c.faults, quota=c.quota,
-                         timeout_s=c.timeout_s, host=host, port=port)  # fmt: skip
-        self.data = WhautomateData(c, self.clock)
-        self.tables = dict(self.data.tables)
-        self._routes: list[tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
-            ("GET", re.compile(r"contacts/?"), self._list),
-            ("POST", re.compile(r"contacts/?"), self._add),
-            ("GET", re.compile(r"contacts/([^/]+)/?"), self._get),
-            ("PUT", re.compile(r"contacts/([^/]+)/?"), self._put),
-            ("DELETE", re.compile(r"contacts/([^/]+)/?"), self._delete),
-            ("POST", re.compile(r"contacts/([^/]+)/tags/(add|remove)/?"), self._tags),
-        ]
+        """Prepare (not start) the simulator (``config`` defaults to ``WhautomateConfig()``)."""
+        super().__init__(config, host=host, port=port)
+        self.routes = compile_routes([
+            ("GET", r"contacts/?", self._list),
+            ("POST", r"contacts/?", self._add),
+            ("GET", r"contacts/([^/]+)/?", self._get),
+            ("PUT", r"contacts/([^/]+)/?", self._put),
+            ("DELETE", r"contacts/([^/]+)/?", self._delete),
+            ("POST", r"contacts/([^/]+)/tags/(add|remove)/?", self._tags),
+        ])  # fmt: skip
 
     # ----------------------------------------------------------------- core hooks
 
-    def authenticate(self, request: ApiRequest) -> bool:
-        """The ``x-api-key`` header must hold the account's key.
-
-        Args:
-            request: The request.
-
-        Returns:
-            True when it does.
-        """
-        sent = request.headers.get("x-api-key", "")
-        return hmac.compare_digest(sent.encode(), self.config.api_key.encode())
-
-    def secrets(self) -> tuple[str, ...]:
-        """The API key never reaches the request log.
-
-        Returns:
-            The key.
-        """
-        return (self.config.api_key,)
-
-    def unauthorized(self) -> Reply:
-        """403 for a missing or wrong key.
-
-        Returns:
-            The reply.
-        """
-        return Reply(403, dict(FORBIDDEN))
-
-    def fault_reply(self, kind: str, rule: Rule | None) -> Reply:
-        """API Gateway's bodies for the quota and the burst limit.
-
-        Args:
-            kind: Fault kind.
-            rule: The rule, if any.
-
-        Returns:
-            The reply.
-        """
-        if kind == "quota":
-            return Reply(429, {"message": "Limit Exceeded"})
-        if kind in {"429", "429_retry_after"}:
-            extra = {"Retry-After": "1"} if kind == "429_retry_after" else {}
-            return Reply(429, {"message": "Too Many Requests"}, headers=extra)
-        if kind == "403":
-            return Reply(403, dict(FORBIDDEN))
-        return super().fault_reply(kind, rule)
-
     def handle(self, request: ApiRequest) -> Reply:
-        """Route an authenticated request.
-
-        Args:
-            request: The request.
-
-        Returns:
-            The reply.
-        """
-        for method, pattern, fn in self._routes:
-            match = pattern.fullmatch(request.path)
-            if match and method == request.method:
-                try:
-                    return fn(request, *match.groups())
-                except _BadRequestError as exc:
-                    return Reply(400, {"message": str(exc)})
-                except UnknownRecordError:
-                    return Reply(404, {"message": "Contact not found"})
-        return Reply(404, {"message": f"No such endpoint: {request.method} {request.path}"})
+        """Route an authenticated request; bad parameters get 400, unknown contacts 404."""
+        route = self.route(request)
+        if route is None:
+            return Reply(404, {"message": f"No such endpoint: {request.method} {request.path}"})
+        try:
+            return route(request)
+        except _BadRequestError as exc:
+            return Reply(400, {"message": str(exc)})
+        except UnknownRecordError:
+            return Reply(404, {"message": "Contact not found"})
 
     # ----------------------------------------------------------------- ground truth
 

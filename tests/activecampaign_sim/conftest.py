@@ -1,33 +1,7 @@
-"""A small simulated ActiveCampaign account per test."""
-
-from __future__ import annotations
-
-import typing as t
-
-import pytest
+"""A small simulated ActiveCampaign account per test (a small account, no rate limit)."""
 
 from activecampaign_sim import ACConfig, ACSimulator
 from tests.activecampaign_sim.helpers import SMALL
+from tests.harness.simulators import simulator_fixtures
 
-if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-
-
-@pytest.fixture
-def make_ac() -> Iterator[Callable[..., ACSimulator]]:
-    """Factory: ``make_ac(**config)`` starts a simulator (a small account, no rate limit)."""
-    started: list[ACSimulator] = []
-
-    def make(**config: t.Any) -> ACSimulator:
-        sim = ACSimulator(ACConfig(**{**SMALL, **config})).start()
-        started.append(sim)
-        return sim
-
-    yield make
-    for sim in started:
-        sim.stop()
-
-
-@pytest.fixture
-def ac(make_ac: Callable[..., ACSimulator]) -> ACSimulator:
-    return make_ac()
+make_ac, ac = simulator_fixtures("ac", ACSimulator, ACConfig, SMALL)

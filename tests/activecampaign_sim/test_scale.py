@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import pathlib
 import signal
-import subprocess
-import sys
-import time
-import tracemalloc
 import urllib.request
 
 from activecampaign_sim import ACConfig, ACSimulator
 from tests.activecampaign_sim.helpers import call
-
-MB = 1024 * 1024
+from tests.harness.scale import flat_memory, simulator_cli
 
 
 def test_million_contacts_flat_memory():
-    tracemalloc.start()
-    try:
+    with flat_memory():
         config = ACConfig(seed=11, contacts=1_000_000, rate_limit=None)
         with ACSimulator(config) as sim:
             first = call(sim, "contacts", {"limit": 100}).json()
@@ -46,29 +38,11 @@ def test_million_contacts_flat_memory():
             values = call(sim, "fieldValues", {"limit": 100, "offset": 5_000_000}).json()
             assert len(values["fieldValues"]) == 100
             assert sim.count("contacts") == 1_000_003
-            _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 20 * MB, f"peak {peak / MB:.1f} MB"
 
 
 def test_cli_serves_and_stops_on_sigterm(tmp_path):
-    port_file = tmp_path / "url"
-    env = {**os.environ, "PYTHONPATH": str(pathlib.Path.cwd())}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "activecampaign_sim", "--preset", "tiny", "--seed", "5",
-         "--port-file", str(port_file), "--api-token", "tok"],
-        stdout=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("activecampaign-sim listening on http://127.0.0.1:")
-        url = line.split()[-1]
-        for _ in range(100):
-            if port_file.exists():
-                break
-            time.sleep(0.05)
-        assert port_file.read_text().strip() == url
+    args = ("--preset", "tiny", "--seed", "5", "--api-token", "tok")
+    with simulator_cli("activecampaign_sim", tmp_path / "url", *args) as (proc, url):
         req = urllib.request.Request(  # noqa: S310 - loopback http
             url + "/api/3/contacts?limit=100", headers={"Api-Token": "tok"}
         )
@@ -76,8 +50,3 @@ def test_cli_serves_and_stops_on_sigterm(tmp_path):
             assert len(json.loads(resp.read())["contacts"]) == 25
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()

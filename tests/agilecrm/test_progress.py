@@ -7,17 +7,15 @@ interval), so a slow machine cannot make them fail.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import time
 import typing as t
 
 import pytest
 
-from crm_core.progress import DEFAULT_INTERVAL
 from tap_agilecrm.streams import STREAM_TYPES, IncrementalList
 from tests.agilecrm.pipeline import run_tap, tap_config
+from tests.harness.logs import assert_a_few_lines_per_stream, metric_kinds, resume_notes
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -28,26 +26,16 @@ FIXED_LINES_PER_STREAM = 10
 SUMMARY = re.compile(r"\| (\w+): done, .*?(\d+) requests?, (\d+) retr")
 
 
-def quiet_env() -> dict[str, str]:
-    """The environment without any log level or logging config of the caller's."""
-    env = {k: v for k, v in os.environ.items() if not k.endswith("LOGLEVEL")}
-    env.pop("SINGER_SDK_LOG_CONFIG", None)
-    return env
-
-
 def test_a_sync_writes_a_few_lines_per_stream_and_a_summary_each(make_agile, tmp_path: Path):
     sim = make_agile(contacts=150, faults=[{"kind": "500", "nth": [3]}])
     started = time.monotonic()
-    done = run_tap(tmp_path, tap_config(sim, page_size=50), env=quiet_env())
+    done = run_tap(tmp_path, tap_config(sim, page_size=50), quiet=True)
     seconds = time.monotonic() - started
     assert done.rc == 0, done.stderr[-3000:]
     lines = done.stderr.splitlines()
-    per_stream = seconds / DEFAULT_INTERVAL + FIXED_LINES_PER_STREAM
-    for stream in STREAMS:
-        own = [line for line in lines if f"| tap-agilecrm.{stream} " in line]
-        assert len(own) <= per_stream, (stream, len(own), own[:20])
-        summaries = [line for line in own if f"| {stream}: done, " in line]
-        assert len(summaries) == 1, (stream, own)
+    per_stream = assert_a_few_lines_per_stream(
+        done.stderr, "tap-agilecrm", STREAMS, seconds, FIXED_LINES_PER_STREAM
+    )
     assert len(lines) <= len(STREAMS) * per_stream + 20, len(lines)
     notes = next(line for line in lines if "| notes: done, " in line)
     assert "for 150 contacts" in notes, notes
@@ -61,28 +49,16 @@ def test_a_sync_writes_a_few_lines_per_stream_and_a_summary_each(make_agile, tmp
     assert not [line for line in lines if "METRIC" in line]
     assert not [line for line in lines if "Beginning sync of 'notes'" in line]
     assert not [line for line in lines if "resumable" in line.lower()]
-    notes_in_state = {
-        partition["progress_markers"].get("Note")
-        for message in done.messages
-        if message["type"] == "STATE"
-        for bookmark in message["value"]["bookmarks"].values()
-        for partition in [bookmark, *bookmark.get("partitions", [])]
-        if "progress_markers" in partition
-    }
-    assert notes_in_state == {IncrementalList.resume_note}  # a state midway says how it resumes
+    # A state midway says how it resumes.
+    assert resume_notes(done.messages) == {IncrementalList.resume_note}
 
 
 @pytest.mark.parametrize("variable", ["TAP_AGILECRM_LOGLEVEL", "LOGLEVEL"])
 def test_debug_keeps_the_sdk_metrics_and_the_per_parent_lines(make_agile, tmp_path, variable):
     sim = make_agile(contacts=4, companies=2, tasks=2, tickets=2, deals_per_track=2, events=2)
-    done = run_tap(tmp_path, tap_config(sim), env={**quiet_env(), variable: "DEBUG"})
+    done = run_tap(tmp_path, tap_config(sim), env={variable: "DEBUG"}, quiet=True)
     assert done.rc == 0, done.stderr[-3000:]
-    metrics = [
-        json.loads(line.split("METRIC: ", 1)[1])
-        for line in done.stderr.splitlines()
-        if "METRIC: " in line
-    ]
-    kinds = {(point["metric"], point["tags"]["stream"]) for point in metrics}
+    kinds = metric_kinds(done.stderr)
     assert {("record_count", "notes"), ("http_request_duration", "contacts")} <= kinds
     assert ("sync_duration", "documents") in kinds
     assert done.stderr.count("Beginning sync of 'notes'") == 4  # one per contact
@@ -90,7 +66,7 @@ def test_debug_keeps_the_sdk_metrics_and_the_per_parent_lines(make_agile, tmp_pa
 
 def test_a_failed_stream_sums_up_where_it_stopped(agile, tmp_path):
     agile.set_faults([{"kind": "500", "rate": 1.0, "path": "/docs"}])
-    done = run_tap(tmp_path, tap_config(agile, max_retries=0), env=quiet_env())
+    done = run_tap(tmp_path, tap_config(agile, max_retries=0), quiet=True)
     assert done.rc == 1
     lines = done.stderr.splitlines()
     for stream in ("contacts", "notes", "documents"):  # the documents' failure fails the tree

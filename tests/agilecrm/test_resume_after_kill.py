@@ -9,10 +9,6 @@ state starts at that cursor, reads only the pages after it, and every contact la
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import threading
 import typing as t
 
 import pytest
@@ -24,6 +20,7 @@ from tests.agilecrm.pipeline import (
     table_ids,
     tap_config,
 )
+from tests.harness.pipeline import kill_once_confirmed, resume_cursor
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,11 +33,6 @@ PAGE = 50  # 20 pages; STATE every 500 records (10 pages)
 HANG_AT = 14  # the 14th contacts request never answers
 #: Long enough for any machine; a passing run never waits for it.
 DEADLINE = 300
-
-
-def _resume_cursor(state: dict[str, t.Any]) -> str | None:
-    resume = state.get("bookmarks", {}).get("contacts", {}).get("resume") or {}
-    return resume.get("cursor")
 
 
 def _page_requests(sim: AgileSimulator) -> list[dict[str, t.Any]]:
@@ -66,30 +58,14 @@ def test_a_killed_run_resumes_from_the_last_confirmed_state(
         catalog=catalog,
         target_config={"state_interval_seconds": 0},  # confirm every STATE the tap sends
     )
-    confirmed: list[dict[str, t.Any]] = []
-    reached = threading.Event()
-
-    def read() -> None:
-        assert pipe.target.stdout is not None
-        for line in pipe.target.stdout:
-            confirmed.append(json.loads(line))
-            if _resume_cursor(confirmed[-1]):
-                reached.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    assert reached.wait(DEADLINE), (tmp_path / "first" / "tgt.err").read_text()[-2000:]
-    victims = [pipe.target, pipe.tap] if killed == "both" else [pipe.tap]
-    for process in victims:
-        os.kill(process.pid, signal.SIGKILL)
-    pipe.tap.wait(DEADLINE)
-    pipe.target.wait(DEADLINE)
-    reader.join(DEADLINE)
-    assert pipe.target.stdout is not None
-    pipe.target.stdout.close()
-    assert pipe.tap.returncode == -signal.SIGKILL
-    state = confirmed[-1]
-    cursor = _resume_cursor(state)
+    state = kill_once_confirmed(
+        pipe,
+        lambda confirmed: bool(resume_cursor(confirmed)),
+        killed=killed,
+        deadline=DEADLINE,
+        log=tmp_path / "first" / "target.stderr",
+    )
+    cursor = resume_cursor(state)
     first_run = _page_requests(sim)
     assert cursor in {r["query"].get("cursor") for r in first_run}
 

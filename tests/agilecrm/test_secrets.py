@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import base64
-import io
 import logging
-
-import pytest
 
 from tap_agilecrm.tap import TapAgileCRM
 from tests.agilecrm.pipeline import run_tap, tap_config
@@ -35,16 +32,6 @@ def test_refused_key_is_not_repeated_in_the_error(tmp_path, agile):
     assert run.rc == 1
     assert wrong not in run.stderr
     assert agile.config.email not in run.stderr
-
-
-@pytest.fixture
-def captured():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    yield stream
-    root.removeHandler(handler)
 
 
 def test_every_log_handler_redacts_what_any_logger_writes(agile, captured):

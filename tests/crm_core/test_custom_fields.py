@@ -11,6 +11,7 @@ from crm_core.custom_fields import (
     CUSTOM_COLUMNS,
     ColumnMap,
     ColumnsStateError,
+    columns_for_run,
     kind_of_value,
     kind_of_values,
     known_columns,
@@ -101,3 +102,32 @@ def test_known_columns_checks_the_state_and_warns_once_when_unreadable(caplog):
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 1
     assert "bookmarks.contacts.custom_columns is unreadable" in lines[0]
+
+
+class _Columns:
+    def __init__(self, known):
+        self.known = known
+        self.map = ColumnMap(known=known)
+
+
+def test_columns_for_run_builds_from_the_state_warns_each_note_once_and_keeps_the_map(caplog):
+    logger = logging.getLogger("test-columns-for-run")
+    first = ColumnMap()
+    first.column_for("name:Size", "Size", "number")
+    state = {CUSTOM_COLUMNS: first.columns}
+
+    def build(known):
+        columns = _Columns(known)
+        columns.map.column_for("name:Size", "Size", "string")  # a new type: a note
+        columns.map.column_for("name:Colour", "Colour", "string")
+        return columns
+
+    with caplog.at_level(logging.WARNING, "test-columns-for-run"):
+        found = columns_for_run(state, "contacts", logger, build)
+    assert found.known == read_columns_state(first.columns)
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1
+    assert lines[0].startswith("contacts: ")
+    assert not found.map.notes
+    assert state[CUSTOM_COLUMNS] is found.map.columns
+    assert {"name:Size", "name:Colour"} <= set(state[CUSTOM_COLUMNS])

@@ -170,3 +170,16 @@ def test_a_deselected_property_is_still_removed_top_level_or_nested():
     assert not stream.every_property_selected()
     (message,) = stream._generate_record_messages(dict(RECORD, owner={"id": 2, "email": "o"}))
     assert message.record == {"id": 1, "owner": {"id": 2}}
+
+
+@given(st.integers(min_value=1, max_value=253_402_300_799))
+def test_whole_epoch_seconds_are_written_as_epoch_to_iso_writes_them(seconds):
+    schema = {"properties": {"e": {"type": ["string", "null"], "format": "date-time"}}}
+    got = conform_record({"e": seconds}, schema, seconds_fields=("e",))
+    assert got == {"e": epoch_to_iso(seconds)}
+
+
+def test_a_paging_key_is_dropped_even_when_the_schema_has_it():
+    schema = {"properties": {"cursor": {"type": ["string", "null"]}, "a": {}}}
+    assert conform_record({"cursor": "c", "a": 1}, schema) == {"a": 1}
+    assert conform_record({"cursor": "c", "a": 1}, schema, paging_keys={"a"}) == {"cursor": "c"}

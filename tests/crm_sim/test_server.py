@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import email.utils
 import json
 
 import pytest
@@ -136,3 +138,44 @@ def test_latency_is_fixed_or_drawn_from_a_range(toy):
     assert all(1.0 <= ms <= 3.0 for ms in latencies[:5])
     assert len(set(latencies[:5])) > 1
     assert latencies[5] == 2.0
+
+
+def test_a_hold_lets_requests_go_only_once_enough_are_in_flight(toy):
+    toy.hold_until_overlap(3, timeout_s=60)
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: get(toy).status_code, range(3)))
+    assert answers == [200, 200, 200]
+    assert toy.peak_in_flight == 3
+    assert requests.get(f"{toy.url}/_sim/in-flight", timeout=10).json() == {"peak": 3}
+    toy.clear_requests()
+    toy.hold_until_overlap(2, timeout_s=0.05)  # one client alone: held once, then let go
+    assert get(toy).status_code == 200
+    assert toy.peak_in_flight == 1
+
+
+def test_an_answer_is_dated_before_the_changes_due_after_it(toy):
+    toy.after_requests(1, lambda s: s.advance(30 * 86_400))
+    resp = get(toy)
+    date = email.utils.parsedate_to_datetime(resp.headers["Date"]).timestamp()
+    assert abs(date - (toy.now() - 30 * 86_400)) < 60
+
+
+def test_a_path_outside_the_api_is_logged_as_sent(toy):
+    assert requests.get(f"{toy.url}/elsewhere?a=1", timeout=10).status_code == 404
+    assert [e["path"] for e in toy.requests()] == ["/elsewhere"]
+
+
+class NamedStreamsSim(ToySim):
+    def stream_names(self) -> tuple[str, ...]:
+        return ("items", "virtual")
+
+    def count(self, stream: str) -> int:
+        return 0 if stream == "virtual" else super().count(stream)
+
+
+def test_the_truth_routes_serve_the_streams_a_vendor_names():
+    with NamedStreamsSim(seed=2) as sim:
+        base = f"{sim.url}/_sim/truth/"
+        assert requests.get(base + "virtual/count", timeout=10).json() == {"count": 0}
+        assert requests.get(base + "items/count", timeout=10).json() == {"count": 12}
+        assert requests.get(base + "nope/count", timeout=10).status_code == 404

@@ -14,6 +14,7 @@ from crm_sim import (
     Table,
     UnknownRecordError,
 )
+from crm_sim.table import open_cursor, sign_cursor
 
 
 def make_table(n: int = 50, **kwargs) -> Table:
@@ -150,3 +151,19 @@ def test_fault_rules_fire_by_number_and_by_rate_deterministically():
         Faults(1, [{"kind": "nope", "rate": 1}])
     with pytest.raises(ValueError, match="needs a rate"):
         Faults(1, [{"kind": "500"}])
+
+
+def test_an_id_space_can_start_at_a_given_offset():
+    ids = IdSpace(1, "things", offset=(1 << 52) - 1)  # index 0: the largest 16-digit id
+    assert ids.id_of(0) == 2**53 - 1
+    assert [ids.index_of(ids.id_of(i)) for i in range(5)] == list(range(5))
+    assert IdSpace(1, "things").id_of(0) != ids.id_of(0)
+
+
+def test_a_signed_cursor_opens_only_with_its_key():
+    key = b"k" * 32
+    cursor = sign_cursor(key, "contacts|created_time|7|3")
+    assert open_cursor(key, cursor) == "contacts|created_time|7|3"
+    for bad in (cursor[:-2] + "AA", "not-a-cursor", sign_cursor(b"other", "contacts|1|2")):
+        with pytest.raises(InvalidCursorError):
+            open_cursor(key, bad)

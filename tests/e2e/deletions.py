@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import typing as t
 
+from tests.e2e.pipeline import KEYS
+
 if t.TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -33,23 +35,6 @@ ACCOUNT = {
 TAP_CONFIG = {"start_date": "2019-01-01", "retry_wait_base_ms": 10}
 #: The quota runs out at the 6th request for notes: in the middle of the contacts' pass.
 QUOTA_MIDWAY = [{"kind": "quota", "path": "/notes", "nth": [6]}]
-KEYS = {
-    "contacts": "id",
-    "companies": "id",
-    "deals": "id",
-    "tasks": "id",
-    "tickets": "id",
-    "products": "id",
-    "notes": "id",
-    "call_logs": "id",
-    "events": "id",
-    "tracks": "id",
-    "owners": "id",
-    "custom_fields": "id",
-    "tags": "tag",
-    "contact_lists": "id",
-    "forms": "id",
-}
 #: One record deleted in each kind of stream: a cursor list, a per-track list, both children
 #: of contacts, the calendar, and three small unpaged lists.
 DELETED_KINDS = ("contacts", "deals", "notes", "call_logs", "events", "tags", "owners", "forms")

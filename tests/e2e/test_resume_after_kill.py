@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import threading
 import typing as t
 
 import pytest
 
 from tests.e2e.pipeline import catalog_selecting, run_pipeline, start_pipeline, table_ids
+from tests.harness.pipeline import kill_once_confirmed, resume_cursor
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,11 +20,6 @@ PAGE = 50  # 20 pages; the tap sends STATE every 500 records (10 pages)
 HANG_AT = 11  # the 11th page request never answers: pages 1-10 are read
 #: Long enough for any machine; a passing run never waits for it.
 DEADLINE = 300
-
-
-def _resume_cursor(state: dict[str, t.Any]) -> str | None:
-    resume = state.get("bookmarks", {}).get("contacts", {}).get("resume") or {}
-    return resume.get("cursor")
 
 
 @pytest.mark.slow
@@ -49,34 +41,18 @@ def test_a_killed_run_resumes_from_the_last_confirmed_state(
         tap_config={"request_timeout": DEADLINE, "page_size": PAGE},
         target_config={"state_interval_seconds": 0},  # confirm every STATE the tap sends
     )
+
     # The state the tap sends last before it blocks resumes at page 10 (its STATE at record
     # 500 is written before page 11 is asked for). Wait until the loader confirmed it.
-    confirmed: list[dict[str, t.Any]] = []
-    reached = threading.Event()
+    def confirmed_enough(confirmed: dict[str, t.Any]) -> bool:
+        requested = [r for r in sim.requests("subscribers") if r["fault"] is None]
+        return len(requested) >= HANG_AT - 1 and resume_cursor(confirmed) == _cursor_of(
+            requested[HANG_AT - 2]
+        )
 
-    def read() -> None:
-        assert pipe.target.stdout is not None
-        for line in pipe.target.stdout:
-            confirmed.append(json.loads(line))
-            requested = [r for r in sim.requests("subscribers") if r["fault"] is None]
-            if len(requested) >= HANG_AT - 1 and _resume_cursor(confirmed[-1]) == _cursor_of(
-                requested[HANG_AT - 2]
-            ):
-                reached.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    assert reached.wait(DEADLINE), (tmp_path / "target.stderr").read_text()[-2000:]
-    victims = [pipe.target, pipe.tap] if killed == "both" else [pipe.tap]
-    for process in victims:
-        os.kill(process.pid, signal.SIGKILL)
-    pipe.tap.wait(DEADLINE)
-    pipe.target.wait(DEADLINE)
-    reader.join(DEADLINE)
-    assert pipe.target.stdout is not None
-    pipe.target.stdout.close()
-    assert pipe.tap.returncode == -signal.SIGKILL
-    state = confirmed[-1]
+    state = kill_once_confirmed(
+        pipe, confirmed_enough, killed=killed, deadline=DEADLINE, log=tmp_path / "target.stderr"
+    )
     first_run = [r for r in sim.requests("subscribers") if r["fault"] is None]
 
     sim.clear_faults()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
-
-import pytest
 
 from tap_epixel.tap import TapEpixel
 from tests.epixel.pipeline import run_tap, tap_config
@@ -53,16 +50,6 @@ def test_an_echoed_token_is_redacted(tap, epixel):
     for token in epixel.tokens:
         assert token not in run.stderr
     assert json.dumps(run.messages).count("boom") == 0
-
-
-@pytest.fixture
-def captured():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    yield stream
-    root.removeHandler(handler)
 
 
 def test_a_token_obtained_during_the_run_is_redacted_from_every_log_handler(epixel, captured):

@@ -14,6 +14,8 @@ import typing as t
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from tests.pg.harness import ROOT, unavailable, use_pycache
 
 if t.TYPE_CHECKING:
@@ -32,6 +34,26 @@ SCRUBBED_PREFIXES = (
     "PG",
 )
 TIMEOUT = 600
+#: The installed executables a test needs, ``{plugin folder: executable}``, per plugin.
+TAP_ENGAGEBAY = {"extractors/tap-engagebay": "tap-engagebay"}
+TAP_AGILECRM = {"extractors/tap-agilecrm": "tap-agilecrm"}
+TAP_WHAUTOMATE = {"extractors/tap-whautomate": "tap-whautomate"}
+TARGET_DUCKDB = {"loaders/target-duckdb": "target-duckdb-sdk"}
+#: A tiny EngageBay account, for the runs through Meltano.
+SMALL_ENGAGEBAY = {
+    "contacts": 12,
+    "companies": 4,
+    "tracks": 2,
+    "deals_per_track": 3,
+    "tasks": 4,
+    "tickets": 3,
+    "products": 2,
+    "owners": 2,
+    "tags": 3,
+    "lists": 2,
+    "forms": 2,
+    "events": 4,
+}
 
 
 @dataclass
@@ -100,6 +122,27 @@ class Meltano:
         out = self(*args, env=env)
         assert out.returncode == 0, f"meltano {' '.join(args)}:\n{out.stderr[-5000:]}"
         return out.stdout
+
+
+def meltano_fixture(
+    needs: Mapping[str, str], scope: t.Literal["module", "function"] = "module"
+) -> t.Any:
+    """A fixture ``meltano``: Meltano on the project, isolated, with the plugins it needs.
+
+    Args:
+        needs: Installed executables the tests need (e.g. ``TAP_ENGAGEBAY | TARGET_DUCKDB``).
+        scope: The fixture's scope (a module's tests share one system folder by default).
+
+    Returns:
+        The fixture, to assign to ``meltano`` in a test module.
+    """
+
+    def meltano(tmp_path_factory: pytest.TempPathFactory) -> Meltano:
+        return Meltano.isolated(
+            tmp_path_factory.mktemp("meltano-sys"), tmp_path_factory.mktemp("pycache"), needs
+        )
+
+    return pytest.fixture(meltano, scope=scope)
 
 
 def tap_env(url: str, api_key: str) -> dict[str, str]:

@@ -8,42 +8,25 @@ import pytest
 
 from engagebay_sim import SimConfig, Simulator
 from tests.e2e.pipeline import query
-from tests.meltano.project import Meltano, tap_env
+from tests.meltano.project import (
+    SMALL_ENGAGEBAY,
+    TAP_ENGAGEBAY,
+    TARGET_DUCKDB,
+    meltano_fixture,
+    tap_env,
+)
 
 pytestmark = pytest.mark.meltano
 
 STATE_ID = "dev:tap-engagebay-to-target-duckdb"
-ACCOUNT = {
-    "contacts": 12,
-    "companies": 4,
-    "tracks": 2,
-    "deals_per_track": 3,
-    "tasks": 4,
-    "tickets": 3,
-    "products": 2,
-    "owners": 2,
-    "tags": 3,
-    "lists": 2,
-    "forms": 2,
-    "events": 4,
-}
 
 
-@pytest.fixture(scope="module")
-def meltano(tmp_path_factory):
-    return Meltano.isolated(
-        tmp_path_factory.mktemp("meltano-sys"),
-        tmp_path_factory.mktemp("pycache"),
-        {
-            "extractors/tap-engagebay": "tap-engagebay",
-            "loaders/target-duckdb": "target-duckdb-sdk",
-        },
-    )
+meltano = meltano_fixture(TAP_ENGAGEBAY | TARGET_DUCKDB)
 
 
 def test_a_missing_endpoint_fails_the_run_but_the_other_streams_land(meltano, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
-    with Simulator(SimConfig(seed=7, **ACCOUNT)) as sim:
+    with Simulator(SimConfig(seed=7, **SMALL_ENGAGEBAY)) as sim:
         sim.set_faults([{"kind": "404", "rate": 1.0, "path": "/forms"}])
         env = {**tap_env(sim.url, sim.config.api_key), "TARGET_DUCKDB_PATH": str(warehouse)}
         out = meltano("run", "engagebay-to-duckdb", env=env)

@@ -14,7 +14,13 @@ import pytest
 
 from engagebay_sim import SimConfig, Simulator
 from tests.e2e.pipeline import query
-from tests.meltano.project import Meltano, tap_env
+from tests.meltano.project import (
+    SMALL_ENGAGEBAY,
+    TAP_ENGAGEBAY,
+    TARGET_DUCKDB,
+    meltano_fixture,
+    tap_env,
+)
 
 pytestmark = pytest.mark.meltano
 
@@ -52,33 +58,10 @@ SCHEDULES = {
 }
 INCREMENTAL_STATE_ID = "dev:tap-engagebay-to-target-duckdb"
 RECONCILE_STATE_ID = "dev:tap-engagebay--reconcile-to-target-duckdb"
-ACCOUNT = {
-    "contacts": 12,
-    "companies": 4,
-    "tracks": 2,
-    "deals_per_track": 3,
-    "tasks": 4,
-    "tickets": 3,
-    "products": 2,
-    "owners": 2,
-    "tags": 3,
-    "lists": 2,
-    "forms": 2,
-    "events": 4,
-}
 STREAMS = ["contacts", "companies", "deals", "tasks", "notes", "call_logs", "custom_fields"]
 
 
-@pytest.fixture(scope="module")
-def meltano(tmp_path_factory):
-    return Meltano.isolated(
-        tmp_path_factory.mktemp("meltano-sys"),
-        tmp_path_factory.mktemp("pycache"),
-        {
-            "extractors/tap-engagebay": "tap-engagebay",
-            "loaders/target-duckdb": "target-duckdb-sdk",
-        },
-    )
+meltano = meltano_fixture(TAP_ENGAGEBAY | TARGET_DUCKDB)
 
 
 def test_meltano_lists_the_jobs(meltano):
@@ -119,7 +102,7 @@ def test_the_agilecrm_reconcile_extractor_inherits_the_tap_with_reconcile_on(mel
 @pytest.mark.slow
 def test_jobs_run_by_name_load_and_reconcile(meltano, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
-    with Simulator(SimConfig(seed=5, **ACCOUNT)) as sim:
+    with Simulator(SimConfig(seed=5, **SMALL_ENGAGEBAY)) as sim:
         env = {**tap_env(sim.url, sim.config.api_key), "TARGET_DUCKDB_PATH": str(warehouse)}
 
         meltano.ok("run", "engagebay-to-duckdb", env=env)

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.meltano.project import Meltano
+from tests.meltano.project import TAP_ENGAGEBAY, meltano_fixture
 
 pytestmark = [pytest.mark.meltano, pytest.mark.slow]
 
@@ -17,13 +17,7 @@ KEY = "left-by-a-killed-run-key"
 PASSWORD = "left-by-a-killed-run-password"  # noqa: S105 - a test value
 
 
-@pytest.fixture
-def meltano(tmp_path_factory):
-    return Meltano.isolated(
-        tmp_path_factory.mktemp("meltano-sys"),
-        tmp_path_factory.mktemp("pycache"),
-        {"extractors/tap-engagebay": "tap-engagebay"},
-    )
+meltano = meltano_fixture(TAP_ENGAGEBAY, scope="function")
 
 
 def _left_behind(folder, kind, secret):

@@ -8,7 +8,7 @@ import pytest
 
 from tap_engagebay.streams import CUSTOM_SCOPES
 from tap_engagebay.tap import TapEngageBay
-from tests.meltano.project import Meltano
+from tests.meltano.project import TAP_ENGAGEBAY, meltano_fixture
 
 
 class OfflineTap(TapEngageBay):
@@ -21,13 +21,7 @@ pytestmark = pytest.mark.meltano
 ENV = {"TAP_ENGAGEBAY_API_URL": "https://eb.example", "TAP_ENGAGEBAY_API_KEY": "some-key"}
 
 
-@pytest.fixture(scope="module")
-def meltano(tmp_path_factory):
-    return Meltano.isolated(
-        tmp_path_factory.mktemp("meltano-sys"),
-        tmp_path_factory.mktemp("pycache"),
-        {"extractors/tap-engagebay": "tap-engagebay"},
-    )
+meltano = meltano_fixture(TAP_ENGAGEBAY)
 
 
 def first_wait(config):

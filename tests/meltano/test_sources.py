@@ -16,7 +16,14 @@ from agilecrm_sim import AgileConfig, AgileSimulator
 from engagebay_sim import SimConfig, Simulator
 from tests.agilecrm.pipeline import STREAMS as AGILE_STREAMS
 from tests.e2e.pipeline import query
-from tests.meltano.project import Meltano, agilecrm_env, tap_env
+from tests.meltano.project import (
+    TAP_AGILECRM,
+    TAP_ENGAGEBAY,
+    TARGET_DUCKDB,
+    agilecrm_env,
+    meltano_fixture,
+    tap_env,
+)
 
 pytestmark = pytest.mark.meltano
 
@@ -36,17 +43,7 @@ ENGAGEBAY_ACCOUNT = {"contacts": 8, "companies": 3, "tracks": 2, "deals_per_trac
 ENGAGEBAY_STREAMS = ["contacts", "companies", "deals", "notes"]
 
 
-@pytest.fixture(scope="module")
-def meltano(tmp_path_factory):
-    return Meltano.isolated(
-        tmp_path_factory.mktemp("meltano-sys"),
-        tmp_path_factory.mktemp("pycache"),
-        {
-            "extractors/tap-engagebay": "tap-engagebay",
-            "extractors/tap-agilecrm": "tap-agilecrm",
-            "loaders/target-duckdb": "target-duckdb-sdk",
-        },
-    )
+meltano = meltano_fixture(TAP_ENGAGEBAY | TAP_AGILECRM | TARGET_DUCKDB)
 
 
 def tables(warehouse):

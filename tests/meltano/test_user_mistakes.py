@@ -5,21 +5,12 @@ from __future__ import annotations
 import pytest
 
 from engagebay_sim import SimConfig, Simulator
-from tests.meltano.project import Meltano, tap_env
+from tests.meltano.project import TAP_ENGAGEBAY, TARGET_DUCKDB, meltano_fixture, tap_env
 
 pytestmark = pytest.mark.meltano
 
 
-@pytest.fixture(scope="module")
-def meltano(tmp_path_factory):
-    return Meltano.isolated(
-        tmp_path_factory.mktemp("meltano-sys"),
-        tmp_path_factory.mktemp("pycache"),
-        {
-            "extractors/tap-engagebay": "tap-engagebay",
-            "loaders/target-duckdb": "target-duckdb-sdk",
-        },
-    )
+meltano = meltano_fixture(TAP_ENGAGEBAY | TARGET_DUCKDB)
 
 
 @pytest.fixture
@@ -60,3 +51,9 @@ def test_a_loader_that_cannot_write_says_so_in_one_line_under_meltano(meltano, s
     named = [line for line in loader if f"cannot write the warehouse file {warehouse}" in line]
     assert len(named) == 1, out.stderr[-3000:]
     assert "Set `path` to a file in a folder this user can write" in named[0]
+    # Meltano's own report of the closed pipe (logging.yaml): one line, no traceback.
+    assert "Traceback" not in out.stderr, out.stderr[-3000:]
+    assert "BrokenPipeError" not in out.stderr
+    gone = [line for line in out.stderr.splitlines() if "The loader stopped reading" in line]
+    assert len(gone) == 1, out.stderr[-3000:]
+    assert "[error    ] meltano      \n" not in out.stderr + "\n"  # no empty error line

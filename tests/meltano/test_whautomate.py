@@ -9,22 +9,13 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.pipeline import query
-from tests.meltano.project import Meltano
+from tests.meltano.project import TAP_WHAUTOMATE, TARGET_DUCKDB, meltano_fixture
 from whautomate_sim import WhautomateConfig, WhautomateSimulator
 
 pytestmark = pytest.mark.meltano
 
 
-@pytest.fixture(scope="module")
-def meltano(tmp_path_factory):
-    return Meltano.isolated(
-        tmp_path_factory.mktemp("meltano-sys"),
-        tmp_path_factory.mktemp("pycache"),
-        {
-            "extractors/tap-whautomate": "tap-whautomate",
-            "loaders/target-duckdb": "target-duckdb-sdk",
-        },
-    )
+meltano = meltano_fixture(TAP_WHAUTOMATE | TARGET_DUCKDB)
 
 
 def test_the_job_loads_every_contact_into_schema_whautomate(meltano, tmp_path):

@@ -19,6 +19,7 @@ from decimal import Decimal
 import pytest
 
 from engagebay_sim import SimConfig, Simulator
+from tests.e2e.pipeline import KEYS
 from tests.pg.harness import column_types, fetch
 
 if t.TYPE_CHECKING:
@@ -40,23 +41,6 @@ ACCOUNT = {
     "lists": 2,
     "forms": 2,
     "events": 8,
-}
-KEYS = {
-    "contacts": "id",
-    "companies": "id",
-    "deals": "id",
-    "tasks": "id",
-    "tickets": "id",
-    "products": "id",
-    "notes": "id",
-    "call_logs": "id",
-    "events": "id",
-    "tracks": "id",
-    "owners": "id",
-    "custom_fields": "id",
-    "tags": "tag",
-    "contact_lists": "id",
-    "forms": "id",
 }
 LONG_LABEL = "A custom field label that is much longer than sixty-three bytes, to test identifiers"
 NEW_LABEL = "Loyalty Tier"

@@ -154,3 +154,18 @@ def test_documented_write_endpoints(simulator):
         json_body={"field_label": "Via API", "scope": "TICKET", "field_type": "TEXTAREA"},
     )
     assert field.json()["scope"] == "TICKET"
+
+
+def test_request_log_masks_the_key_wherever_a_client_sends_it(simulator):
+    call(simulator, "subscribers", {"page_size": 3, "key": "sim-key"}, params={"k": "sim-key"})
+    (entry,) = simulator.requests("subscribers")
+    assert entry["form"]["key"] == entry["query"]["k"] == "***"
+    assert "sim-key" not in repr(entry)
+
+
+def test_property_updates_add_to_the_earlier_ones(simulator):
+    first = next(iter(simulator.truth("contacts")))
+    simulator.update("contacts", first["id"], properties={"Nickname": "Zed"})
+    record = simulator.update("contacts", first["id"], properties={"Hobby": "chess"})
+    values = {p["name"]: p["value"] for p in record["properties"]}
+    assert (values["Nickname"], values["Hobby"]) == ("Zed", "chess")

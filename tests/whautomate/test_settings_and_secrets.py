@@ -7,30 +7,22 @@ import socket
 import pytest
 
 from tap_whautomate.tap import TapWhautomate
+from tests.harness.pipeline import assert_one_clear_line, with_changes
 from tests.whautomate.pipeline import run_tap, tap_config
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"api_key": None}, "'api_key' is a required property"),
+        ({"api_key": None}, "Setting api_key is not set: set it with `meltano config"),
         ({"api_url": "http://api.whautomate.com"}, "api_url must be an https:// URL"),
         ({"first_page": "2"}, "first_page"),
     ],
 )
 def test_bad_settings_get_one_clear_line(tmp_path, whautomate, change, expected):
-    config = tap_config(whautomate)
-    for key, value in change.items():
-        if value is None:
-            config.pop(key)
-        else:
-            config[key] = value
-    run = run_tap(tmp_path, config)
-    assert run.rc == 1
-    lines = [line for line in run.stderr.splitlines() if expected in line]
-    assert len(lines) == 1, run.stderr[-2000:]
+    run = run_tap(tmp_path, with_changes(tap_config(whautomate), change))
+    assert_one_clear_line(run, expected)
     assert "Traceback" not in run.stderr
-    assert run.stdout == ""
     assert whautomate.requests() == []
 
 

@@ -1,10 +1,15 @@
-"""The run's files and settings checked before any request, each problem told in one line.
+"""A user's mistake in the settings, the state or the catalog: one line saying what to fix.
 
-One line names the file, the stream or the setting, and what to do, instead of a traceback.
+Each check raises ``UsageError`` (or returns a line for the settings' validation) naming the
+setting, file or stream and what to do; ``run_cli`` prints it as one line, with no traceback,
+and the tap exits 1 before any request is made:
 
-``read_json`` (a state or catalog file that is not JSON), ``check_state`` (bookmarks whose
-shape the tap cannot read), ``check_catalog`` (a stream the tap does not have), and
-``plain_config_error`` (a missing setting, told how to set it).
+- a required setting not set: how to set it (Meltano, environment variable, config file);
+- a ``start_date`` that is not an ISO 8601 date or time;
+- a state or catalog file that is not JSON;
+- a state whose shape the tap cannot read (a bookmark that is not an object, a
+  ``replication_key_value`` that is not a time, ``partitions`` that are not objects);
+- a catalog naming a stream the tap does not have (the SDK would skip it without a word).
 """
 
 from __future__ import annotations
@@ -16,34 +21,63 @@ import typing as t
 from crm_core.errors import UsageError
 
 if t.TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable
+
+REQUIRED = " is a required property"
 
 
-def plain_config_error(error: str, tap: str) -> str:
+def missing_setting(tap_name: str, error: str) -> str:
     """The SDK's message for a missing setting, saying which and how to set it.
 
     Args:
+        tap_name: The tap's name, e.g. ``tap-agilecrm``.
         error: One error of the SDK's validation, e.g. ``'api_key' is a required property``.
-        tap: The tap's executable name, e.g. ``tap-engagebay``.
 
     Returns:
-        The error, a missing setting's told how to set it.
+        The error, a missing setting's told how to set it; any other unchanged.
     """
-    if error.endswith(" is a required property"):
-        name = error.removesuffix(" is a required property").strip("'")
-        env = tap.upper().replace("-", "_")
+    if not error.endswith(REQUIRED):
+        return error
+    name = error.removesuffix(REQUIRED).strip("'")
+    variable = f"{tap_name}_{name}".upper().replace("-", "_")
+    return (
+        f"Setting {name} is not set: set it with `meltano config {tap_name} set {name}`, "
+        f"the {variable} environment variable, or in the --config file"
+    )
+
+
+def start_date_problem(value: object) -> str | None:
+    """Why a ``start_date`` cannot be read (None when it can).
+
+    Args:
+        value: The setting's value.
+
+    Returns:
+        One line naming the setting and what to write, or None.
+    """
+    try:
+        dt.datetime.fromisoformat(str(value))
+    except ValueError:
         return (
-            f"Setting {name} is not set: set it with `meltano config {tap} set {name}`, "
-            f"the {env}_{name.upper()} environment variable, or in the --config file"
+            f"Setting start_date {str(value)!r} is not a date: set it as YYYY-MM-DD "
+            "or an ISO 8601 time, e.g. 2024-01-31 or 2024-01-31T00:00:00Z"
         )
-    return error
+    return None
 
 
-def _file_name(handle: t.IO[str]) -> str:
+def file_name(handle: t.IO[str]) -> str:
+    """The name of an open file, for messages.
+
+    Args:
+        handle: The file.
+
+    Returns:
+        Its path, or ``(stdin)``.
+    """
     return str(getattr(handle, "name", "(stdin)"))
 
 
-def read_json(handle: t.IO[str], what: str) -> t.Any:  # noqa: ANN401
+def read_json(handle: t.IO[str], what: str) -> t.Any:  # noqa: ANN401 - any JSON
     """Read a state or catalog file.
 
     Args:
@@ -60,7 +94,7 @@ def read_json(handle: t.IO[str], what: str) -> t.Any:  # noqa: ANN401
         return json.loads(handle.read())
     except (ValueError, UnicodeDecodeError) as exc:
         msg = (
-            f"{what} file {_file_name(handle)} is not JSON ({exc}): pass the file the tap "
+            f"{what} file {file_name(handle)} is not JSON ({exc}): pass the file the tap "
             f"wrote{' (its last STATE message value)' if what == 'State' else ''}, or none"
         )
         raise UsageError(msg) from exc
@@ -79,7 +113,7 @@ def check_state(state: t.Any, handle: t.IO[str]) -> dict[str, t.Any]:  # noqa: A
     Raises:
         UsageError: What is wrong, and what to do.
     """
-    name = _file_name(handle)
+    name = file_name(handle)
     advice = (
         "fix or remove it in the file (under Meltano: `meltano state get/set/clear <state id>`);"
         " without a bookmark the stream syncs from start_date"
@@ -92,14 +126,22 @@ def check_state(state: t.Any, handle: t.IO[str]) -> dict[str, t.Any]:  # noqa: A
         msg = f"State file {name}: `bookmarks` is not an object of streams: {advice}"
         raise UsageError(msg)
     for stream, bookmark in bookmarks.items():
-        problem = _bookmark_problem(bookmark)
+        problem = bookmark_problem(bookmark)
         if problem:
             msg = f"State file {name}: the bookmark of stream {stream} {problem}: {advice}"
             raise UsageError(msg)
     return state
 
 
-def _bookmark_problem(bookmark: t.Any) -> str | None:  # noqa: ANN401
+def bookmark_problem(bookmark: t.Any) -> str | None:  # noqa: ANN401
+    """What is wrong with one stream's bookmark (None when nothing is).
+
+    Args:
+        bookmark: The bookmark.
+
+    Returns:
+        The problem, in words.
+    """
     if not isinstance(bookmark, dict):
         return f"is not an object ({json.dumps(bookmark)[:80]})"
     value = bookmark.get("replication_key_value")
@@ -113,35 +155,33 @@ def _bookmark_problem(bookmark: t.Any) -> str | None:  # noqa: ANN401
     if not isinstance(partitions, list) or not all(isinstance(p, dict) for p in partitions):
         return "has `partitions` that are not a list of objects"
     for partition in partitions:
-        problem = _bookmark_problem({k: v for k, v in partition.items() if k != "partitions"})
+        problem = bookmark_problem({k: v for k, v in partition.items() if k != "partitions"})
         if problem:
             return problem
     return None
 
 
 def check_catalog(
-    catalog: t.Any,  # noqa: ANN401
+    catalog: t.Any,  # noqa: ANN401 - any JSON
     handle: t.IO[str],
-    tap: str,
-    known: Sequence[str],
-) -> dict[str, t.Any]:
+    known: Iterable[str],
+    tap_name: str,
+) -> None:
     """Refuse a catalog naming a stream the tap does not have (it would be silently skipped).
 
     Args:
         catalog: The catalog file's JSON.
         handle: The file (for its name).
-        tap: The tap's executable name.
-        known: The tap's stream names.
-
-    Returns:
-        The catalog.
+        known: The names of the tap's streams.
+        tap_name: The tap's name, for the message.
 
     Raises:
         UsageError: Which stream, and what to do.
     """
+    known = list(known)
     entries = catalog.get("streams") if isinstance(catalog, dict) else None
     if not isinstance(entries, list):
-        msg = f"Catalog file {_file_name(handle)} has no `streams` list: make one with --discover"
+        msg = f"Catalog file {file_name(handle)} has no `streams` list: make one with --discover"
         raise UsageError(msg)
     for entry in entries:
         stream = (
@@ -149,9 +189,8 @@ def check_catalog(
         )
         if stream not in known:
             msg = (
-                f"Catalog file {_file_name(handle)} names stream {stream!r}, which "
-                f"{tap} does not have (it has {', '.join(known)}): remove it, "
+                f"Catalog file {file_name(handle)} names stream {stream!r}, which "
+                f"{tap_name} does not have (it has {', '.join(known)}): remove it, "
                 "or make the catalog again with --discover"
             )
             raise UsageError(msg)
-    return t.cast("dict[str, t.Any]", catalog)
