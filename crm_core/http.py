@@ -560,10 +560,16 @@ class CRMStream(RESTStream[str | None]):
         except UnreachableHostError as exc:
             self.run_control.halt(exc)
             raise
+        except requests.exceptions.ConnectionError as exc:
+            if self.run_control.host_answered:
+                _name_request(exc, self.endpoint_of(request), attempts)
+                raise
+            # The retries ran out before CONNECT_TRIES: the same stop, the same one line.
+            error = UnreachableHostError(self.unreachable_message(exc, connects))
+            self.run_control.halt(error)
+            raise error from exc
         except Exception as exc:
-            if getattr(exc, "endpoint", None) is None:
-                setattr(exc, "endpoint", self.endpoint_of(request))  # noqa: B010
-                setattr(exc, "attempts", attempts)  # noqa: B010
+            _name_request(exc, self.endpoint_of(request), attempts)
             raise
 
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
@@ -620,19 +626,8 @@ class CRMStream(RESTStream[str | None]):
         Returns:
             The message (never a secret: the URL carries none, the cause is redacted).
         """
-        text = str(error)
-        if "NameResolutionError" in text or "Name or service not known" in text:
-            why = "its host name does not resolve"
-        elif "Connection refused" in text:
-            why = "the connection was refused"
-        elif isinstance(error, requests.exceptions.ConnectTimeout):
-            why = "it did not answer the connection"
-        else:
-            why = self.redact(text)[:_ERROR_SNIPPET]
-        setting = self.url_setting
-        return (
-            f"Cannot reach {setting} {self.api_root} ({why}; {tries} attempts): check the "
-            f"{setting} setting{self.url_hint} and the network"
+        return unreachable_line(
+            self.url_setting, self.api_root, error, tries, hint=self.url_hint, redact=self.redact
         )
 
     def endpoint_of(self, request: requests.PreparedRequest) -> str:
@@ -953,3 +948,53 @@ class CRMStream(RESTStream[str | None]):
                 summary,
             )
             counters.clear()
+
+
+def _name_request(error: Exception, endpoint: str, attempts: int) -> None:
+    """Set ``endpoint`` (e.g. ``GET /forms``) and ``attempts`` on an error, unless set.
+
+    Args:
+        error: What a request ended with.
+        endpoint: The request, without its query.
+        attempts: How many times it was sent.
+    """
+    if getattr(error, "endpoint", None) is None:
+        setattr(error, "endpoint", endpoint)  # noqa: B010
+        setattr(error, "attempts", attempts)  # noqa: B010
+
+
+def unreachable_line(  # noqa: PLR0913 - each part is in the line
+    setting: str,
+    root: str,
+    error: requests.exceptions.RequestException,
+    tries: int,
+    *,
+    hint: str = "",
+    redact: Callable[[str], str] = str,
+) -> str:
+    """The line for an API host that never answered: the setting, its value, the cause.
+
+    Args:
+        setting: The URL setting's name (``api_url``).
+        root: Its value.
+        error: The last attempt's error.
+        tries: Attempts made.
+        hint: Said after the setting's name (e.g. `` (https://...)``).
+        redact: Takes secrets out of the error's text.
+
+    Returns:
+        The message (never a secret: the URL carries none, the cause is redacted).
+    """
+    text = str(error)
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        why = "its host name does not resolve"
+    elif "Connection refused" in text:
+        why = "the connection was refused"
+    elif isinstance(error, requests.exceptions.ConnectTimeout):
+        why = "it did not answer the connection"
+    else:
+        why = redact(text)[:_ERROR_SNIPPET]
+    return (
+        f"Cannot reach {setting} {root} ({why}; {tries} attempts): check the "
+        f"{setting} setting{hint} and the network"
+    )

@@ -27,6 +27,7 @@ from crm_core.errors import (
     QuotaExhaustedError,
     RepeatedCursorError,
     StreamsFailedError,
+    UnreachableHostError,
     UsageError,
 )
 from crm_core.run_files import make_run_files_private
@@ -42,7 +43,11 @@ if t.TYPE_CHECKING:
 EXIT_QUOTA = 75  # EX_TEMPFAIL: try again later
 EXIT_FAILED = 1  # refused credentials, a file the tap cannot use, or some streams failed
 #: Errors that end the whole run: every further request would fail the same way.
-RUN_STOPPERS: tuple[type[BaseException], ...] = (QuotaExhaustedError, AuthenticationError)
+RUN_STOPPERS: tuple[type[BaseException], ...] = (
+    QuotaExhaustedError,
+    AuthenticationError,
+    UnreachableHostError,
+)
 #: Errors that end one stream only.
 STREAM_FAILURES: tuple[type[BaseException], ...] = (
     FatalAPIError,

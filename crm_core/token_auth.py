@@ -24,8 +24,8 @@ import requests
 from singer_sdk.authenticators import APIAuthenticatorBase
 from singer_sdk.exceptions import FatalAPIError
 
-from crm_core.errors import AuthenticationError
-from crm_core.http import CRMStream, redact
+from crm_core.errors import AuthenticationError, UnreachableHostError
+from crm_core.http import CRMStream, redact, unreachable_line
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
@@ -88,6 +88,7 @@ class TokenLogin(APIAuthenticatorBase):
         timeout: float = 60,
         wait_base: float = 1.0,
         settings_hint: str = "",
+        url_setting: tuple[str, str] | None = None,
     ) -> None:
         """Describe the credentials; nothing is sent before the first request.
 
@@ -102,6 +103,8 @@ class TokenLogin(APIAuthenticatorBase):
             timeout: Seconds to wait for the login's answer.
             wait_base: Seconds before the second login attempt (doubled before the third).
             settings_hint: The settings to name when the token or login is refused.
+            url_setting: The URL setting's name and value, named when the login's host
+                never answers (``crm_core.http.unreachable_line``).
         """
         super().__init__()
         self.vendor = vendor
@@ -113,6 +116,7 @@ class TokenLogin(APIAuthenticatorBase):
         self.timeout = timeout
         self.wait_base = wait_base
         self.settings_hint = settings_hint
+        self.url_setting = url_setting
         self._token = token or None
         self._lock = threading.Lock()
         self._session = requests.Session()
@@ -221,6 +225,7 @@ class TokenLogin(APIAuthenticatorBase):
 
         Raises:
             AuthenticationError: When the network failed on every attempt.
+            UnreachableHostError: When the login's host never answered (``url_setting``).
         """
         headers = {**self.fixed_headers, "Accept": "application/json"}
         form = {"username": str(self.username), "password": str(self.password)}
@@ -235,6 +240,10 @@ class TokenLogin(APIAuthenticatorBase):
                     allow_redirects=False,
                 )
             except requests.exceptions.RequestException as exc:
+                if attempt == LOGIN_ATTEMPTS and self.url_setting and _no_answer(exc):
+                    setting, root = self.url_setting
+                    line = unreachable_line(setting, root, exc, attempt, redact=self._redact)
+                    raise UnreachableHostError(line) from None
                 if attempt == LOGIN_ATTEMPTS:
                     msg = f"{self.vendor}: the login at {path} failed {attempt} times: {exc}"
                     raise AuthenticationError(self._redact(msg)) from None
@@ -245,6 +254,18 @@ class TokenLogin(APIAuthenticatorBase):
                 time.sleep(self.wait_base * 2 ** (attempt - 1))
         assert response is not None  # noqa: S101 - the loop returns an answer or raises
         return response
+
+
+def _no_answer(error: requests.exceptions.RequestException) -> bool:
+    """Whether the host never answered (no connection), not a slow or broken answer.
+
+    Args:
+        error: What the request ended with.
+
+    Returns:
+        True for a connection that failed.
+    """
+    return isinstance(error, requests.exceptions.ConnectionError)
 
 
 class TokenRenewingStream(CRMStream):

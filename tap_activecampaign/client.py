@@ -12,11 +12,8 @@ import datetime as dt
 import time
 import typing as t
 from functools import cached_property
-from urllib.parse import urlparse
 
-import requests
 from requests.auth import AuthBase
-from singer_sdk.exceptions import FatalAPIError
 
 from crm_core.errors import UnexpectedBodyError, Vocabulary
 from crm_core.forbidden import ForbiddenRetries, check_forbidden
@@ -28,6 +25,7 @@ from crm_core.pagination import Page
 if t.TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
+    import requests
     from singer_sdk.helpers.types import Context
 
 VOCABULARY = Vocabulary(
@@ -49,10 +47,6 @@ AUTH_FAILURE_MARKERS = (
 )
 #: Retries of one request after 403s that are not about the token.
 FORBIDDEN_RETRIES = 3
-
-
-class UnreachableError(FatalAPIError):
-    """The API's host cannot be reached (a wrong ``api_url``, or no network)."""
 
 
 class TokenAuth(AuthBase):
@@ -176,18 +170,7 @@ class ACStream(CRMStream):
             The response.
         """
         self.forbidden_retries.start()
-        try:
-            return super().send(request, context)
-        except requests.exceptions.ConnectionError as exc:
-            host = urlparse(self.api_root).netloc or self.api_root
-            msg = (
-                f"cannot reach {self.vocabulary.vendor} at {host} after retries "
-                f"({type(exc).__name__}); check api_url: your account's URL, e.g. "
-                "https://youraccount.api-us1.com"
-            )
-            error = UnreachableError(msg)
-            self.run_control.halt(error)
-            raise error from None
+        return super().send(request, context)
 
     def validate_response(self, response: requests.Response) -> None:
         """Sort a 403 (``crm_core.forbidden``), then classify as every source does.

@@ -11,10 +11,10 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from crm_core.columns import ID, NUMBER, TEXT, TIME, json_array, json_object, schema
 from crm_core.custom_fields import columns_for_run
-from crm_core.errors import AuthenticationError, NotFoundError
+from crm_core.errors import AuthenticationError, NotFoundError, UnreachableHostError
 from crm_core.incremental import RESUME
 from crm_core.offset_paging import records_in
-from tap_activecampaign.client import ACStream, UnreachableError, now, seconds_of, utc_iso
+from tap_activecampaign.client import ACStream, now, seconds_of, utc_iso
 from tap_activecampaign.fields import FieldColumns, parse
 
 if t.TYPE_CHECKING:
@@ -192,7 +192,7 @@ class CustomFieldStream(ACStream):
                     name = next((str(item[k]) for k in self.meta_name_keys if item.get(k)), "")
                     kind = next((str(item[k]) for k in self.meta_type_keys if item.get(k)), "")
                     out.append((str(field_id), name, kind))
-        except (AuthenticationError, UnreachableError):
+        except (AuthenticationError, UnreachableHostError):
             raise
         except (FatalAPIError, RetriableAPIError) as exc:
             self.logger.warning(

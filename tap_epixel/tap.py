@@ -148,6 +148,7 @@ class TapEpixel(CRMTap):
             timeout=float(c.get("request_timeout", 60)),
             wait_base=float(c.get("retry_wait_base", 2)),
             settings_hint=LOGIN_HINT,
+            url_setting=(self.url_setting, self.api_root),
         )
 
 

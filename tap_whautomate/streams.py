@@ -19,7 +19,6 @@ from tap_whautomate.fields import CustomColumns
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
-    import requests
     from singer_sdk.helpers.types import Context
 
 VOCABULARY = Vocabulary(
@@ -43,21 +42,6 @@ class WhautomateStream(CRMStream):
     api_prefix = "/v1"
     paging_keys = frozenset()
     url_hint = " (https://api.whautomate.com, or https://api.in.whautomate.com for India accounts)"
-
-    def unreachable_message(self, error: requests.exceptions.ConnectionError, tries: int) -> str:
-        """The core's quick stop (``crm_core.http``), in Whautomate's words.
-
-        Args:
-            error: The last attempt's error.
-            tries: Attempts made.
-
-        Returns:
-            The message.
-        """
-        return (
-            f"cannot reach api_url {self.api_root} ({type(error).__name__}, {tries} attempts): "
-            f"check the `api_url` setting{self.url_hint} and the network"
-        )
 
     @cached_property
     def authenticator(self) -> APIKeyAuthenticator:

@@ -9,9 +9,8 @@ import pytest
 import requests
 from singer_sdk.exceptions import FatalAPIError
 
-from crm_core.errors import AuthenticationError
+from crm_core.errors import AuthenticationError, UnreachableHostError
 from crm_core.isolation import raise_if_failed
-from tap_activecampaign.client import UnreachableError
 from tap_activecampaign.streams import DealsStream
 from tests.activecampaign.canned import TOKEN, URL, Canned, at, sync
 
@@ -228,6 +227,6 @@ def test_an_unreachable_host_ends_the_run_in_one_line(monkeypatch):
         raise requests.exceptions.ConnectionError(refused)
 
     monkeypatch.setattr(canned, "answer", refuse)
-    with pytest.raises(UnreachableError, match=r"cannot reach ActiveCampaign at 127\.0\.0\.1:9"):
+    with pytest.raises(UnreachableHostError, match=r"Cannot reach api_url http://127\.0\.0\.1:9 "):
         sync(monkeypatch, canned, streams=["tags"], max_retries=2)
     assert len(canned.log) == 3  # the first attempt and 2 retries, then nothing else

@@ -242,7 +242,6 @@ def test_a_catalog_naming_a_stream_the_tap_lacks_names_it(outcomes, tap):
     assert "--discover" in line
 
 
-@pytest.mark.xfail(strict=True, reason="quick stop moves to crm_core")
 @pytest.mark.parametrize("tap", BY_TAP)
 def test_an_unreachable_api_url_names_it(outcomes, tap):
     url = outcomes[tap, "unreachable"].env[f"{BY_TAP[tap].prefix}_API_URL"]

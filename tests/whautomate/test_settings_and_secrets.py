@@ -69,6 +69,6 @@ def test_an_unreachable_api_url_ends_the_run_in_one_line(tmp_path):
     run = run_tap(tmp_path, {**config, "retry_wait_base": 0.01})
     assert run.rc == 1
     last = run.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"tap-whautomate: cannot reach api_url http://127.0.0.1:{port}")
+    assert last.startswith(f"tap-whautomate: Cannot reach api_url http://127.0.0.1:{port}")
     assert "4 attempts" in last
     assert "Traceback" not in run.stderr
