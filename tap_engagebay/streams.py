@@ -33,7 +33,7 @@ from crm_core.errors import (
 )
 from crm_core.incremental import epoch, epoch_of_iso, iso_time, modified
 from crm_core.prefetch import OrderedPrefetch
-from crm_core.selection import SkipSelectionWhenAllSelected
+from crm_core.record_lines import DirectRecordLines
 from tap_engagebay.client import EngageBayStream, payload_of
 from tap_engagebay.properties import (
     RAW_PROPERTIES,
@@ -109,7 +109,7 @@ def start_date_seconds(config: t.Mapping[str, t.Any]) -> float | None:
 # ---- incremental lists ----------------------------------------------------------------------
 
 
-class ListStream(SkipSelectionWhenAllSelected, EngageBayStream):
+class ListStream(DirectRecordLines, EngageBayStream):
     """A cursor-paged list, read incrementally.
 
     The first sync reads the whole list oldest-first (``sort_key=created_time``) and saves the
@@ -725,7 +725,7 @@ class ProductsStream(ListStream):
 # ---- children of contacts -------------------------------------------------------------------
 
 
-class ContactChildStream(SkipSelectionWhenAllSelected, EngageBayStream):
+class ContactChildStream(DirectRecordLines, EngageBayStream):
     """A per-contact list, read in full for each contact the contacts stream emits.
 
     On an incremental run that means the contacts created or changed since the last run; a
@@ -949,7 +949,7 @@ class CallLogsStream(ContactChildStream):
 # ---- calendar events ------------------------------------------------------------------------
 
 
-class EventsStream(SkipSelectionWhenAllSelected, EngageBayStream):
+class EventsStream(DirectRecordLines, EngageBayStream):
     """Calendar events (``GET /calendar/event/list``), walked in millisecond windows.
 
     A first sync and every full pass walk from ``start_date`` (or 2015-01-01) to
@@ -1074,7 +1074,7 @@ class EventsStream(SkipSelectionWhenAllSelected, EngageBayStream):
 # ---- small unpaged lists --------------------------------------------------------------------
 
 
-class UnpagedStream(SkipSelectionWhenAllSelected, EngageBayStream):
+class UnpagedStream(DirectRecordLines, EngageBayStream):
     """A GET returning the whole list at once."""
 
     http_method = "GET"
