@@ -323,7 +323,20 @@ class ListStream(DirectRecordLines, EngageBayStream):
         Returns:
             The record.
         """
-        row = {**row, MODIFIED: _modified(row)}
+        return self.fit_row({**row, MODIFIED: _modified(row)}, context)
+
+    def fit_row(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Fit a raw record's copy, ``modified_time`` added, to the schema (the record's rules).
+
+        Args:
+            row: A copy of the raw record, with ``modified_time``, that the caller owns.
+            context: The partition.
+
+        Returns:
+            The record.
+        """
         return super().post_process(row, context)
 
     @property
@@ -496,14 +509,15 @@ class PropertiesMixin(ListStream):
         keep_all = self.config.get("keep_raw_properties", True)
         raw = properties if keep_all else (leftovers or None)
         if type(raw) is not list:  # none, or not an array: the record's rules decide
-            record = super().post_process({**row, RAW_PROPERTIES: raw}, context)
+            record = self.fit_row({**row, RAW_PROPERTIES: raw, MODIFIED: _modified(row)}, context)
             if record is None:
                 return None
             record.update(scrub(typed))
             return record
         # An array goes to its column as it is: the record's rules need only its place. Every
-        # typed column is made from the properties, so one NUL check of them covers all.
-        record = super().post_process({**row, RAW_PROPERTIES: None}, context)
+        # typed column is made from the properties, so one NUL check of them covers all. One
+        # copy of the raw record (``fit_row``), not one here and one for ``modified_time``.
+        record = self.fit_row({**row, RAW_PROPERTIES: None, MODIFIED: _modified(row)}, context)
         if record is None:
             return None
         if has_nul(properties):
