@@ -13,18 +13,21 @@ of the loader) per record: the SDK's writer flushed each message, a system call 
 cost the tap more CPU than any other single step. Every other message (SCHEMA, STATE...) is
 written at once, after the records before it, so a STATE never reaches the loader before its
 records, and a tap killed with records in the batch has sent no STATE covering them. The batch
-is also written when the process exits.
+is also written when the process exits. ``write_record`` adds a RECORD line to the batch
+without a message object (see ``crm_core.record_lines``).
 """
 
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import os
 import sys
 import typing as t
 from pathlib import Path
 
 from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.contrib.msgspec import encoder as singer_encoder
 from singer_sdk.singerlib import RecordMessage
 
 if t.TYPE_CHECKING:
@@ -61,7 +64,32 @@ class LoaderAwareWriter(MsgSpecWriter):
         """Start with an empty batch, written at the latest when the process exits."""
         super().__init__()
         self._batch = bytearray()
+        self._time_extracted: dt.datetime | None = None
         atexit.register(self.flush_records)
+
+    def write_record(self, stream: str, record: dict[str, t.Any], version: int | None) -> None:
+        """Add a RECORD line to the batch, as the SDK's ``RecordMessage`` would encode it.
+
+        The line is the SDK's (same keys in the same order, same encoder); ``time_extracted``
+        is read once per batch (see ``crm_core.record_lines``).
+
+        Args:
+            stream: The stream's name.
+            record: The record.
+            version: The stream's version, or None.
+        """
+        when = self._time_extracted
+        if when is None:
+            when = self._time_extracted = dt.datetime.now(dt.UTC)
+        message: dict[str, t.Any] = {"type": "RECORD", "stream": stream, "record": record}
+        if version is not None:
+            message["version"] = version
+        message["time_extracted"] = when
+        batch = self._batch
+        singer_encoder.encode_into(message, batch, -1)
+        batch += b"\n"
+        if len(batch) >= RECORD_BATCH_BYTES:
+            self.flush_records()
 
     def write_message(self, message: Message) -> None:
         """Write a message to stdout; a RECORD may wait in the batch (at most ~64 KiB).
@@ -80,6 +108,7 @@ class LoaderAwareWriter(MsgSpecWriter):
             if self._batch:
                 out.write(self._batch)
                 self._batch.clear()
+                self._time_extracted = None
             if line:
                 out.write(line)
             sys.stdout.flush()
@@ -93,6 +122,7 @@ class LoaderAwareWriter(MsgSpecWriter):
         try:
             sys.stdout.buffer.write(self._batch)
             self._batch.clear()
+            self._time_extracted = None
             sys.stdout.flush()
         except BrokenPipeError:
             loader_stopped()

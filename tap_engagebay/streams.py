@@ -34,7 +34,7 @@ from crm_core.errors import (
 )
 from crm_core.incremental import epoch, epoch_of_iso, iso_time, modified
 from crm_core.prefetch import OrderedPrefetch
-from crm_core.selection import SkipSelectionWhenAllSelected
+from crm_core.record_lines import DirectRecordLines
 from tap_engagebay.client import EngageBayStream, payload_of
 from tap_engagebay.properties import RAW_PROPERTIES, PropertyMap
 from tap_engagebay.transform import epoch_to_iso, has_nul, scrub
@@ -105,7 +105,7 @@ def start_date_seconds(config: t.Mapping[str, t.Any]) -> float | None:
 # ---- incremental lists ----------------------------------------------------------------------
 
 
-class ListStream(SkipSelectionWhenAllSelected, EngageBayStream):
+class ListStream(DirectRecordLines, EngageBayStream):
     """A cursor-paged list, read incrementally.
 
     The first sync reads the whole list oldest-first (``sort_key=created_time``) and saves the
@@ -319,7 +319,20 @@ class ListStream(SkipSelectionWhenAllSelected, EngageBayStream):
         Returns:
             The record.
         """
-        row = {**row, MODIFIED: _modified(row)}
+        return self.fit_row({**row, MODIFIED: _modified(row)}, context)
+
+    def fit_row(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Fit a raw record's copy, ``modified_time`` added, to the schema (the record's rules).
+
+        Args:
+            row: A copy of the raw record, with ``modified_time``, that the caller owns.
+            context: The partition.
+
+        Returns:
+            The record.
+        """
         return super().post_process(row, context)
 
     @property
@@ -479,14 +492,15 @@ class PropertiesMixin(ListStream):
         keep_all = self.config.get("keep_raw_properties", True)
         raw = properties if keep_all else (leftovers or None)
         if type(raw) is not list:  # none, or not an array: the record's rules decide
-            record = super().post_process({**row, RAW_PROPERTIES: raw}, context)
+            record = self.fit_row({**row, RAW_PROPERTIES: raw, MODIFIED: _modified(row)}, context)
             if record is None:
                 return None
             record.update(scrub(typed))
             return record
         # An array goes to its column as it is: the record's rules need only its place. Every
-        # typed column is made from the properties, so one NUL check of them covers all.
-        record = super().post_process({**row, RAW_PROPERTIES: None}, context)
+        # typed column is made from the properties, so one NUL check of them covers all. One
+        # copy of the raw record (``fit_row``), not one here and one for ``modified_time``.
+        record = self.fit_row({**row, RAW_PROPERTIES: None, MODIFIED: _modified(row)}, context)
         if record is None:
             return None
         if has_nul(properties):
@@ -708,7 +722,7 @@ class ProductsStream(ListStream):
 # ---- children of contacts -------------------------------------------------------------------
 
 
-class ContactChildStream(SkipSelectionWhenAllSelected, EngageBayStream):
+class ContactChildStream(DirectRecordLines, EngageBayStream):
     """A per-contact list, read in full for each contact the contacts stream emits.
 
     On an incremental run that means the contacts created or changed since the last run; a
@@ -932,7 +946,7 @@ class CallLogsStream(ContactChildStream):
 # ---- calendar events ------------------------------------------------------------------------
 
 
-class EventsStream(SkipSelectionWhenAllSelected, EngageBayStream):
+class EventsStream(DirectRecordLines, EngageBayStream):
     """Calendar events (``GET /calendar/event/list``), walked in millisecond windows.
 
     A first sync and every full pass walk from ``start_date`` (or 2015-01-01) to
@@ -1057,7 +1071,7 @@ class EventsStream(SkipSelectionWhenAllSelected, EngageBayStream):
 # ---- small unpaged lists --------------------------------------------------------------------
 
 
-class UnpagedStream(SkipSelectionWhenAllSelected, EngageBayStream):
+class UnpagedStream(DirectRecordLines, EngageBayStream):
     """A GET returning the whole list at once."""
 
     http_method = "GET"
