@@ -11,6 +11,7 @@ import dataclasses
 import ipaddress
 import logging
 import threading
+import traceback
 import typing as t
 from functools import cached_property
 from urllib.parse import urlparse
@@ -149,22 +150,53 @@ class RedactingFilter(logging.Filter):
         Returns:
             Always True: the record is kept, redacted.
         """
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments not matching the format: kept as text
+            message = f"{record.msg} {record.args}"
+            record.msg, record.args = message, None
         clean = redact(message, self.secrets)
         if clean != message:
             record.msg = clean
             record.args = None
-        if record.exc_info and record.exc_info[1]:
-            error = str(record.exc_info[1])
-            if redact(error, self.secrets) != error:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            # The whole traceback, causes and contexts included: a secret in any of them is
+            # replaced and the rest of the traceback kept.
+            text = "".join(traceback.format_exception(error)).rstrip("\n")
+            clean = redact(text, self.secrets)
+            if clean != text:
                 record.exc_info = None
-                record.exc_text = None
-                record.msg = f"{record.msg} (traceback withheld: it contained a secret)"
+                record.exc_text = clean
         return True
+
+
+def redact_every_log_record(redactor: RedactingFilter) -> None:
+    """Redact every log record of this process when it is made, whatever logger or handler.
+
+    Handlers added to any logger (root, the tap's, the SDK's, urllib3's), now or later, get
+    the records already redacted. A redactor of the same secrets is installed once.
+
+    Args:
+        redactor: The filter applied to each new record.
+    """
+    make_record = logging.getLogRecordFactory()
+    if not redactor.secrets or redactor.secrets in getattr(make_record, "redacts", ()):
+        return
+
+    def redacted_record(*args: t.Any, **kwargs: t.Any) -> logging.LogRecord:  # noqa: ANN401
+        record = make_record(*args, **kwargs)
+        redactor.filter(record)
+        return record
+
+    redacted_record.redacts = (*getattr(make_record, "redacts", ()), redactor.secrets)  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacted_record)
 
 
 def install_redaction(secrets: Iterable[str], *loggers: logging.Logger) -> RedactingFilter:
     """Put one redacting filter on every handler of the root logger and the given loggers.
+
+    Records made later are redacted when made too (``redact_every_log_record``).
 
     Args:
         secrets: The values to hide.
@@ -177,6 +209,7 @@ def install_redaction(secrets: Iterable[str], *loggers: logging.Logger) -> Redac
     for logger in (logging.getLogger(), *loggers):
         for handler in logger.handlers:
             handler.addFilter(redactor)
+    redact_every_log_record(redactor)
     return redactor
 
 

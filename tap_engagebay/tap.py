@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import traceback
 import typing as t
 from concurrent.futures import Future
 from functools import cached_property
@@ -43,44 +41,6 @@ LOOKUPS: tuple[tuple[str, str], ...] = (
 )
 
 
-class RedactingFilter(logging.Filter):
-    """Replace the API key in every log line, whatever logger wrote it."""
-
-    def __init__(self, secret: str) -> None:
-        """Remember the secret.
-
-        Args:
-            secret: The API key.
-        """
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Redact one record.
-
-        Args:
-            record: The log record.
-
-        Returns:
-            Always True: the record is kept, redacted.
-        """
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # arguments not matching the format: kept as text
-            message = f"{record.msg} {record.args}"
-            record.msg, record.args = message, None
-        if self.secret in message:
-            record.msg = message.replace(self.secret, "[REDACTED]")
-            record.args = None
-        error = record.exc_info[1] if record.exc_info else None
-        if error is not None:
-            text = "".join(traceback.format_exception(error)).rstrip("\n")
-            if self.secret in text:
-                record.exc_info = None
-                record.exc_text = text.replace(self.secret, "[REDACTED]")
-        return True
-
-
 def api_key_of(config: t.Mapping[str, t.Any]) -> str:
     """The ``api_key`` setting without surrounding whitespace (a header cannot carry it).
 
@@ -91,29 +51,6 @@ def api_key_of(config: t.Mapping[str, t.Any]) -> str:
         The key, or "" when unset.
     """
     return str(config.get("api_key") or "").strip()
-
-
-def redact_every_log_record(secret: str) -> None:
-    """Redact the secret in every log record of this process, whatever logger or handler.
-
-    The redaction happens when a record is made, before any handler sees it: handlers added
-    to any logger (root, the tap's, the SDK's, urllib3's), now or later, get it redacted.
-
-    Args:
-        secret: The API key.
-    """
-    make_record = logging.getLogRecordFactory()
-    if secret in getattr(make_record, "redacts", ()):
-        return
-    redactor = RedactingFilter(secret)
-
-    def redacted_record(*args: t.Any, **kwargs: t.Any) -> logging.LogRecord:  # noqa: ANN401
-        record = make_record(*args, **kwargs)
-        redactor.filter(record)
-        return record
-
-    redacted_record.redacts = (*getattr(make_record, "redacts", ()), secret)  # type: ignore[attr-defined]
-    logging.setLogRecordFactory(redacted_record)
 
 
 class TapEngageBay(CRMTap):
@@ -245,9 +182,6 @@ class TapEngageBay(CRMTap):
         super().__init__(*args, setup_mapper=False, **kwargs)
         if setup_mapper:
             self.setup_mapper()
-        key = api_key_of(self.config)
-        if len(key) >= 4:  # noqa: PLR2004
-            redact_every_log_record(key)
 
     @cached_property
     def secret_values(self) -> tuple[str, ...]:

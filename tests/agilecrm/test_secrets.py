@@ -41,9 +41,13 @@ def test_every_log_handler_redacts_what_any_logger_writes(agile, captured):
     logging.getLogger("some.library").error("failed with key=%s", key)
     error = RuntimeError(key)
     logging.getLogger("other").error("boom", exc_info=(RuntimeError, error, None))
+    chained = RuntimeError("the request failed")  # a secret in its cause only
+    chained.__cause__ = ConnectionError(email)
+    logging.getLogger("other").error("chained", exc_info=(RuntimeError, chained, None))
     out = captured.getvalue()
-    assert out.count("[REDACTED]") >= 3
-    assert "traceback withheld" in out
+    assert out.count("[REDACTED]") >= 4
+    assert "RuntimeError: [REDACTED]" in out  # the traceback is kept, redacted
+    assert "RuntimeError: the request failed" in out
     for secret in (key, email, token):
         assert secret not in out
     assert tap.redact(f"x {key} y {email}") == "x [REDACTED] y [REDACTED]"
